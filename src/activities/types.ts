@@ -1,0 +1,44 @@
+/**
+ * The shapes that cross between the workflow and the activities. Workflow code imports this file with
+ * `import type` only.
+ */
+import type { Plan, Problem } from '../plan';
+
+/** One call of a tool for a step (or for a step's compensation). */
+export interface StepCall {
+  planId: string;
+  stepId: string;
+  /** Parameters with every `{{steps...}}` reference already resolved. */
+  parameters: Record<string, unknown>;
+  /** A compensation gets its own idempotency key, distinct from the step's. */
+  purpose: 'step' | 'compensation';
+}
+
+export interface StepOutcome {
+  result: unknown;
+  /** The attempt that succeeded (1 = first). */
+  attempt: number;
+}
+
+/** What a failing tool call attaches to its ApplicationFailure, so the plan can count attempts. */
+export interface FailureDetails {
+  attempt: number;
+}
+
+/** How the workflow should run a tool: the worker knows, the workflow does not import tools. */
+export interface ToolHint {
+  heartbeatTimeoutMs: number | null;
+}
+
+export interface ToolCheck {
+  problems: Problem[];
+  hints: Record<string, ToolHint>;
+}
+
+/** Every tool is an activity of this shape, named after the tool. */
+export type ToolActivity = (call: StepCall) => Promise<StepOutcome>;
+
+export interface PlanActivities {
+  /** Checks a plan's tools and parameters against the worker's registry; run as a local activity. */
+  checkPlanTools(plan: Plan): Promise<ToolCheck>;
+}

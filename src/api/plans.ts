@@ -1,0 +1,67 @@
+/**
+ * Starting and driving plans from TypeScript: what agent code imports instead of shelling out to the CLI,
+ * and what the CLI itself is built on.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { checkPlan, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
+import { decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
+import type { runPlan } from '../workflows';
+
+/** Raised when a plan is refused before it starts; `problems` lists every one. */
+export class PlanValidationError extends Error {
+  override readonly name = 'PlanValidationError';
+  constructor(readonly problems: Problem[]) {
+    super(`plan is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+  }
+}
+
+/** Raised when the plan refuses a decision (wrong approver, nothing waiting, already decided). */
+export class DecisionRefusedError extends Error {
+  override readonly name = 'DecisionRefusedError';
+}
+
+export interface StartPlanOptions {
+  taskQueue: string;
+  /** The tools the worker offers, to refuse unknown tools and bad parameters before anything starts. */
+  catalog: ToolCatalog;
+  /** Overrides the plan file's id; without either, a fresh id is made. */
+  id?: string;
+}
+
+/** Validates a plan (the parsed plan file) and starts it as a `runPlan` workflow whose id is the plan id. */
+export async function startPlan(
+  client: Client,
+  input: unknown,
+  options: StartPlanOptions,
+): Promise<WorkflowHandle<typeof runPlan>> {
+  const { plan, problems } = checkPlan(input, options.catalog);
+  if (!plan) throw new PlanValidationError(problems);
+  const planId = options.id ?? plan.id ?? `plan-${randomUUID()}`;
+  return client.workflow.start<typeof runPlan>(RUN_PLAN_WORKFLOW, {
+    workflowId: planId,
+    taskQueue: options.taskQueue,
+    args: [input],
+    staticSummary: plan.description || undefined,
+    typedSearchAttributes: [
+      { key: planStatusKey, value: plan.options.requireApproval && !plan.options.autoApprove ? 'pending_approval' : 'draft' },
+      { key: planPendingApprovalKey, value: plan.options.requireApproval && !plan.options.autoApprove },
+    ],
+  });
+}
+
+/** Sends a validated decision; resolves with the plan's answer or throws DecisionRefusedError with its reason. */
+export async function decide(client: Client, planId: string, decision: DecisionInput): Promise<DecisionAnswer> {
+  try {
+    return await client.workflow.getHandle(planId).executeUpdate(decideUpdate, { args: [decision] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
+    throw err;
+  }
+}
+
+/** The plan's current state, from the running workflow (or its history once it ended). */
+export function getState(client: Client, planId: string): Promise<PlanSnapshot> {
+  return client.workflow.getHandle(planId).query(stateQuery);
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs the Temporal CLI's dev server as a child process: persisted under `.data/` for `npm start`,
+ * in memory on free ports for the test suite.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { Connection } from '@temporalio/client';
+import { stopChild } from './child-process';
+
+export interface DevServerOptions {
+  binary: string;
+  port: number;
+  /** Web UI port, or null for a headless server. */
+  uiPort: number | null;
+  /** SQLite file that keeps workflows across restarts, or null to keep everything in memory. */
+  dbFile: string | null;
+  /** Where the server's own log goes; null discards it. */
+  logFile: string | null;
+  /** Extra `--dynamic-config-value KEY=VALUE` settings. */
+  dynamicConfig?: Record<string, unknown>;
+}
+
+export interface DevServer {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `temporal server start-dev` and resolves once its frontend answers. */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  if (options.uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort));
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
+  const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn(options.binary, args, { stdio: ['ignore', output, output] });
+  const address = `127.0.0.1:${options.port}`;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `temporal server start-dev exited (${signal ?? `code ${code}`}) before answering on ${address}` +
+            (options.logFile ? `; see ${options.logFile}` : ''),
+        ),
+      ),
+    );
+  });
+  exited.catch(() => undefined); // observed below; a later exit after start is the owner's business
+  try {
+    await Promise.race([waitForFrontend(address, 60_000), exited]);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { address, process: child, stop: () => stopChild(child) };
+}
+
+/** Resolves once a Temporal frontend answers at `address`, or rejects after `timeoutMs`. */
+export async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await answersAsTemporal(address)) return;
+    if (Date.now() > deadline) throw new Error(`no Temporal frontend answered on ${address} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Tells whether a Temporal frontend answers at `address`. */
+export async function answersAsTemporal(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}

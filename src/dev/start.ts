@@ -1,0 +1,121 @@
+/**
+ * `npm start` / `plan dev`: brings up the whole local stack and keeps it running — a Temporal dev server (or the one
+ * at TEMPORAL_ADDRESS), PostgreSQL (DATABASE_URL, the local server, or an embedded one), the migrations, and a
+ * worker on the plans task queue. What is already running is reused; Ctrl-C stops everything this process started.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { createPool } from '../store/pool';
+import { applyMigrations } from '../store/migrate';
+import { builtinRegistry } from '../tools';
+import { createPlanWorker } from '../worker';
+import { resolveDatabase, redact } from './database';
+import { answersAsTemporal, startDevServer, waitForFrontend } from './dev-server';
+import { isListening } from './free-port';
+import { ensureSearchAttributes } from './search-attributes';
+import { ensureTemporalBinary } from './temporal-binary';
+
+const DEV_PORT = 7233;
+const UI_PORT = 8233;
+
+type Stop = () => Promise<void>;
+
+/** Runs the stack until SIGINT/SIGTERM; exits non-zero with one clear message when something cannot start. */
+export async function main(): Promise<void> {
+  const stops: Stop[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch((err) => say(`while stopping: ${(err as Error).message}`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  try {
+    await bringUp(stops, (code) => void shutdown(code));
+  } catch (err) {
+    say(`cannot start: ${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise<void> {
+  const config = loadConfig();
+  const dataDir = resolve(process.env.PLAN_DATA_DIR || join(__dirname, '..', '..', '.data'));
+  mkdirSync(dataDir, { recursive: true });
+
+  const address = await temporalServer(config.temporalAddress, dataDir, stops);
+  const client = await Connection.connect({ address });
+  stops.push(() => client.close());
+  const added = await ensureSearchAttributes(client, config.namespace);
+  if (added.length > 0) say(`registered search attributes: ${added.join(', ')}`);
+
+  const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir, log: say });
+  stops.push(database.stop);
+  const pool = createPool(database.url);
+  stops.push(() => pool.end());
+  const applied = await applyMigrations(pool);
+  say(`PostgreSQL: ${redact(database.url)} (${database.origin}); ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`);
+
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createPlanWorker({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    tools: builtinRegistry(),
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => undefined);
+    await connection.close();
+  });
+  running.catch((err) => {
+    say(`worker stopped: ${(err as Error).message}`);
+    shutdown(1);
+  });
+
+  say(`worker polling task queue "${config.taskQueue}" on ${address} (namespace ${config.namespace})`);
+  say(`Ready. Temporal Web: ${config.webUiUrl}  ·  start a plan: npm run -s plan -- start examples/hello.yaml  ·  Ctrl-C stops`);
+}
+
+/** The Temporal frontend to use: TEMPORAL_ADDRESS, one already on 7233, or a dev server started now. */
+async function temporalServer(configured: string | null, dataDir: string, stops: Stop[]): Promise<string> {
+  if (configured) {
+    await waitForFrontend(configured, 10_000).catch(() => {
+      throw new Error(`no Temporal server answers at TEMPORAL_ADDRESS=${configured}; start it or unset TEMPORAL_ADDRESS`);
+    });
+    say(`Temporal: ${configured} (TEMPORAL_ADDRESS)`);
+    return configured;
+  }
+  const address = `127.0.0.1:${DEV_PORT}`;
+  if (await answersAsTemporal(address)) {
+    say(`Temporal: reusing the server already running on ${address}`);
+    return address;
+  }
+  if (await isListening('127.0.0.1', DEV_PORT)) {
+    throw new Error(
+      `port ${DEV_PORT} is taken by something that is not a Temporal server; stop it, or set TEMPORAL_ADDRESS to a Temporal server`,
+    );
+  }
+  const binary = await ensureTemporalBinary(say);
+  const server = await startDevServer({
+    binary,
+    port: DEV_PORT,
+    uiPort: UI_PORT,
+    dbFile: join(dataDir, 'temporal.db'),
+    logFile: join(dataDir, 'temporal.log'),
+  });
+  stops.push(server.stop);
+  say(`Temporal: started the dev server on ${server.address}, Web UI on http://localhost:${UI_PORT}, data in ${join(dataDir, 'temporal.db')}`);
+  return server.address;
+}
+
+function say(line: string): void {
+  process.stdout.write(`[durable-plans] ${line}\n`);
+}
+

@@ -1,0 +1,30 @@
+import { formatFieldPath } from './field-path';
+import { malformedReferences, referencedSteps } from './references';
+import type { ToolCatalog } from './tool-catalog';
+import type { Problem, StepSpec } from './types';
+
+/** Unknown tools, and parameters that do not fit their tool's schema where their value is already known. */
+export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog): Problem[] {
+  const problems: Problem[] = [];
+  const check = (stepId: string, root: string, toolName: string, parameters: Record<string, unknown>): void => {
+    if (!catalog.has(toolName)) {
+      problems.push({ stepId, field: formatFieldPath(root, ['toolName']), message: `unknown tool "${toolName}"` });
+      return;
+    }
+    // A place holding a reference gets its value only at run time, so the schema cannot judge it (or below it) now.
+    const deferred = [...referencedSteps(parameters), ...malformedReferences(parameters)].map((ref) => ref.location);
+    for (const issue of catalog.checkParameters(toolName, parameters)) {
+      if (deferred.some((location) => startsWith(issue.path, location))) continue;
+      problems.push({ stepId, field: formatFieldPath(formatFieldPath(root, ['parameters']), issue.path), message: issue.message });
+    }
+  };
+  for (const step of steps) {
+    check(step.id, '', step.toolName, step.parameters);
+    if (step.compensate !== null) check(step.id, 'compensate', step.compensate.toolName, step.compensate.parameters);
+  }
+  return problems;
+}
+
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => String(segment) === String(path[i]));
+}

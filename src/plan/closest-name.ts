@@ -1,0 +1,35 @@
+/** The candidate a misspelt name most likely meant, or null when none is close enough to suggest. */
+export function closestName(name: string, candidates: readonly string[]): string | null {
+  const wanted = simplify(name);
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(wanted, simplify(candidate));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === null) return null;
+  // A third of the longer name: "retries" still finds "maxRetries", "name" does not find "id".
+  const allowed = Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
+  return bestDistance <= allowed ? best : null;
+}
+
+// Case and separators are the commonest slips (depends_on, TimeoutMs), so they cost nothing.
+function simplify(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

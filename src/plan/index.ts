@@ -1,0 +1,35 @@
+// The plan model's public face. parse.ts is left out on purpose: it pulls in `yaml`, which workflows must not bundle.
+export { PLAN_STATUSES, STEP_STATUSES, isTerminalPlanStatus, type PlanStatus, type StepStatus } from './statuses';
+export type { CompensationSpec, OnFailure, Plan, PlanOptions, Problem, StepSpec } from './types';
+export type { ParameterIssue, ToolCatalog } from './tool-catalog';
+export {
+  MAX_BATCH_DEPENDENCIES,
+  MAX_PARALLEL_STEPS,
+  MAX_PLAN_BYTES,
+  MAX_RETRIES,
+  MAX_STEPS,
+  PLAN_ID_PATTERN,
+  PLAN_TIMEOUT_MS,
+  RETRY_DELAY_MS,
+  STEP_ID_PATTERN,
+  STEP_TIMEOUT_MS,
+  type IntegerRange,
+} from './limits';
+export { normalizePlan } from './normalize';
+export { validatePlan } from './validate';
+export { checkPlan } from './check-plan';
+export { formatProblem } from './format-problem';
+export { ancestorsOf, compensationOrder, dependentsOf, findCycle, findCycles, type DagStep } from './dag';
+export {
+  REFERENCE_SYNTAX,
+  ReferenceResolutionError,
+  malformedReferences,
+  referencedSteps,
+  resolveReferences,
+  type MalformedReference,
+  type StepReference,
+} from './references';
+export { utf8Length } from './utf8-length';
+export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
+export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';
+export type * from './snapshot';

@@ -1,0 +1,88 @@
+import {
+  A_BOOLEAN,
+  A_NAME,
+  integerIn,
+  isFields,
+  oneOf,
+  own,
+  read,
+  readList,
+  readNullable,
+  report,
+  reportUnknownKeys,
+  type Fields,
+  type Scope,
+} from './fields';
+import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, STEP_TIMEOUT_MS } from './limits';
+import type { PlanOptions, Problem } from './types';
+
+const OPTION_KEYS = [
+  'requireApproval',
+  'approvalTimeoutMs',
+  'onApprovalTimeout',
+  'autoApprove',
+  'approvers',
+  'requiredApprovals',
+  'allowParallel',
+  'maxParallelSteps',
+  'stopOnError',
+  'continueOnError',
+  'stepTimeoutMs',
+  'totalTimeoutMs',
+  'onFailure',
+] as const;
+
+/** Checks a plan's options and fills their defaults; `anyCompensation` decides the default onFailure. */
+export function normalizeOptions(input: unknown, anyCompensation: boolean, problems: Problem[]): PlanOptions {
+  const scope: Scope = { problems, stepId: null, prefix: 'options.' };
+  let source: Fields = {};
+  if (isFields(input)) source = input;
+  else if (input != null) report({ ...scope, prefix: '' }, 'options', 'must be an object');
+  reportUnknownKeys(scope, source, OPTION_KEYS);
+
+  const approvers = readApprovers(scope, source);
+  const requiredApprovals = integerIn(
+    approvers === undefined
+      ? { min: 1, max: Number.MAX_SAFE_INTEGER }
+      : { min: 1, max: approvers.length, note: 'the number of approvers' },
+  );
+  // The seed's two switches say one thing: after a failure, keep running independent steps or stop.
+  const stopOnError = read(scope, source, 'stopOnError', A_BOOLEAN);
+  const continueOnError = read(scope, source, 'continueOnError', A_BOOLEAN);
+  const keepGoing = continueOnError === true || stopOnError === false;
+
+  return {
+    requireApproval: read(scope, source, 'requireApproval', A_BOOLEAN) ?? false,
+    approvalTimeoutMs: readNullable(scope, source, 'approvalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? null,
+    onApprovalTimeout: read(scope, source, 'onApprovalTimeout', oneOf(['reject', 'approve'] as const)) ?? 'reject',
+    autoApprove: read(scope, source, 'autoApprove', A_BOOLEAN) ?? false,
+    approvers: approvers ?? null,
+    requiredApprovals: read(scope, source, 'requiredApprovals', requiredApprovals) ?? 1,
+    // The seed ran steps one at a time unless told otherwise.
+    allowParallel: read(scope, source, 'allowParallel', A_BOOLEAN) ?? false,
+    maxParallelSteps: read(scope, source, 'maxParallelSteps', integerIn(MAX_PARALLEL_STEPS)) ?? 10,
+    stopOnError: !keepGoing,
+    continueOnError: keepGoing,
+    stepTimeoutMs: read(scope, source, 'stepTimeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? 300_000,
+    totalTimeoutMs: readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? null,
+    onFailure:
+      read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const)) ??
+      (anyCompensation ? 'compensate' : 'fail'),
+  };
+}
+
+function readApprovers(scope: Scope, source: Fields): string[] | undefined {
+  if (own(source, 'approvers') === null) return undefined;
+  const approvers = readList(scope, source, 'approvers', A_NAME, 'a list of approver names');
+  if (approvers === undefined) return undefined;
+  if (approvers.length === 0) {
+    report(scope, 'approvers', 'must name at least one approver (leave it out to let anyone approve)');
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const approver of approvers) {
+    if (seen.has(approver)) report(scope, 'approvers', `names "${approver}" more than once`);
+    seen.add(approver);
+  }
+  return approvers;
+}

@@ -1,0 +1,24 @@
+import { MAX_PLAN_BYTES } from './limits';
+import type { Plan, Problem } from './types';
+import { utf8Length } from './utf8-length';
+
+/** A problem when the plan is too large to travel as a Temporal payload, naming its largest step. */
+export function payloadProblems(plan: Plan): Problem[] {
+  const bytes = utf8Length(JSON.stringify(plan));
+  if (bytes <= MAX_PLAN_BYTES) return [];
+  let largest: { id: string; bytes: number } | null = null;
+  for (const step of plan.steps) {
+    const size = utf8Length(JSON.stringify(step));
+    if (largest === null || size > largest.bytes) largest = { id: step.id, bytes: size };
+  }
+  const hint = largest === null ? '' : `; the largest step is "${largest.id}" (${largest.bytes} bytes)`;
+  return [
+    {
+      stepId: null,
+      field: null,
+      message:
+        `the plan takes ${bytes} bytes as JSON, over the limit of ${MAX_PLAN_BYTES} (1.9 MiB, under Temporal's 2 MiB ` +
+        `payload limit): pass large inputs by reference (a URL or shared memory key)${hint}`,
+    },
+  ];
+}

@@ -1,0 +1,365 @@
+/**
+ * The state of one plan run and every transition it can make. The workflow drives it; it holds no I/O and no clock
+ * of its own (times come in as ISO strings), so it is tested without Temporal. Work per transition is proportional to
+ * what changed: dependency counters, not rescans of the whole plan.
+ */
+import { ApprovalGate, type NormalizedDecision } from './approval-gate';
+import { compensationOrder } from './dag';
+import type {
+  Approval,
+  CompensationOutcome,
+  DecisionAnswer,
+  PlanSnapshot,
+  PlanSummary,
+  StepSnapshot,
+} from './snapshot';
+import type { PlanStatus, StepStatus } from './statuses';
+import type { Plan, StepSpec } from './types';
+
+interface StepRecord extends StepSnapshot {
+  spec: StepSpec;
+}
+
+/** Who decides when an approval wait times out. */
+export const APPROVAL_TIMEOUT_ACTOR = 'approval-timeout';
+
+export class PlanState {
+  status: PlanStatus = 'draft';
+  reason: string | null = null;
+  completedAt: string | null = null;
+  readonly approvals: Approval[] = [];
+  /** Bumped on every change: wakes the scheduler and versions the mirror's rows. */
+  seq = 0;
+  /** No new step starts (a failure under stopOnError, a rejection, a cancellation). */
+  stopping = false;
+  private ending: 'failed' | 'rejected' | 'cancelled' | null = null;
+  private anyFailed = false;
+  private readonly records = new Map<string, StepRecord>();
+  private readonly unmet = new Map<string, number>();
+  private readonly dependents = new Map<string, string[]>();
+  private ready: string[] = [];
+  private readyHead = 0;
+  private readonly counts = Object.fromEntries(
+    ['pending', 'waiting_approval', 'running', 'completed', 'failed', 'skipped', 'compensated', 'compensation_failed'].map(
+      (s) => [s, 0],
+    ),
+  ) as Record<StepStatus, number>;
+  readonly planGate: ApprovalGate | null;
+  private readonly stepGates = new Map<string, ApprovalGate>();
+
+  constructor(
+    readonly plan: Plan,
+    readonly planId: string,
+    readonly startedAt: string,
+  ) {
+    const { options } = plan;
+    const policy = { approvers: options.approvers, requiredApprovals: options.requiredApprovals };
+    this.planGate = options.requireApproval && !options.autoApprove ? new ApprovalGate(policy, null) : null;
+    for (const spec of plan.steps) {
+      this.records.set(spec.id, {
+        spec,
+        id: spec.id,
+        toolName: spec.toolName,
+        description: spec.description,
+        status: 'pending',
+        attempts: 0,
+        startedAt: null,
+        completedAt: null,
+        error: null,
+        errorType: null,
+        result: null,
+        compensation: null,
+      });
+      this.counts.pending++;
+      this.unmet.set(spec.id, spec.dependsOn.length);
+      for (const dep of spec.dependsOn) {
+        const list = this.dependents.get(dep);
+        if (list) list.push(spec.id);
+        else this.dependents.set(dep, [spec.id]);
+      }
+      if (spec.requiresApproval) this.stepGates.set(spec.id, new ApprovalGate(policy, spec.id));
+    }
+    if (this.planGate) {
+      // Open from the first moment, so a decision sent before the workflow's first task is not lost.
+      this.planGate.openedAt = Date.parse(startedAt);
+      this.status = 'pending_approval';
+    }
+  }
+
+  /** Starts scheduling: every step without dependencies becomes ready, in the plan file's order. */
+  beginExecution(at: string): void {
+    this.status = 'executing';
+    for (const spec of this.plan.steps) if (spec.dependsOn.length === 0) this.becomeReady(spec.id, at);
+    this.touch();
+  }
+
+  /** Whether a decision, a timeout or a cancellation has settled the plan gate. */
+  get planGateSettled(): boolean {
+    return this.planGate === null || this.planGate.state !== 'waiting' || this.stopping;
+  }
+
+  /** Whether the plan or one of its steps waits for a decision now. */
+  get pendingApproval(): boolean {
+    if (this.planGate?.state === 'waiting' && !this.stopping) return true;
+    return this.counts.waiting_approval > 0;
+  }
+
+  /** Returns why a decision cannot be taken now, or null when it can; changes nothing. */
+  refusalOf(decision: NormalizedDecision): string | null {
+    if (this.completedAt !== null) return `plan "${this.planId}" already ended ${this.status}`;
+    const gate = this.gateFor(decision.step);
+    return typeof gate === 'string' ? gate : gate.refusal(decision);
+  }
+
+  /** Takes a decision that `refusalOf` accepted. */
+  decide(decision: NormalizedDecision, at: string): DecisionAnswer {
+    const gate = this.gateFor(decision.step) as ApprovalGate;
+    this.recordDecision(gate, decision, at);
+    return {
+      decision: decision.decision,
+      step: decision.step,
+      gate: gate.state,
+      approvals: gate.approvals,
+      requiredApprovals: this.plan.options.requiredApprovals,
+    };
+  }
+
+  /** The earliest moment (ms) an open gate's approval wait runs out, or null. */
+  nextGateDeadline(): number | null {
+    const timeout = this.plan.options.approvalTimeoutMs;
+    if (timeout === null) return null;
+    let earliest: number | null = null;
+    for (const gate of this.openGates()) {
+      const deadline = gate.openedAt! + timeout;
+      if (earliest === null || deadline < earliest) earliest = deadline;
+    }
+    return earliest;
+  }
+
+  /** Applies `onApprovalTimeout` to every gate whose wait ran out by `at`. */
+  expireGates(at: string): void {
+    const timeout = this.plan.options.approvalTimeoutMs;
+    if (timeout === null) return;
+    const now = Date.parse(at);
+    const decision = this.plan.options.onApprovalTimeout;
+    for (const gate of this.openGates()) {
+      if (gate.openedAt! + timeout > now) continue;
+      const text = `no decision within ${timeout} ms`;
+      this.recordDecision(gate, { decision, by: APPROVAL_TIMEOUT_ACTOR, text, step: gate.step }, at, true);
+    }
+  }
+
+  /** Removes and returns the next step that may start, in the order steps became ready; null when none. */
+  takeReady(): StepSpec | null {
+    if (this.stopping) return null;
+    while (this.readyHead < this.ready.length) {
+      const record = this.records.get(this.ready[this.readyHead++]!)!;
+      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+        this.ready = this.ready.slice(this.readyHead);
+        this.readyHead = 0;
+      }
+      if (record.status === 'pending') return record.spec;
+    }
+    return null;
+  }
+
+  get running(): number {
+    return this.counts.running;
+  }
+
+  /** True when nothing runs and nothing more can start without a decision that is not coming. */
+  get finished(): boolean {
+    if (this.counts.running > 0) return false;
+    if (this.stopping) return true;
+    return this.readyHead >= this.ready.length && this.counts.waiting_approval === 0;
+  }
+
+  start(id: string, at: string): void {
+    const record = this.records.get(id)!;
+    this.setStatus(record, 'running');
+    record.startedAt = at;
+    this.touch();
+  }
+
+  complete(id: string, result: unknown, attempts: number, at: string): void {
+    const record = this.records.get(id)!;
+    this.setStatus(record, 'completed');
+    Object.assign(record, { result, attempts, completedAt: at, error: null, errorType: null });
+    for (const dependent of this.dependents.get(id) ?? []) {
+      const left = this.unmet.get(dependent)! - 1;
+      this.unmet.set(dependent, left);
+      if (left === 0) this.becomeReady(dependent, at);
+    }
+    this.touch();
+  }
+
+  fail(id: string, error: string, errorType: string | null, attempts: number, at: string): void {
+    const record = this.records.get(id)!;
+    this.setStatus(record, 'failed');
+    Object.assign(record, { error, errorType, attempts, completedAt: at });
+    this.anyFailed = true;
+    if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`);
+    else this.stop('failed', `step "${id}" failed: ${error}`);
+    this.touch();
+  }
+
+  /** Stops new starts because of a cancellation (a Temporal cancel, or the total timeout). */
+  cancel(reason: string): void {
+    this.stop('cancelled', reason);
+    this.touch();
+  }
+
+  /** Completed steps that declare a compensation, in layers: each layer after everything that depends on it. */
+  compensationLayers(): StepSpec[][] {
+    const completed = [...this.records.values()].filter((r) => r.status === 'completed').map((r) => r.id);
+    return compensationOrder(this.plan.steps, completed)
+      .map((layer) => layer.map((id) => this.records.get(id)!.spec).filter((spec) => spec.compensate !== null))
+      .filter((layer) => layer.length > 0);
+  }
+
+  /** Whether the way the plan is ending calls for its completed steps to be undone. */
+  get needsCompensation(): boolean {
+    if (this.ending === 'failed') return this.plan.options.onFailure === 'compensate';
+    return this.ending === 'cancelled' || this.ending === 'rejected';
+  }
+
+  beginCompensation(): void {
+    this.status = 'compensating';
+    this.touch();
+  }
+
+  recordCompensation(id: string, outcome: CompensationOutcome): void {
+    const record = this.records.get(id)!;
+    this.setStatus(record, outcome.status);
+    record.compensation = outcome;
+    this.touch();
+  }
+
+  resultOf(id: string): unknown {
+    return this.records.get(id)?.result;
+  }
+
+  /** Ends the run: steps that never started become skipped, and the plan takes its final status. */
+  finish(at: string): PlanStatus {
+    const why = this.reason ? `not started: ${this.reason}` : 'not started';
+    for (const record of this.records.values()) {
+      if (record.status === 'pending' || record.status === 'waiting_approval') {
+        this.setStatus(record, 'skipped');
+        record.error = why;
+      }
+    }
+    this.status = this.ending ?? (this.anyFailed ? 'partial' : 'completed');
+    this.completedAt = at;
+    this.touch();
+    return this.status;
+  }
+
+  summary(): PlanSummary {
+    const c = this.counts;
+    return {
+      total: this.records.size,
+      pending: c.pending,
+      waitingApproval: c.waiting_approval,
+      running: c.running,
+      completed: c.completed,
+      failed: c.failed,
+      skipped: c.skipped,
+      compensated: c.compensated,
+      compensationFailed: c.compensation_failed,
+    };
+  }
+
+  snapshot(): PlanSnapshot {
+    return {
+      planId: this.planId,
+      status: this.status,
+      description: this.plan.description,
+      reason: this.reason,
+      startedAt: this.startedAt,
+      completedAt: this.completedAt,
+      approvals: [...this.approvals],
+      steps: [...this.records.values()].map(({ spec: _spec, ...step }) => ({ ...step })),
+      summary: this.summary(),
+    };
+  }
+
+  private gateFor(step: string | null): ApprovalGate | string {
+    if (step === null) return this.planGate ?? `plan "${this.planId}" does not require approval`;
+    if (!this.records.has(step)) return `plan "${this.planId}" has no step "${step}"`;
+    return this.stepGates.get(step) ?? `step "${step}" does not require approval`;
+  }
+
+  private *openGates(): Iterable<ApprovalGate> {
+    if (this.planGate?.state === 'waiting' && this.planGate.openedAt !== null && !this.stopping) yield this.planGate;
+    if (this.counts.waiting_approval === 0) return;
+    for (const gate of this.stepGates.values()) if (gate.state === 'waiting' && gate.openedAt !== null) yield gate;
+  }
+
+  /** Applies a decision the gate accepted (or a timeout, which bypasses the approver list). */
+  private recordDecision(gate: ApprovalGate, decision: NormalizedDecision, at: string, timedOut = false): void {
+    this.approvals.push(gate.apply(decision, at));
+    const what = gate.step === null ? 'plan' : `step "${gate.step}"`;
+    const rejectedWhy = `${what} rejected by ${decision.by}${decision.text ? `: ${decision.text}` : ''}`;
+    if (gate.step === null) {
+      if (gate.state === 'approved') this.status = 'approved';
+      if (gate.state === 'rejected') {
+        this.stop('rejected', timedOut ? 'approval timeout' : rejectedWhy);
+        this.status = 'rejected';
+      }
+    } else {
+      const record = this.records.get(gate.step)!;
+      if (gate.state === 'approved' && record.status === 'waiting_approval') {
+        this.setStatus(record, 'pending');
+        this.ready.push(record.id);
+      }
+      if (gate.state === 'rejected' && record.status === 'waiting_approval') {
+        this.setStatus(record, 'skipped');
+        record.error = timedOut ? 'approval timeout' : rejectedWhy;
+        this.stop('rejected', record.error === 'approval timeout' ? `${what}: approval timeout` : rejectedWhy);
+      }
+    }
+    this.touch();
+  }
+
+  private becomeReady(id: string, at: string): void {
+    const gate = this.stepGates.get(id);
+    const record = this.records.get(id)!;
+    if (record.status !== 'pending') return;
+    if (gate && gate.state !== 'approved') {
+      this.setStatus(record, 'waiting_approval');
+      gate.openedAt = Date.parse(at);
+      return;
+    }
+    this.ready.push(id);
+  }
+
+  /** Marks every not-yet-started step downstream of `id` skipped (continueOnError). */
+  private skipDependents(id: string, why: string): void {
+    const queue = [...(this.dependents.get(id) ?? [])];
+    while (queue.length > 0) {
+      const record = this.records.get(queue.pop()!)!;
+      if (record.status !== 'pending' && record.status !== 'waiting_approval') continue;
+      this.setStatus(record, 'skipped');
+      record.error = why;
+      queue.push(...(this.dependents.get(record.id) ?? []));
+    }
+  }
+
+  private stop(ending: 'failed' | 'rejected' | 'cancelled', reason: string): void {
+    this.stopping = true;
+    if (this.ending === null) {
+      this.ending = ending;
+      this.reason = reason;
+    }
+  }
+
+  private setStatus(record: StepRecord, status: StepStatus): void {
+    this.counts[record.status]--;
+    this.counts[status]++;
+    record.status = status;
+  }
+
+  private touch(): void {
+    this.seq++;
+  }
+}

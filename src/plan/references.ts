@@ -1,0 +1,133 @@
+import { isFields } from './fields';
+
+/** A reference to an earlier step's result, found in a step's parameters. */
+export interface StepReference {
+  stepId: string;
+  /** Path inside the result; numeric segments index lists. */
+  path: string[];
+  /** Where in the parameters the string holding the reference sits. */
+  location: (string | number)[];
+}
+
+/** Text that starts like a reference (`{{steps.`) but does not follow its grammar. */
+export interface MalformedReference {
+  text: string;
+  location: (string | number)[];
+}
+
+/** Thrown when a reference cannot be resolved; stepId is null for a malformed reference. */
+export class ReferenceResolutionError extends Error {
+  constructor(
+    message: string,
+    readonly stepId: string | null,
+    readonly path: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ReferenceResolutionError';
+  }
+}
+
+// Only `{{ steps.… }}` belongs to us: other `{{…}}` text (a mustache template for a tool) passes through untouched.
+const CANDIDATE = /\{\{\s*(steps\.[^{}]*?)\s*\}\}/g;
+const REFERENCE = /^steps\.([A-Za-z0-9][A-Za-z0-9_-]{0,127})\.result((?:\.[^.\s]+)*)$/;
+const INDEX = /^(0|[1-9][0-9]*)$/;
+
+export const REFERENCE_SYNTAX = '{{steps.<id>.result}} or {{steps.<id>.result.<path>}}';
+
+interface Parsed {
+  stepId: string;
+  path: string[];
+}
+
+function parse(body: string): Parsed | null {
+  const match = REFERENCE.exec(body);
+  if (match === null) return null;
+  return { stepId: match[1]!, path: match[2]! === '' ? [] : match[2]!.slice(1).split('.') };
+}
+
+function visitStrings(value: unknown, location: (string | number)[], visit: (text: string, location: (string | number)[]) => void): void {
+  if (typeof value === 'string') visit(value, location);
+  else if (Array.isArray(value)) value.forEach((item: unknown, index) => visitStrings(item, [...location, index], visit));
+  else if (isFields(value)) for (const [key, item] of Object.entries(value)) visitStrings(item, [...location, key], visit);
+}
+
+/** Every well-formed reference inside a value (a step's parameters), with where it sits. */
+export function referencedSteps(value: unknown): StepReference[] {
+  const references: StepReference[] = [];
+  visitStrings(value, [], (text, location) => {
+    for (const match of text.matchAll(CANDIDATE)) {
+      const parsed = parse(match[1]!);
+      if (parsed !== null) references.push({ ...parsed, location });
+    }
+  });
+  return references;
+}
+
+/** Every `{{steps.…}}` inside a value that is not a well-formed reference. */
+export function malformedReferences(value: unknown): MalformedReference[] {
+  const malformed: MalformedReference[] = [];
+  visitStrings(value, [], (text, location) => {
+    for (const match of text.matchAll(CANDIDATE)) {
+      if (parse(match[1]!) === null) malformed.push({ text: match[0], location });
+    }
+  });
+  return malformed;
+}
+
+/**
+ * Replaces references with results: a string that is exactly one reference becomes the value itself,
+ * any other string gets the values written into it (non-strings as JSON).
+ */
+export function resolveReferences(
+  value: unknown,
+  results: ReadonlyMap<string, unknown> | ((stepId: string) => unknown),
+): unknown {
+  const resultOf = typeof results === 'function' ? results : (stepId: string) => results.get(stepId);
+  const resolve = (node: unknown): unknown => {
+    if (typeof node === 'string') return resolveString(node, resultOf);
+    if (Array.isArray(node)) return node.map(resolve);
+    if (isFields(node)) return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, resolve(item)]));
+    return node;
+  };
+  return resolve(value);
+}
+
+function resolveString(text: string, resultOf: (stepId: string) => unknown): unknown {
+  const matches = [...text.matchAll(CANDIDATE)];
+  if (matches.length === 0) return text;
+  if (matches.length === 1 && matches[0]![0] === text) return lookUp(text, matches[0]![1]!, resultOf);
+  return text.replace(CANDIDATE, (whole: string, body: string) => {
+    const found = lookUp(whole, body, resultOf);
+    return typeof found === 'string' ? found : JSON.stringify(found);
+  });
+}
+
+function lookUp(whole: string, body: string, resultOf: (stepId: string) => unknown): unknown {
+  const parsed = parse(body);
+  if (parsed === null) {
+    throw new ReferenceResolutionError(`malformed reference "${whole}": write ${REFERENCE_SYNTAX}`, null, []);
+  }
+  const { stepId, path } = parsed;
+  let found = resultOf(stepId);
+  if (found === undefined) {
+    throw new ReferenceResolutionError(`cannot resolve "${whole}": step "${stepId}" has no result`, stepId, path);
+  }
+  for (let depth = 0; depth < path.length; depth++) {
+    found = member(found, path[depth]!);
+    if (found === undefined) {
+      const missing = path.slice(0, depth + 1).join('.');
+      throw new ReferenceResolutionError(
+        `cannot resolve "${whole}": the result of step "${stepId}" has nothing at "${missing}"`,
+        stepId,
+        path,
+      );
+    }
+  }
+  return found;
+}
+
+function member(container: unknown, segment: string): unknown {
+  if (Array.isArray(container)) return INDEX.test(segment) ? (container[Number(segment)] as unknown) : undefined;
+  if (isFields(container) && Object.hasOwn(container, segment)) return container[segment];
+  return undefined;
+}

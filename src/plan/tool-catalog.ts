@@ -1,0 +1,11 @@
+/** One way a tool's parameters miss its schema; path is where, inside the parameters. */
+export interface ParameterIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The tools a plan may call, as validation needs to see them. */
+export interface ToolCatalog {
+  has(toolName: string): boolean;
+  checkParameters(toolName: string, parameters: Record<string, unknown>): ParameterIssue[];
+}

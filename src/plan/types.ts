@@ -1,0 +1,65 @@
+/** What to run to undo a completed step; every field defaulted. */
+export interface CompensationSpec {
+  toolName: string;
+  parameters: Record<string, unknown>;
+  maxRetries: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+}
+
+/** One step of a normalised plan; every field defaulted. */
+export interface StepSpec {
+  id: string;
+  toolName: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  /** Explicit dependencies, then those derived from batches, without duplicates. */
+  dependsOn: string[];
+  maxRetries: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  requiresApproval: boolean;
+  nonRetryableErrorTypes: string[];
+  compensate: CompensationSpec | null;
+  /** Seed fields, kept so the mirror can answer in the seed's terms. */
+  batchIndex: number | null;
+  complexity: 'low' | 'medium' | 'high' | null;
+  isRequiredValidateByDatabase: boolean;
+}
+
+export type OnFailure = 'compensate' | 'pause' | 'fail';
+
+/** How a plan runs; every field defaulted. */
+export interface PlanOptions {
+  requireApproval: boolean;
+  /** null waits for a decision forever. */
+  approvalTimeoutMs: number | null;
+  onApprovalTimeout: 'reject' | 'approve';
+  autoApprove: boolean;
+  /** null lets anyone approve. */
+  approvers: string[] | null;
+  requiredApprovals: number;
+  allowParallel: boolean;
+  maxParallelSteps: number;
+  /** Always the opposite of continueOnError. */
+  stopOnError: boolean;
+  continueOnError: boolean;
+  stepTimeoutMs: number;
+  totalTimeoutMs: number | null;
+  onFailure: OnFailure;
+}
+
+/** A normalised plan: what workflows, client and planner consume. */
+export interface Plan {
+  id: string | null;
+  description: string;
+  options: PlanOptions;
+  steps: StepSpec[];
+}
+
+/** One thing wrong with a plan; stepId is null when no single step is concerned. */
+export interface Problem {
+  stepId: string | null;
+  field: string | null;
+  message: string;
+}

@@ -1,0 +1,45 @@
+/**
+ * Composition root of the worker: config -> tools -> activities -> Worker. Dependencies are built here once and
+ * injected; nothing below reads the environment.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { loadConfig, type Config } from './config';
+import { builtinRegistry, type ToolRegistry } from './tools';
+
+export interface PlanWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  tools: ToolRegistry;
+  /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled now. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Extra worker options (tuning), applied last. */
+  tuning?: Partial<WorkerOptions>;
+}
+
+/** Creates a worker that runs plan workflows and one activity per tool. */
+export function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ tools: options.tools }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('./workflows') }),
+    ...options.tuning,
+  });
+}
+
+/** Connects with the given configuration and builds a worker (for `plan worker`). */
+export async function connectPlanWorker(config: Config = loadConfig()): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: config.temporalAddress ?? '127.0.0.1:7233' });
+  const worker = await createPlanWorker({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    tools: builtinRegistry(),
+  });
+  return { worker, connection };
+}

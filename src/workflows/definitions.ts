@@ -1,0 +1,26 @@
+/**
+ * The names that cross process boundaries, defined once: workflow type, signals, queries, updates and
+ * search attribute keys. Imported by the workflow, the client, the CLI and the tests.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecisionInput, DecisionAnswer, PlanSnapshot } from '../plan';
+
+/** Workflow type of a plan run; the workflow id is the plan id. */
+export const RUN_PLAN_WORKFLOW = 'runPlan';
+
+/** Plan status, so `PlanStatus="pending_approval"` lists plans waiting for a decision. */
+export const planStatusKey = defineSearchAttributeKey('PlanStatus', SearchAttributeType.KEYWORD);
+/** True while the plan or one of its steps waits for approval. */
+export const planPendingApprovalKey = defineSearchAttributeKey('PlanPendingApproval', SearchAttributeType.BOOL);
+/** Every custom search attribute the project needs registered on its namespace. */
+export const SEARCH_ATTRIBUTES = [planStatusKey, planPendingApprovalKey] as const;
+
+/** Approve the plan (or, with `step`, one gated step). Input optional: `temporal workflow signal --name approve`. */
+export const approveSignal = defineSignal<[Partial<DecisionInput>?]>('approve');
+/** Reject the plan (or, with `step`, one gated step). */
+export const rejectSignal = defineSignal<[Partial<DecisionInput>?]>('reject');
+/** The same decision as the signals, validated, so the caller learns whether it was taken. */
+export const decideUpdate = defineUpdate<DecisionAnswer, [DecisionInput]>('decide');
+/** The whole plan state: the same shape as the workflow's result and `plan status --json`. */
+export const stateQuery = defineQuery<PlanSnapshot>('state');

@@ -1,0 +1,131 @@
+/**
+ * `runPlan`: one plan, one workflow. Reads as the plan's life: check it, wait for approval, run the DAG,
+ * compensate if it must, finish. Every decision about state lives in `PlanState` (src/plan); this file only
+ * sequences Temporal primitives around it.
+ */
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { checkPlan, PlanState, type CompensationSpec, type StepSpec } from '../plan';
+import type { ToolHint } from '../activities/types';
+import { validationFailure } from './failures';
+import { registerHandlers } from './handlers';
+import { compensateStep, runStep } from './run-step';
+import { checkPlanTools } from './step-activities';
+import { Visibility } from './visibility';
+import type { PlanSnapshot } from '../plan';
+
+const now = () => new Date().toISOString();
+
+/** Runs a plan (the parsed plan file) to its end and returns its final state. */
+export async function runPlan(input: unknown): Promise<PlanSnapshot> {
+  // 1. Set up before any await: a bad plan fails at once; handlers exist before the first signal can arrive.
+  const { plan, problems } = checkPlan(input);
+  if (!plan) throw validationFailure(problems);
+  const state = new PlanState(plan, workflowInfo().workflowId, now());
+  registerHandlers(state);
+  const visibility = new Visibility(state);
+  visibility.publish();
+
+  const toolCheck = await checkPlanTools(plan);
+  if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
+
+  let cancellation: unknown = null;
+  try {
+    // 2. Approval gate.
+    await waitForApproval(state, visibility);
+    // 3. Schedule the DAG.
+    if (!state.stopping) await execute(state, toolCheck.hints, visibility);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    cancellation = err;
+    state.cancel('cancelled');
+  }
+
+  // 4. Compensate and finish, even when the workflow itself is being cancelled.
+  await CancellationScope.nonCancellable(async () => {
+    visibility.publish();
+    await condition(() => state.running === 0);
+    if (state.needsCompensation) await compensate(state, toolCheck.hints, visibility);
+    state.finish(now());
+    visibility.publish();
+  });
+  log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
+  if (cancellation) throw cancellation;
+  return state.snapshot();
+}
+
+async function waitForApproval(state: PlanState, visibility: Visibility): Promise<void> {
+  if (state.planGateSettled) return;
+  const timeout = state.plan.options.approvalTimeoutMs;
+  const decided = await condition(() => state.planGateSettled, timeout ?? undefined);
+  if (!decided) state.expireGates(now());
+  visibility.publish();
+}
+
+/** Starts every ready step while slots are free, then sleeps until the state changes; ends when nothing can run. */
+async function execute(state: PlanState, hints: Record<string, ToolHint>, visibility: Visibility): Promise<void> {
+  const { options } = state.plan;
+  const limit = options.allowParallel ? options.maxParallelSteps : 1;
+  const steps = new CancellationScope();
+  const timers = new CancellationScope();
+  if (options.totalTimeoutMs !== null) {
+    void timers.run(() => sleep(options.totalTimeoutMs!)).then(() => {
+      state.cancel('timeout');
+      steps.cancel();
+    }, ignoreCancellation);
+  }
+  let gateTimerAt: number | null = null;
+  state.beginExecution(now());
+  try {
+    for (;;) {
+      for (let spec = nextIfFree(state, limit); spec; spec = nextIfFree(state, limit)) {
+        void steps.run(() => runStep(state, spec!, hints[spec!.toolName]));
+      }
+      visibility.publish();
+      if (state.finished) return;
+      gateTimerAt = armGateTimer(state, timers, gateTimerAt);
+      const seen = state.seq;
+      await condition(() => state.seq !== seen);
+    }
+  } finally {
+    timers.cancel();
+  }
+}
+
+function nextIfFree(state: PlanState, limit: number): StepSpec | null {
+  return state.running < limit ? state.takeReady() : null;
+}
+
+/** One timer for the earliest open step gate's approval deadline; re-armed only when an earlier one appears. */
+function armGateTimer(state: PlanState, timers: CancellationScope, armedAt: number | null): number | null {
+  const deadline = state.nextGateDeadline();
+  if (deadline === null || (armedAt !== null && armedAt <= deadline && armedAt > Date.now())) return armedAt;
+  void timers
+    .run(() => sleep(Math.max(1, deadline - Date.now())))
+    .then(() => state.expireGates(now()), ignoreCancellation);
+  return deadline;
+}
+
+/** Runs compensations layer by layer in reverse dependency order; steps of one layer run together. */
+async function compensate(state: PlanState, hints: Record<string, ToolHint>, visibility: Visibility): Promise<void> {
+  state.beginCompensation();
+  visibility.publish();
+  for (const layer of state.compensationLayers()) {
+    await Promise.all(
+      layer.map((spec) =>
+        compensateStep(state, spec as StepSpec & { compensate: CompensationSpec }, hints[spec.compensate!.toolName]),
+      ),
+    );
+    visibility.publish();
+  }
+}
+
+function ignoreCancellation(err: unknown): void {
+  if (!isCancellation(err)) throw err;
+}

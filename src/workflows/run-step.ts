@@ -1,0 +1,51 @@
+import { log } from '@temporalio/workflow';
+import { ReferenceResolutionError, resolveReferences, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
+import type { ToolHint } from '../activities/types';
+import { describeFailure } from './failures';
+import { compensationActivity, stepActivity } from './step-activities';
+
+const now = () => new Date().toISOString();
+
+/** Runs one step to its end and records the outcome in the state; never throws. */
+export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined): Promise<void> {
+  state.start(spec.id, now());
+  let parameters: Record<string, unknown>;
+  try {
+    parameters = resolveReferences(spec.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
+  } catch (err) {
+    if (!(err instanceof ReferenceResolutionError)) throw err;
+    state.fail(spec.id, err.message, err.name, 0, now());
+    return;
+  }
+  try {
+    const outcome = await stepActivity(spec, hint)({ planId: state.planId, stepId: spec.id, parameters, purpose: 'step' });
+    state.complete(spec.id, outcome.result, outcome.attempt, now());
+  } catch (err) {
+    const failure = describeFailure(err, spec.maxRetries + 1);
+    log.warn('step failed', { planId: state.planId, stepId: spec.id, type: failure.type, attempts: failure.attempts });
+    state.fail(spec.id, failure.message, failure.type, failure.attempts, now());
+  }
+}
+
+/** Runs a completed step's compensation and records its outcome; never throws. */
+export async function compensateStep(
+  state: PlanState,
+  spec: StepSpec & { compensate: CompensationSpec },
+  hint: ToolHint | undefined,
+): Promise<void> {
+  const startedAt = now();
+  let error: string | null = null;
+  try {
+    const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
+    await compensationActivity(spec, hint)({ planId: state.planId, stepId: spec.id, parameters, purpose: 'compensation' });
+  } catch (err) {
+    error = err instanceof ReferenceResolutionError ? err.message : describeFailure(err, spec.compensate.maxRetries + 1).message;
+    log.error('compensation failed', { planId: state.planId, stepId: spec.id, error });
+  }
+  state.recordCompensation(spec.id, {
+    status: error === null ? 'compensated' : 'compensation_failed',
+    startedAt,
+    completedAt: now(),
+    error,
+  });
+}

@@ -1,0 +1,47 @@
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { PlanState } from '../plan';
+import { planPendingApprovalKey, planStatusKey } from './definitions';
+
+/** Keeps Temporal's view of the plan current: search attributes on each transition, live details on each change. */
+export class Visibility {
+  private status: string | null = null;
+  private pending: boolean | null = null;
+  private details = '';
+
+  constructor(private readonly state: PlanState) {}
+
+  publish(): void {
+    const { status, pendingApproval } = this.state;
+    if (status !== this.status || pendingApproval !== this.pending) {
+      upsertSearchAttributes([
+        { key: planStatusKey, value: status },
+        { key: planPendingApprovalKey, value: pendingApproval },
+      ]);
+      this.status = status;
+      this.pending = pendingApproval;
+    }
+    const details = describe(this.state);
+    if (details !== this.details) {
+      setCurrentDetails(details);
+      this.details = details;
+    }
+  }
+}
+
+/** Markdown for Temporal Web's "Current details": progress, and while waiting the exact command that approves. */
+function describe(state: PlanState): string {
+  const s = state.summary();
+  const lines = [
+    `**${state.status}** — ${s.completed}/${s.total} steps completed, ${s.running} running, ${s.failed} failed, ${s.skipped} skipped`,
+  ];
+  if (state.reason) lines.push(`Reason: ${state.reason}`);
+  if (state.pendingApproval) {
+    const id = state.planId;
+    const stepHint = state.planGateSettled ? ' (add `"step":"<id>"` for a step gate)' : '';
+    lines.push(
+      `Waiting for approval${stepHint}. Approve with \`npm run -s plan -- approve ${id}\` or ` +
+        `\`temporal workflow signal --workflow-id ${id} --name approve --input '{"by":"your-name"}'\`.`,
+    );
+  }
+  return lines.join('\n\n');
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { builtinRegistry, type ToolRegistry } from '../../src/tools';
+import { createPlanWorker } from '../../src/worker';
+import { testStack } from './test-stack';
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  tools: ToolRegistry;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+let runtimeReady = false;
+
+/** Runs a real plan worker on a task queue of its own, against the suite's dev server. */
+export async function startTestWorker(tools: ToolRegistry = builtinRegistry()): Promise<TestWorker> {
+  if (!runtimeReady) {
+    // Worker state changes at INFO drown the test output; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeReady = true;
+  }
+  const stack = testStack();
+  const taskQueue = `test-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const worker = await createPlanWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    tools,
+    workflowBundle: { codePath: stack.workflowBundlePath },
+  });
+  const running = worker.run();
+  const clientConnection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection: clientConnection });
+  return {
+    client,
+    taskQueue,
+    tools,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await clientConnection.close();
+    },
+  };
+}
+
+/** A workflow id no other test uses. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}

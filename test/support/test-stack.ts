@@ -1,0 +1,35 @@
+/**
+ * The stack the integration tests share: one Temporal dev server on free ports (in memory) and one throw-away
+ * PostgreSQL database, both started by jest's global set-up and described to test files through the environment.
+ */
+export interface TestStack {
+  temporalAddress: string;
+  databaseUrl: string;
+  /** Path of the workflow bundle built once for the whole run. */
+  workflowBundlePath: string;
+}
+
+const KEYS = {
+  temporalAddress: 'DP_TEST_TEMPORAL_ADDRESS',
+  databaseUrl: 'DP_TEST_DATABASE_URL',
+  workflowBundlePath: 'DP_TEST_WORKFLOW_BUNDLE',
+} as const;
+
+/** Publishes the stack to the test workers (they inherit the global set-up's environment). */
+export function publishStack(stack: TestStack): void {
+  for (const [field, key] of Object.entries(KEYS)) process.env[key] = stack[field as keyof TestStack];
+}
+
+/** Reads the stack inside a test file. */
+export function testStack(): TestStack {
+  const read = (key: string) => {
+    const value = process.env[key];
+    if (!value) throw new Error(`${key} is not set: run integration tests through jest (npm test), whose global set-up starts the stack`);
+    return value;
+  };
+  return {
+    temporalAddress: read(KEYS.temporalAddress),
+    databaseUrl: read(KEYS.databaseUrl),
+    workflowBundlePath: read(KEYS.workflowBundlePath),
+  };
+}
