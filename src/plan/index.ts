@@ -18,6 +18,7 @@ export {
 export { normalizePlan } from './normalize';
 export { validatePlan } from './validate';
 export { checkPlan } from './check-plan';
+export { compactPlan, compactStep } from './compact-plan';
 export { formatProblem } from './format-problem';
 export { ancestorsOf, compensationOrder, dependentsOf, findCycle, findCycles, type DagStep } from './dag';
 export {

@@ -13,6 +13,7 @@ import {
   type Fields,
   type Scope,
 } from './fields';
+import { defaultOnFailure, OPTION_DEFAULTS } from './defaults';
 import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, STEP_TIMEOUT_MS } from './limits';
 import type { PlanOptions, Problem } from './types';
 
@@ -52,22 +53,25 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
   const keepGoing = continueOnError === true || stopOnError === false;
 
   return {
-    requireApproval: read(scope, source, 'requireApproval', A_BOOLEAN) ?? false,
-    approvalTimeoutMs: readNullable(scope, source, 'approvalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? null,
-    onApprovalTimeout: read(scope, source, 'onApprovalTimeout', oneOf(['reject', 'approve'] as const)) ?? 'reject',
-    autoApprove: read(scope, source, 'autoApprove', A_BOOLEAN) ?? false,
-    approvers: approvers ?? null,
-    requiredApprovals: read(scope, source, 'requiredApprovals', requiredApprovals) ?? 1,
-    // The seed ran steps one at a time unless told otherwise.
-    allowParallel: read(scope, source, 'allowParallel', A_BOOLEAN) ?? false,
-    maxParallelSteps: read(scope, source, 'maxParallelSteps', integerIn(MAX_PARALLEL_STEPS)) ?? 10,
+    requireApproval: read(scope, source, 'requireApproval', A_BOOLEAN) ?? OPTION_DEFAULTS.requireApproval,
+    approvalTimeoutMs:
+      readNullable(scope, source, 'approvalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.approvalTimeoutMs,
+    onApprovalTimeout:
+      read(scope, source, 'onApprovalTimeout', oneOf(['reject', 'approve'] as const)) ?? OPTION_DEFAULTS.onApprovalTimeout,
+    autoApprove: read(scope, source, 'autoApprove', A_BOOLEAN) ?? OPTION_DEFAULTS.autoApprove,
+    approvers: approvers ?? OPTION_DEFAULTS.approvers,
+    requiredApprovals: read(scope, source, 'requiredApprovals', requiredApprovals) ?? OPTION_DEFAULTS.requiredApprovals,
+    allowParallel: read(scope, source, 'allowParallel', A_BOOLEAN) ?? OPTION_DEFAULTS.allowParallel,
+    maxParallelSteps:
+      read(scope, source, 'maxParallelSteps', integerIn(MAX_PARALLEL_STEPS)) ?? OPTION_DEFAULTS.maxParallelSteps,
     stopOnError: !keepGoing,
     continueOnError: keepGoing,
-    stepTimeoutMs: read(scope, source, 'stepTimeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? 300_000,
-    totalTimeoutMs: readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? null,
+    stepTimeoutMs: read(scope, source, 'stepTimeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? OPTION_DEFAULTS.stepTimeoutMs,
+    totalTimeoutMs:
+      readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.totalTimeoutMs,
     onFailure:
       read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const)) ??
-      (anyCompensation ? 'compensate' : 'fail'),
+      defaultOnFailure(anyCompensation),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type Fields,
   type Scope,
 } from './fields';
+import { COMPENSATION_DEFAULTS, STEP_DEFAULTS } from './defaults';
 import { BATCH_INDEX, MAX_RETRIES, RETRY_DELAY_MS, STEP_ID_PATTERN, STEP_TIMEOUT_MS } from './limits';
 import { readParameters } from './read-parameters';
 import type { CompensationSpec, PlanOptions, Problem, StepSpec } from './types';
@@ -67,19 +68,21 @@ export function normalizeStep(
   const spec: StepSpec = {
     id,
     toolName: readRequired(scope, input, 'toolName', A_NAME) ?? '',
-    description: read(scope, input, 'description', A_STRING) ?? '',
+    description: read(scope, input, 'description', A_STRING) ?? STEP_DEFAULTS.description,
     parameters: readParameters(scope, input) ?? {},
     dependsOn: [...new Set(readList(scope, input, 'dependsOn', A_NAME, 'a list of step ids') ?? [])],
-    maxRetries: read(scope, input, 'maxRetries', integerIn(MAX_RETRIES)) ?? 0,
-    retryDelayMs: read(scope, input, 'retryDelayMs', integerIn(RETRY_DELAY_MS)) ?? 1000,
+    maxRetries: read(scope, input, 'maxRetries', integerIn(MAX_RETRIES)) ?? STEP_DEFAULTS.maxRetries,
+    retryDelayMs: read(scope, input, 'retryDelayMs', integerIn(RETRY_DELAY_MS)) ?? STEP_DEFAULTS.retryDelayMs,
     timeoutMs,
-    requiresApproval: read(scope, input, 'requiresApproval', A_BOOLEAN) ?? false,
+    requiresApproval: read(scope, input, 'requiresApproval', A_BOOLEAN) ?? STEP_DEFAULTS.requiresApproval,
     nonRetryableErrorTypes:
       readList(scope, input, 'nonRetryableErrorTypes', A_NAME, 'a list of error type names') ?? [],
     compensate: readCompensation(scope, input, timeoutMs),
-    batchIndex: readNullable(scope, input, 'batchIndex', integerIn(BATCH_INDEX)) ?? null,
-    complexity: readNullable(scope, input, 'complexity', oneOf(['low', 'medium', 'high'] as const)) ?? null,
-    isRequiredValidateByDatabase: read(scope, input, 'isRequiredValidateByDatabase', A_BOOLEAN) ?? false,
+    batchIndex: readNullable(scope, input, 'batchIndex', integerIn(BATCH_INDEX)) ?? STEP_DEFAULTS.batchIndex,
+    complexity:
+      readNullable(scope, input, 'complexity', oneOf(['low', 'medium', 'high'] as const)) ?? STEP_DEFAULTS.complexity,
+    isRequiredValidateByDatabase:
+      read(scope, input, 'isRequiredValidateByDatabase', A_BOOLEAN) ?? STEP_DEFAULTS.isRequiredValidateByDatabase,
   };
   return { spec, scope, batchGiven: own(input, 'batchIndex') != null };
 }
@@ -109,8 +112,8 @@ function readCompensation(scope: Scope, source: Fields, stepTimeoutMs: number): 
   return {
     toolName: readRequired(inner, value, 'toolName', A_NAME) ?? '',
     parameters: readParameters(inner, value) ?? {},
-    maxRetries: read(inner, value, 'maxRetries', integerIn(MAX_RETRIES)) ?? 3,
-    retryDelayMs: read(inner, value, 'retryDelayMs', integerIn(RETRY_DELAY_MS)) ?? 1000,
+    maxRetries: read(inner, value, 'maxRetries', integerIn(MAX_RETRIES)) ?? COMPENSATION_DEFAULTS.maxRetries,
+    retryDelayMs: read(inner, value, 'retryDelayMs', integerIn(RETRY_DELAY_MS)) ?? COMPENSATION_DEFAULTS.retryDelayMs,
     timeoutMs: read(inner, value, 'timeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? stepTimeoutMs,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -20,6 +20,7 @@ export interface StackHandles {
 
 export default async function globalSetup(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'durable-plans-test-'));
+  chmodSync(work, 0o755); // an embedded PostgreSQL started as root runs as the postgres user, who must reach it
   const stops: Array<() => Promise<void>> = [];
   (globalThis as { __durablePlansStack?: StackHandles }).__durablePlansStack = {
     stop: async () => {

@@ -1,0 +1,49 @@
+import type { CompensationSpec, OnFailure, PlanOptions, StepSpec } from './types';
+
+// One place for the defaults, so that normalising fills exactly what compacting leaves out.
+
+export const OPTION_DEFAULTS = {
+  requireApproval: false,
+  approvalTimeoutMs: null,
+  onApprovalTimeout: 'reject',
+  autoApprove: false,
+  approvers: null,
+  requiredApprovals: 1,
+  // The seed ran steps one at a time unless told otherwise.
+  allowParallel: false,
+  maxParallelSteps: 10,
+  stopOnError: true,
+  continueOnError: false,
+  stepTimeoutMs: 300_000,
+  totalTimeoutMs: null,
+} as const satisfies Omit<PlanOptions, 'onFailure'>;
+
+/** Undo what completed when a plan fails, if any step says how; otherwise just fail. */
+export function defaultOnFailure(anyCompensation: boolean): OnFailure {
+  return anyCompensation ? 'compensate' : 'fail';
+}
+
+/**
+ * Step defaults, except timeoutMs, which comes from options.stepTimeoutMs. The empty containers are for compacting:
+ * normalising builds fresh ones, so that no two steps share an object.
+ */
+export const STEP_DEFAULTS = {
+  description: '',
+  parameters: {},
+  dependsOn: [],
+  maxRetries: 0,
+  retryDelayMs: 1000,
+  requiresApproval: false,
+  nonRetryableErrorTypes: [],
+  compensate: null,
+  batchIndex: null,
+  complexity: null,
+  isRequiredValidateByDatabase: false,
+} as const satisfies Omit<StepSpec, 'id' | 'toolName' | 'timeoutMs'>;
+
+/** Compensation defaults, except timeoutMs, which is its step's. */
+export const COMPENSATION_DEFAULTS = {
+  parameters: {},
+  maxRetries: 3,
+  retryDelayMs: 1000,
+} as const satisfies Omit<CompensationSpec, 'toolName' | 'timeoutMs'>;
