@@ -14,6 +14,8 @@ module.exports = {
     {
       displayName: 'integration',
       testEnvironment: 'node',
+      // Real servers: a plan with retries and timeouts takes seconds, not milliseconds.
+      testTimeout: 30_000,
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -28,6 +28,9 @@ export function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
+    // Cancellation reaches an activity on its next heartbeat; the default throttle (80% of the heartbeat
+    // timeout) would let a cancelled step run on for seconds.
+    maxHeartbeatThrottleInterval: '2 seconds',
     ...options.tuning,
   });
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { checkPlan, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
 import { decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
@@ -57,6 +57,10 @@ export async function decide(client: Client, planId: string, decision: DecisionI
     return await client.workflow.getHandle(planId).executeUpdate(decideUpdate, { args: [decision] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
+    // An update cannot reach a closed workflow; say so in the plan's terms rather than "not found".
+    if (err instanceof WorkflowNotFoundError && (await hasEnded(client, planId))) {
+      throw new DecisionRefusedError(`plan "${planId}" has already ended`);
+    }
     throw err;
   }
 }
@@ -64,4 +68,9 @@ export async function decide(client: Client, planId: string, decision: DecisionI
 /** The plan's current state, from the running workflow (or its history once it ended). */
 export function getState(client: Client, planId: string): Promise<PlanSnapshot> {
   return client.workflow.getHandle(planId).query(stateQuery);
+}
+
+async function hasEnded(client: Client, planId: string): Promise<boolean> {
+  const description = await client.workflow.getHandle(planId).describe().catch(() => null);
+  return description !== null && description.status.name !== 'RUNNING';
 }

@@ -1,29 +1,4 @@
-/** What the graph functions need of a step. */
-export interface DagStep {
-  readonly id: string;
-  readonly dependsOn: readonly string[];
-}
-
-interface Graph {
-  readonly position: ReadonlyMap<string, number>;
-  /** For each step, the positions of its known dependencies (unknown ids are left out). */
-  readonly dependencies: readonly (readonly number[])[];
-}
-
-// Positions instead of ids keep every walk below linear in steps plus dependencies.
-function graphOf(steps: readonly DagStep[]): Graph {
-  const position = new Map<string, number>();
-  steps.forEach((step, index) => {
-    if (!position.has(step.id)) position.set(step.id, index);
-  });
-  const dependencies = steps.map((step) =>
-    step.dependsOn.flatMap((id) => {
-      const at = position.get(id);
-      return at === undefined ? [] : [at];
-    }),
-  );
-  return { position, dependencies };
-}
+import { graphOf, type DagStep } from './graph';
 
 /** One dependency cycle per group of steps that depend on each other, as ids with the first repeated last. */
 export function findCycles(steps: readonly DagStep[]): string[][] {
@@ -165,7 +140,7 @@ export function compensationOrder(steps: readonly DagStep[], completedIds: Itera
     }
     for (const target of dependencies[node]!) {
       earliest[target] = Math.max(earliest[target]!, reach);
-      queue.push(target);
+      if (--waitingFor[target]! === 0) queue.push(target);
     }
   }
   const layers: string[][] = [];
@@ -173,7 +148,8 @@ export function compensationOrder(steps: readonly DagStep[], completedIds: Itera
   for (let at = 0; at < steps.length; at++) {
     if (!completed.has(at)) continue;
     const layer = layerOf.get(at);
-    // Only a step on a dependency cycle, which a validated plan cannot have, is never visited: undo it last.
+    // Only steps on or upstream of a dependency cycle, which a validated plan cannot have, are never visited:
+    // they have no right order, so they go last together rather than being lost.
     if (layer === undefined) last.push(steps[at]!.id);
     else (layers[layer] ??= []).push(steps[at]!.id);
   }

@@ -20,7 +20,9 @@ export { validatePlan } from './validate';
 export { checkPlan } from './check-plan';
 export { compactPlan, compactStep } from './compact-plan';
 export { formatProblem } from './format-problem';
-export { ancestorsOf, compensationOrder, dependentsOf, findCycle, findCycles, type DagStep } from './dag';
+export type { DagStep } from './graph';
+export { ancestorsOf, compensationOrder, dependentsOf, findCycle, findCycles } from './dag';
+export { dependsTransitively } from './transitive-dependencies';
 export {
   REFERENCE_SYNTAX,
   ReferenceResolutionError,

@@ -12,7 +12,8 @@ import { Pool } from 'pg';
 import { startPlan } from '../../src/api/plans';
 import { freePort } from '../../src/dev/free-port';
 import { builtinRegistry } from '../../src/tools';
-import { alive, eventually, runNode } from '../support/child';
+import { alive, runNode } from '../support/child';
+import { eventually } from '../support/eventually';
 import { uniqueId } from '../support/plan-worker';
 import { testStack } from '../support/test-stack';
 

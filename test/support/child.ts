@@ -68,11 +68,3 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Resolves once `check` holds, polling every 50 ms; rejects with `what` after `timeoutMs`. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { startPlan } from '../../src/api/plans';
+import type { runPlan } from '../../src/workflows';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { builtinRegistry, type ToolRegistry } from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
@@ -10,6 +12,8 @@ export interface TestWorker {
   taskQueue: string;
   tools: ToolRegistry;
   worker: Worker;
+  /** Validates and starts a plan on this worker's queue, under a fresh id unless the plan names one. */
+  start(plan: Record<string, unknown>): Promise<WorkflowHandle<typeof runPlan>>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export async function startTestWorker(tools: ToolRegistry = builtinRegistry()): 
     taskQueue,
     tools,
     worker,
+    start: (plan) => startPlan(client, { id: uniqueId('plan'), ...plan }, { taskQueue, catalog: tools }),
     async stop() {
       worker.shutdown();
       await running;

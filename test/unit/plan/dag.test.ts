@@ -1,4 +1,12 @@
-import { ancestorsOf, compensationOrder, dependentsOf, findCycle, findCycles, type DagStep } from '../../../src/plan';
+import {
+  ancestorsOf,
+  compensationOrder,
+  dependentsOf,
+  dependsTransitively,
+  findCycle,
+  findCycles,
+  type DagStep,
+} from '../../../src/plan';
 
 const graph = (edges: Record<string, string[]>): DagStep[] =>
   Object.entries(edges).map(([id, dependsOn]) => ({ id, dependsOn }));
@@ -38,6 +46,30 @@ describe('dependentsOf and ancestorsOf', () => {
   });
 });
 
+describe('dependsTransitively', () => {
+  it('answers many questions at once, and says null where a cycle makes the question moot', () => {
+    const steps = graph({ ...Object.fromEntries(diamond.map((s) => [s.id, [...s.dependsOn]])), x: ['y'], y: ['x'], z: ['x'] });
+    const pairs = [['d', 'a'], ['d', 'b'], ['b', 'c'], ['a', 'd'], ['d', 'nowhere'], ['nowhere', 'a'], ['z', 'x']] as const;
+    expect(dependsTransitively(steps, pairs)).toEqual([true, true, false, false, false, false, null]);
+  });
+
+  it('answers for thousands of distinct dependencies', () => {
+    const chain = Array.from({ length: 3_000 }, (_, i) => ({ id: `s${i}`, dependsOn: i === 0 ? [] : [`s${i - 1}`] }));
+    const back = chain.slice(2).map((s, i) => [s.id, `s${i}`] as const);
+    const forward = chain.slice(2).map((s, i) => [`s${i}`, s.id] as const);
+    expect(dependsTransitively(chain, back).every((answer) => answer === true)).toBe(true);
+    expect(dependsTransitively(chain, forward).every((answer) => answer === false)).toBe(true);
+  });
+
+  it('keeps the answers for thousands of unrelated pairs apart', () => {
+    const count = 3_000;
+    const steps = Array.from({ length: count }, (_, i) => [{ id: `a${i}`, dependsOn: [] }, { id: `b${i}`, dependsOn: [`a${i}`] }]).flat();
+    const pairs = Array.from({ length: count }, (_, i) => [[`b${i}`, `a${i}`], [`b${i}`, `a${(i + 1) % count}`]] as const).flat();
+    const answers = dependsTransitively(steps, pairs);
+    expect(answers.filter((answer, i) => answer !== (i % 2 === 0))).toEqual([]);
+  });
+});
+
 describe('compensationOrder', () => {
   it('undoes a diamond from the bottom up, independent steps together', () => {
     expect(compensationOrder(diamond, ['a', 'b', 'c', 'd'])).toEqual([['d'], ['b', 'c'], ['a']]);
@@ -52,6 +84,10 @@ describe('compensationOrder', () => {
     expect(compensationOrder(graph({ a: [], b: ['a'], c: ['b'] }), ['a', 'c'])).toEqual([['c'], ['a']]);
     expect(compensationOrder(diamond, ['a', 'c'])).toEqual([['c'], ['a']]);
     expect(compensationOrder(diamond, [])).toEqual([]);
+  });
+
+  it('still returns every completed step when a cycle makes the order meaningless: those on or before it last', () => {
+    expect(compensationOrder(graph({ a: [], x: ['a', 'y'], y: ['x'], b: ['a'] }), ['a', 'b', 'x', 'y'])).toEqual([['b'], ['a', 'x', 'y']]);
   });
 
   it('puts unrelated completed steps in the first layer', () => {

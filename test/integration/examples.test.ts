@@ -1,0 +1,30 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { decide } from '../../src/api/plans';
+import { parsePlanText } from '../../src/plan/parse';
+import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
+import { waitForState } from '../support/plan-state';
+
+let env: TestWorker;
+beforeAll(async () => {
+  env = await startTestWorker();
+});
+afterAll(() => env?.stop());
+
+const dir = join(__dirname, '..', '..', 'examples');
+const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+
+test('there are examples, including the seeds\' CI/CD flow, data pipeline and three-batch test plan', () => {
+  expect(files).toEqual(expect.arrayContaining(['cicd.yaml', 'data-pipeline.yaml', 'batch-test-plan.json', 'hello.yaml']));
+});
+
+test.each(files)('examples/%s runs green (approved when it asks)', async (file) => {
+  const { value, problems } = parsePlanText(readFileSync(join(dir, file), 'utf8'), file);
+  expect(problems).toEqual([]);
+  const handle = await env.start({ ...(value as Record<string, unknown>), id: uniqueId(file.replace(/\W/g, '-')) });
+  const first = await waitForState(handle, (s) => s.status !== 'draft');
+  if (first.status === 'pending_approval') await decide(env.client, handle.workflowId, { decision: 'approve', by: 'test' });
+  const state = await handle.result();
+  expect(state.status).toBe('completed');
+  expect(state.summary.completed).toBe(state.summary.total);
+});

@@ -1,0 +1,87 @@
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import type { PlanSnapshot } from '../../src/plan';
+import { stateQuery } from '../../src/workflows/definitions';
+import { startTestWorker, type TestWorker } from '../support/plan-worker';
+import { overlapped, waitForState } from '../support/plan-state';
+
+let env: TestWorker;
+beforeAll(async () => {
+  env = await startTestWorker();
+});
+afterAll(() => env?.stop());
+
+const undoable = (id: string, dependsOn: string[] = [], extra: Record<string, unknown> = {}) => ({
+  id,
+  toolName: 'echo',
+  parameters: { made: id },
+  dependsOn,
+  compensate: { toolName: 'echo', parameters: { undo: `{{steps.${id}.result.made}}` } },
+  ...extra,
+});
+const compensation = (state: PlanSnapshot, id: string) => state.steps.find((s) => s.id === id)!.compensation!;
+const before = (state: PlanSnapshot, first: string, then: string) =>
+  Date.parse(compensation(state, first).completedAt) <= Date.parse(compensation(state, then).startedAt);
+
+test('a failure compensates completed steps in reverse dependency order, independent ones together', async () => {
+  const state = await (
+    await env.start({
+      options: { allowParallel: true },
+      steps: [
+        undoable('root'),
+        undoable('left', ['root'], { parameters: { made: 'left' } }),
+        // The compensation is slow, so the two middle compensations visibly overlap.
+        { ...undoable('right', ['root']), compensate: { toolName: 'sleep', parameters: { ms: 300 } } },
+        { ...undoable('left2', ['left']), compensate: { toolName: 'sleep', parameters: { ms: 300 } } },
+        { id: 'boom', toolName: 'fail', parameters: { message: 'deploy failed' }, dependsOn: ['left2', 'right'] },
+      ],
+    })
+  ).result();
+  expect(state).toMatchObject({ status: 'failed', reason: 'step "boom" failed: deploy failed' });
+  expect(Object.fromEntries(state.steps.map((s) => [s.id, s.status]))).toEqual({
+    root: 'compensated',
+    left: 'compensated',
+    right: 'compensated',
+    left2: 'compensated',
+    boom: 'failed',
+  });
+  expect(before(state, 'left2', 'left')).toBe(true);
+  expect(before(state, 'left', 'root')).toBe(true);
+  expect(before(state, 'right', 'root')).toBe(true);
+  const asSteps = { ...state, steps: state.steps.map((s) => ({ ...s, ...s.compensation })) } as PlanSnapshot;
+  expect(overlapped(asSteps, 'left2', 'right')).toBe(true);
+  expect(state.summary).toMatchObject({ compensated: 4, failed: 1 });
+});
+
+test('a compensation that fails is recorded as compensation_failed and the others still run', async () => {
+  const state = await (
+    await env.start({
+      steps: [
+        undoable('a'),
+        { ...undoable('b', ['a']), compensate: { toolName: 'fail', parameters: { message: 'rollback refused', nonRetryable: true } } },
+        { id: 'c', toolName: 'fail', parameters: {}, dependsOn: ['b'] },
+      ],
+    })
+  ).result();
+  expect(state.status).toBe('failed');
+  expect(compensation(state, 'b')).toMatchObject({ status: 'compensation_failed', error: 'rollback refused' });
+  expect(state.steps.map((s) => s.status)).toEqual(['compensated', 'compensation_failed', 'failed']);
+  expect(state.summary.compensationFailed).toBe(1);
+});
+
+test('cancelling the workflow stops the running step and compensates what completed; Temporal shows it cancelled', async () => {
+  const handle = await env.start({
+    steps: [undoable('reserve'), { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['reserve'] }],
+  });
+  await waitForState(handle, (s) => s.steps[1]!.status === 'running');
+  await handle.cancel();
+  const err = await handle.result().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  const state = await handle.query(stateQuery);
+  expect(state).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+  expect(state.steps.map((s) => [s.id, s.status, s.error])).toEqual([
+    ['reserve', 'compensated', null],
+    ['wait', 'failed', 'cancelled'],
+  ]);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+});
