@@ -4,6 +4,9 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'types
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests mostly wait on servers, so two workers overlap well even on two cores; each worker is a
+  // process of its own, so the Temporal runtime a test file starts ends with it.
+  maxWorkers: 2,
   projects: [
     {
       displayName: 'unit',

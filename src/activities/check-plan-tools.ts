@@ -1,17 +1,19 @@
-import { validatePlan, type Plan } from '../plan';
+import { checkPlan } from '../plan';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolCheck, ToolHint } from './types';
 
-/** Validates a plan against this worker's tools, and tells the workflow how to run each tool it uses. */
-export function createCheckPlanTools(registry: ToolRegistry): (plan: Plan) => Promise<ToolCheck> {
-  return async (plan) => {
+/** Validates a plan (its compact form) against this worker's tools, and tells the workflow how to run each tool. */
+export function createCheckPlanTools(registry: ToolRegistry): (compact: Record<string, unknown>) => Promise<ToolCheck> {
+  return async (compact) => {
+    const { plan, problems } = checkPlan(compact, registry);
     const hints: Record<string, ToolHint> = {};
+    if (!plan) return { problems, hints };
     for (const step of plan.steps) {
       for (const name of [step.toolName, step.compensate?.toolName]) {
         const tool = name ? registry.get(name) : undefined;
         if (tool) hints[tool.name] = { heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null };
       }
     }
-    return { problems: validatePlan(plan, registry), hints };
+    return { problems, hints };
   };
 }

@@ -2,7 +2,7 @@
  * The shapes that cross between the workflow and the activities. Workflow code imports this file with
  * `import type` only.
  */
-import type { Plan, Problem } from '../plan';
+import type { Problem } from '../plan';
 
 /** One call of a tool for a step (or for a step's compensation). */
 export interface StepCall {
@@ -39,6 +39,6 @@ export interface ToolCheck {
 export type ToolActivity = (call: StepCall) => Promise<StepOutcome>;
 
 export interface PlanActivities {
-  /** Checks a plan's tools and parameters against the worker's registry; run as a local activity. */
-  checkPlanTools(plan: Plan): Promise<ToolCheck>;
+  /** Checks a plan (compact form) against the worker's tool registry; run as a local activity. */
+  checkPlanTools(compact: Record<string, unknown>): Promise<ToolCheck>;
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { checkPlan, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
+import { checkPlan, compactPlan, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
 import { decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
 
@@ -42,7 +42,8 @@ export async function startPlan(
   return client.workflow.start<typeof runPlan>(RUN_PLAN_WORKFLOW, {
     workflowId: planId,
     taskQueue: options.taskQueue,
-    args: [input],
+    // The compact form: what validation measured against the payload limit, and normalises back to the same plan.
+    args: [{ ...compactPlan(plan), id: planId }],
     staticSummary: plan.description || undefined,
     typedSearchAttributes: [
       { key: planStatusKey, value: plan.options.requireApproval && !plan.options.autoApprove ? 'pending_approval' : 'draft' },

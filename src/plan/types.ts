@@ -27,7 +27,8 @@ export interface StepSpec {
   isRequiredValidateByDatabase: boolean;
 }
 
-export type OnFailure = 'compensate' | 'pause' | 'fail';
+/** What a failure under stopOnError leads to. (Pausing for an operator comes with the operator-repair work.) */
+export type OnFailure = 'compensate' | 'fail';
 
 /** How a plan runs; every field defaulted. */
 export interface PlanOptions {

@@ -11,7 +11,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { checkPlan, PlanState, type CompensationSpec, type StepSpec } from '../plan';
+import { checkPlan, compactPlan, PlanState, type CompensationSpec, type StepSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
@@ -32,7 +32,7 @@ export async function runPlan(input: unknown): Promise<PlanSnapshot> {
   const visibility = new Visibility(state);
   visibility.publish();
 
-  const toolCheck = await checkPlanTools(plan);
+  const toolCheck = await checkPlanTools(compactPlan(plan));
   if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
 
   let cancellation: unknown = null;

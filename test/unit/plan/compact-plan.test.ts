@@ -36,7 +36,7 @@ describe('compactPlan', () => {
   it.each([
     ['the DESIGN.md form', {
       id: 'release-42',
-      options: { requireApproval: true, approvalTimeoutMs: 60000, onApprovalTimeout: 'approve', allowParallel: true, maxParallelSteps: 4, stopOnError: false, totalTimeoutMs: 600000, onFailure: 'pause' },
+      options: { requireApproval: true, approvalTimeoutMs: 60000, onApprovalTimeout: 'approve', allowParallel: true, maxParallelSteps: 4, stopOnError: false, totalTimeoutMs: 600000, onFailure: 'fail' },
       steps: [
         { id: 'build', toolName: 'shell', description: 'Build', parameters: { command: 'npm run build' }, nonRetryableErrorTypes: ['BadInput'] },
         { id: 'deploy', toolName: 'http', dependsOn: ['build'], maxRetries: 3, retryDelayMs: 10, timeoutMs: 60000, requiresApproval: true, compensate: { toolName: 'http', parameters: { x: 1 }, retryDelayMs: 5 } },
