@@ -11,11 +11,13 @@ function ensureDeps() {
   const lock = join(root, 'package-lock.json');
   const installed = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs)) return;
-  const command = existsSync(lock) ? 'ci' : 'install';
-  process.stderr.write(`Installing npm dependencies (npm ${command})…\n`);
-  const result = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // Not `npm ci`: it refuses a lock file that lacks other platforms' optional binaries (@swc/core-darwin-*, ...),
+  // and registries that serve only this platform's packages make exactly such lock files. `npm install --no-save`
+  // installs the locked versions and leaves package-lock.json untouched.
+  process.stderr.write('Installing npm dependencies (npm install --no-save)…\n');
+  const result = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    process.stderr.write(`npm ${command} failed (exit ${result.status}); fix the error above and run again.\n`);
+    process.stderr.write(`npm install failed (exit ${result.status}); fix the error above and run again.\n`);
     process.exit(result.status || 1);
   }
 }
