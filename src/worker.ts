@@ -2,7 +2,7 @@
  * Composition root of the worker: config -> tools -> activities -> Worker. Dependencies are built here once and
  * injected; nothing below reads the environment.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig, type Config } from './config';
 import { builtinRegistry, type ToolRegistry } from './tools';
@@ -19,15 +19,16 @@ export interface PlanWorkerOptions {
 }
 
 /** Creates a worker that runs plan workflows and one activity per tool. */
-export function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
+export async function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ tools: options.tools }),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows') }),
+    // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
+    workflowBundle:
+      options.workflowBundle ??
+      (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') })),
     // Cancellation reaches an activity on its next heartbeat; the default throttle (80% of the heartbeat
     // timeout) would let a cancelled step run on for seconds.
     maxHeartbeatThrottleInterval: '2 seconds',

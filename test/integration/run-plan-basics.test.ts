@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { startPlan } from '../../src/api/plans';
+import { PlanValidationError, startPlan } from '../../src/api/plans';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
 
 let env: TestWorker;
@@ -45,4 +45,22 @@ test('a plan started around the client with a bad tool fails with PlanValidation
   expect(err).toBeInstanceOf(WorkflowFailedError);
   expect((err as WorkflowFailedError).cause).toMatchObject({ type: 'PlanValidationError' });
   expect((err as WorkflowFailedError).cause?.message).toMatch(/no_such_tool/);
+});
+
+test('the client refuses a bad plan before starting anything, listing every problem with its step', async () => {
+  const id = uniqueId('refused');
+  const err = await start({
+    id,
+    steps: [
+      { id: 'a', toolName: 'echo', dependsOn: ['b'] },
+      { id: 'b', toolName: 'echo', dependsOn: ['a'] },
+      { id: 'c', toolName: 'sleep', parameters: { ms: 'soon' } },
+      { id: 'd', toolName: 'nope' },
+    ],
+  }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(PlanValidationError);
+  const problems = (err as PlanValidationError).problems;
+  expect(problems.map((p) => p.stepId)).toEqual(expect.arrayContaining(['a', 'c', 'd']));
+  expect(problems.map((p) => p.message).join('\n')).toMatch(/cycle: a -> b -> a|cycle.*a.*b/);
+  await expect(env.client.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
 });

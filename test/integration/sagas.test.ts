@@ -70,9 +70,13 @@ test('a compensation that fails is recorded as compensation_failed and the other
 
 test('cancelling the workflow stops the running step and compensates what completed; Temporal shows it cancelled', async () => {
   const handle = await env.start({
-    steps: [undoable('reserve'), { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['reserve'] }],
+    steps: [
+      undoable('reserve'),
+      { ...undoable('pay', ['reserve']), compensate: { toolName: 'sleep', parameters: { ms: 200 } } },
+      { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['pay'] },
+    ],
   });
-  await waitForState(handle, (s) => s.steps[1]!.status === 'running');
+  await waitForState(handle, (s) => s.steps[2]!.status === 'running');
   await handle.cancel();
   const err = await handle.result().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -81,7 +85,9 @@ test('cancelling the workflow stops the running step and compensates what comple
   expect(state).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
   expect(state.steps.map((s) => [s.id, s.status, s.error])).toEqual([
     ['reserve', 'compensated', null],
+    ['pay', 'compensated', null],
     ['wait', 'failed', 'cancelled'],
   ]);
+  expect(before(state, 'pay', 'reserve')).toBe(true);
   expect((await handle.describe()).status.name).toBe('CANCELLED');
 });
