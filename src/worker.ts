@@ -4,7 +4,9 @@
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { loadConfig, type Config } from './config';
+import type { Pool } from 'pg';
+import { DEFAULTS, loadConfig, type Config } from './config';
+import { createPool } from './store/pool';
 import { builtinRegistry, type ToolRegistry } from './tools';
 
 export interface PlanWorkerOptions {
@@ -12,6 +14,8 @@ export interface PlanWorkerOptions {
   namespace: string;
   taskQueue: string;
   tools: ToolRegistry;
+  /** The side store: plan mirror and shared memory. */
+  pool: Pool;
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra worker options (tuning), applied last. */
@@ -24,7 +28,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ tools: options.tools }),
+    activities: createActivities({ tools: options.tools, pool: options.pool }),
     // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
     workflowBundle:
       options.workflowBundle ??
@@ -36,14 +40,18 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
   });
 }
 
-/** Connects with the given configuration and builds a worker (for `plan worker`). */
-export async function connectPlanWorker(config: Config = loadConfig()): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: config.temporalAddress ?? '127.0.0.1:7233' });
+/** Connects with the given configuration and builds a worker (for `plan worker`); `close` releases what it opened. */
+export async function connectPlanWorker(
+  config: Config = loadConfig(),
+): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress ?? DEFAULTS.temporalAddress });
   const worker = await createPlanWorker({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     tools: builtinRegistry(),
+    pool,
   });
-  return { worker, connection };
+  return { worker, close: async () => Promise.all([connection.close(), pool.end()]).then(() => undefined) };
 }

@@ -1,16 +1,26 @@
+import type { Pool } from 'pg';
+import { SharedMemory } from '../store/shared-memory';
 import type { ToolRegistry } from '../tools/registry';
 import { createCheckPlanTools } from './check-plan-tools';
+import { createMirrorPlan } from './mirror-plan';
 import { createToolActivities } from './tool-activities';
 import type { PlanActivities, ToolActivity } from './types';
 
 export interface ActivityDeps {
   tools: ToolRegistry;
+  /** The side store: the plan mirror and the shared memory tools use it. */
+  pool: Pool;
 }
 
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
 export function createActivities(deps: ActivityDeps): Record<string, ToolActivity | PlanActivities[keyof PlanActivities]> {
-  const own: PlanActivities = { checkPlanTools: createCheckPlanTools(deps.tools) };
-  const tools = createToolActivities(deps.tools);
+  const memory = new SharedMemory(deps.pool);
+  const own: PlanActivities = {
+    checkPlanTools: createCheckPlanTools(deps.tools),
+    mirrorPlan: createMirrorPlan(deps.pool),
+    cleanupExpiredMemory: () => memory.cleanupExpired(),
+  };
+  const tools = createToolActivities(deps.tools, { memory });
   for (const name of Object.keys(own)) {
     if (name in tools) throw new Error(`tool "${name}" collides with a built-in activity`);
   }

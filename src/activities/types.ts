@@ -2,7 +2,7 @@
  * The shapes that cross between the workflow and the activities. Workflow code imports this file with
  * `import type` only.
  */
-import type { Problem } from '../plan';
+import type { MirrorBatch, Problem } from '../plan';
 
 /** One call of a tool for a step (or for a step's compensation). */
 export interface StepCall {
@@ -12,6 +12,8 @@ export interface StepCall {
   parameters: Record<string, unknown>;
   /** A compensation gets its own idempotency key, distinct from the step's. */
   purpose: 'step' | 'compensation';
+  /** The plan's `options.memoryNamespace`; null means the plan's own namespace. */
+  memoryNamespace: string | null;
 }
 
 export interface StepOutcome {
@@ -39,6 +41,10 @@ export interface ToolCheck {
 export type ToolActivity = (call: StepCall) => Promise<StepOutcome>;
 
 export interface PlanActivities {
-  /** Checks a plan (compact form) against the worker's tool registry; run as a local activity. */
+  /** Checks a plan (compact form) against the worker's tool registry. */
   checkPlanTools(compact: Record<string, unknown>): Promise<ToolCheck>;
+  /** Writes the plan's changed rows to PostgreSQL; run as a local activity, one in flight at a time. */
+  mirrorPlan(batch: MirrorBatch): Promise<void>;
+  /** Deletes expired shared-memory entries; returns how many. */
+  cleanupExpiredMemory(): Promise<number>;
 }

@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { ensureMemorySweepSchedule } from '../api/memory-sweep-schedule';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPool } from '../store/pool';
@@ -65,6 +66,7 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     tools: builtinRegistry(),
+    pool,
   });
   const running = worker.run();
   stops.push(async () => {
@@ -77,6 +79,10 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
     shutdown(1);
   });
 
+  const scheduled = await ensureMemorySweepSchedule(new Client({ connection: client, namespace: config.namespace }), {
+    taskQueue: config.taskQueue,
+  });
+  if (scheduled) say('created the Schedule that sweeps expired shared memory every minute');
   say(`worker polling task queue "${config.taskQueue}" on ${address} (namespace ${config.namespace})`);
   const ui = startedUi ?? config.webUiUrl;
   say(`Ready. Temporal Web: ${ui}  ·  start a plan: npm run -s plan -- start examples/hello.yaml  ·  Ctrl-C stops`);

@@ -16,6 +16,7 @@ export const OPTION_DEFAULTS = {
   continueOnError: false,
   stepTimeoutMs: 300_000,
   totalTimeoutMs: null,
+  memoryNamespace: null,
 } as const satisfies Omit<PlanOptions, 'onFailure'>;
 
 /** Undo what completed when a plan fails, if any step says how; otherwise just fail. */

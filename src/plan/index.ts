@@ -36,3 +36,15 @@ export { utf8Length } from './utf8-length';
 export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
 export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';
 export type * from './snapshot';
+export {
+  formatNamespace,
+  NAMESPACE_PARTS,
+  parseNamespace,
+  parseNamespacePrefix,
+  planNamespace,
+  type MemoryNamespace,
+  type MemoryNamespacePrefix,
+} from './memory-namespace';
+export { takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from './mirror-batch';
+export type { BatchSummary } from './batch-progress';
+export { nonJsonParts } from './json-value';

@@ -10,9 +10,11 @@ import {
   readNullable,
   report,
   reportUnknownKeys,
+  type Expectation,
   type Fields,
   type Scope,
 } from './fields';
+import { parseNamespace } from './memory-namespace';
 import { defaultOnFailure, OPTION_DEFAULTS } from './defaults';
 import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, STEP_TIMEOUT_MS } from './limits';
 import type { PlanOptions, Problem } from './types';
@@ -31,7 +33,13 @@ const OPTION_KEYS = [
   'stepTimeoutMs',
   'totalTimeoutMs',
   'onFailure',
+  'memoryNamespace',
 ] as const;
+
+const A_NAMESPACE: Expectation<string> = {
+  test: (value): value is string => typeof value === 'string' && typeof parseNamespace(value) === 'object',
+  description: 'a shared-memory namespace "project/environment/agent_type/session_id"',
+};
 
 /** Checks a plan's options and fills their defaults; `anyCompensation` decides the default onFailure. */
 export function normalizeOptions(input: unknown, anyCompensation: boolean, problems: Problem[]): PlanOptions {
@@ -72,6 +80,8 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     onFailure:
       read(scope, source, 'onFailure', oneOf(['compensate', 'fail'] as const)) ??
       defaultOnFailure(anyCompensation),
+    memoryNamespace:
+      readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,
   };
 }
 

@@ -4,6 +4,7 @@
  * what changed: dependency counters, not rescans of the whole plan.
  */
 import { ApprovalGate, type NormalizedDecision } from './approval-gate';
+import { BatchProgress, type BatchSummary } from './batch-progress';
 import { compensationOrder } from './dag';
 import type {
   Approval,
@@ -18,6 +19,8 @@ import type { Plan, StepSpec } from './types';
 
 interface StepRecord extends StepSnapshot {
   spec: StepSpec;
+  /** Index in the plan file. */
+  position: number;
 }
 
 /** Who decides when an approval wait times out. */
@@ -46,6 +49,10 @@ export class PlanState {
   ) as Record<StepStatus, number>;
   readonly planGate: ApprovalGate | null;
   private readonly stepGates = new Map<string, ApprovalGate>();
+  private readonly batches = new BatchProgress();
+  /** Steps changed since the mirror last took them; all of them before the first write. */
+  private changed = new Set<string>();
+  private mirroredOnce = false;
 
   constructor(
     readonly plan: Plan,
@@ -55,9 +62,10 @@ export class PlanState {
     const { options } = plan;
     const policy = { approvers: options.approvers, requiredApprovals: options.requiredApprovals };
     this.planGate = options.requireApproval && !options.autoApprove ? new ApprovalGate(policy, null) : null;
-    for (const spec of plan.steps) {
+    for (const [position, spec] of plan.steps.entries()) {
       this.records.set(spec.id, {
         spec,
+        position,
         id: spec.id,
         toolName: spec.toolName,
         description: spec.description,
@@ -71,6 +79,8 @@ export class PlanState {
         compensation: null,
       });
       this.counts.pending++;
+      this.batches.add(spec.batchIndex);
+      this.changed.add(spec.id);
       this.unmet.set(spec.id, spec.dependsOn.length);
       for (const dep of spec.dependsOn) {
         const list = this.dependents.get(dep);
@@ -278,9 +288,29 @@ export class PlanState {
       startedAt: this.startedAt,
       completedAt: this.completedAt,
       approvals: [...this.approvals],
-      steps: [...this.records.values()].map(({ spec: _spec, ...step }) => ({ ...step })),
+      steps: [...this.records.values()].map(({ spec: _spec, position: _position, ...step }) => step),
       summary: this.summary(),
     };
+  }
+
+  /** Seed 000's batch counts. */
+  batchSummary(): BatchSummary {
+    return this.batches.summary();
+  }
+
+  /**
+   * The steps changed since the last call, for the mirror; `full` on the first call, which returns every step.
+   * Taking them does not count as a change.
+   */
+  takeChanges(): { full: boolean; steps: Array<{ spec: StepSpec; step: StepSnapshot; position: number }> } {
+    const full = !this.mirroredOnce;
+    this.mirroredOnce = true;
+    const steps = [...this.changed].map((id) => {
+      const { spec, position, ...step } = this.records.get(id)!;
+      return { spec, step, position };
+    });
+    this.changed = new Set();
+    return { full, steps };
   }
 
   private gateFor(step: string | null): ApprovalGate | string {
@@ -356,6 +386,8 @@ export class PlanState {
   private setStatus(record: StepRecord, status: StepStatus): void {
     this.counts[record.status]--;
     this.counts[status]++;
+    this.batches.transition(record.spec.batchIndex, record.status, status);
+    this.changed.add(record.id);
     record.status = status;
   }
 

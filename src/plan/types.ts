@@ -48,6 +48,8 @@ export interface PlanOptions {
   stepTimeoutMs: number;
   totalTimeoutMs: number | null;
   onFailure: OnFailure;
+  /** Shared-memory namespace of the plan's steps, `project/environment/agent_type/session_id`; null = the plan's own. */
+  memoryNamespace: string | null;
 }
 
 /** A normalised plan: what workflows, client and planner consume. */

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { MemoryNamespace } from '../plan';
+import type { SharedMemory } from '../store/shared-memory';
 
 /** How much harm a tool can do; shown to approvers and to the planner. */
 export type RiskLevel = 'read' | 'write' | 'destructive';
@@ -15,6 +17,10 @@ export interface ToolContext {
   heartbeat(details?: unknown): void;
   /** Aborted when the step is cancelled. */
   signal: AbortSignal;
+  /** The shared memory store (PostgreSQL). */
+  memory: SharedMemory;
+  /** The step's default memory namespace: the plan's `options.memoryNamespace`, else the plan's own. */
+  namespace: MemoryNamespace;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {

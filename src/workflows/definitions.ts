@@ -8,6 +8,10 @@ import type { DecisionInput, DecisionAnswer, PlanSnapshot } from '../plan';
 
 /** Workflow type of a plan run; the workflow id is the plan id. */
 export const RUN_PLAN_WORKFLOW = 'runPlan';
+/** Workflow type of the shared-memory expiry sweep. */
+export const SWEEP_MEMORY_WORKFLOW = 'sweepExpiredMemory';
+/** The Schedule that runs the sweep every minute. */
+export const MEMORY_SWEEP_SCHEDULE_ID = 'durable-plans-memory-sweep';
 
 /** Plan status, so `PlanStatus="pending_approval"` lists plans waiting for a decision. */
 export const planStatusKey = defineSearchAttributeKey('PlanStatus', SearchAttributeType.KEYWORD);

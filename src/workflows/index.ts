@@ -1,1 +1,2 @@
 export { runPlan } from './run-plan';
+export { sweepExpiredMemory } from './sweep-expired-memory';

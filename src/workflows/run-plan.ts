@@ -17,6 +17,7 @@ import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
 import { compensateStep, runStep } from './run-step';
 import { checkPlanTools } from './step-activities';
+import { MirrorLoop } from './mirror-loop';
 import { Visibility } from './visibility';
 import type { PlanSnapshot } from '../plan';
 
@@ -31,6 +32,7 @@ export async function runPlan(input: unknown): Promise<PlanSnapshot> {
   registerHandlers(state);
   const visibility = new Visibility(state);
   visibility.publish();
+  const mirror = new MirrorLoop(state);
 
   const toolCheck = await checkPlanTools(compactPlan(plan));
   if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
@@ -54,6 +56,8 @@ export async function runPlan(input: unknown): Promise<PlanSnapshot> {
     if (state.needsCompensation) await compensate(state, toolCheck.hints, visibility);
     state.finish(now());
     visibility.publish();
+    // 5. The final state is in PostgreSQL before the workflow returns.
+    await mirror.close();
   });
   log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
   if (cancellation) throw cancellation;

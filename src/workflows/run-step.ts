@@ -18,7 +18,13 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
     return;
   }
   try {
-    const outcome = await stepActivity(spec, hint)({ planId: state.planId, stepId: spec.id, parameters, purpose: 'step' });
+    const outcome = await stepActivity(spec, hint)({
+      planId: state.planId,
+      stepId: spec.id,
+      parameters,
+      purpose: 'step',
+      memoryNamespace: state.plan.options.memoryNamespace,
+    });
     state.complete(spec.id, outcome.result, outcome.attempt, now());
   } catch (err) {
     const failure = describeFailure(err, spec.maxRetries + 1);
@@ -37,7 +43,13 @@ export async function compensateStep(
   let error: string | null = null;
   try {
     const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
-    await compensationActivity(spec, hint)({ planId: state.planId, stepId: spec.id, parameters, purpose: 'compensation' });
+    await compensationActivity(spec, hint)({
+      planId: state.planId,
+      stepId: spec.id,
+      parameters,
+      purpose: 'compensation',
+      memoryNamespace: state.plan.options.memoryNamespace,
+    });
   } catch (err) {
     error = err instanceof ReferenceResolutionError ? err.message : describeFailure(err, spec.compensate.maxRetries + 1).message;
     log.error('compensation failed', { planId: state.planId, stepId: spec.id, error });

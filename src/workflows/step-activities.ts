@@ -1,11 +1,16 @@
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { CompensationSpec, StepSpec } from '../plan';
 import type { PlanActivities, ToolActivity, ToolHint } from '../activities/types';
 
-/** The local activity that checks a plan against the worker's tool registry. */
-export const { checkPlanTools } = proxyLocalActivities<PlanActivities>({
+/**
+ * The activity that checks a plan against the worker's tool registry. A regular activity, not a local one: code that
+ * runs right after a local activity resolves reads a clock that differs on replay (measured: the first step's start
+ * time moved), and the state's timestamps must be the same however the state is rebuilt.
+ */
+export const { checkPlanTools } = proxyActivities<PlanActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3 },
+  summary: "check the plan against the worker's tools",
 });
 
 /**

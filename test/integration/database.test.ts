@@ -67,7 +67,9 @@ test('the embedded PostgreSQL starts from an empty folder, keeps its data across
   const first = await startEmbeddedPostgres(dir, port, binaries!);
   const pool = createPool(first.url);
   await applyMigrations(pool);
-  await pool.query("INSERT INTO plan_progress (plan_id, run_id, status, version) VALUES ('kept', 'r', 'completed', 1)");
+  await pool.query(
+    "INSERT INTO plan_progress (plan_id, run_id, status, started_at, generation, version) VALUES ('kept', 'r', 'completed', now(), 1, 1)",
+  );
   await pool.end();
   await first.stop();
 

@@ -58,6 +58,9 @@ test('npm start brings up a dev server with its UI, migrations and a polling wor
   });
   expect(described.pollers.length).toBeGreaterThan(0);
 
+  const sweep = await client.schedule.getHandle('durable-plans-memory-sweep').describe();
+  expect(sweep.action).toMatchObject({ workflowType: 'sweepExpiredMemory', taskQueue: env.PLAN_TASK_QUEUE });
+
   const pool = new Pool({ connectionString: env.DATABASE_URL });
   const { rows } = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
   expect(rows.length).toBeGreaterThan(0);

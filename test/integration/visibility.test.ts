@@ -52,7 +52,7 @@ test('each step is an activity named after its tool, with the step id as activit
   const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes).filter((a) => a?.activityType?.name === 'echo');
   expect(scheduled).toHaveLength(1);
   expect(scheduled[0]!.activityId).toBe('build');
-  const event = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
+  const event = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'echo')!;
   const summary = event.userMetadata?.summary?.data;
   expect(summary && JSON.parse(Buffer.from(summary).toString())).toBe('Build the app');
 });

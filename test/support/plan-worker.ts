@@ -3,6 +3,8 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startPlan } from '../../src/api/plans';
 import type { runPlan } from '../../src/workflows';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createPool } from '../../src/store/pool';
 import { builtinRegistry, type ToolRegistry } from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
 import { testStack } from './test-stack';
@@ -12,6 +14,8 @@ export interface TestWorker {
   taskQueue: string;
   tools: ToolRegistry;
   worker: Worker;
+  /** The database the worker mirrors into. */
+  pool: Pool;
   /** Validates and starts a plan on this worker's queue, under a fresh id unless the plan names one. */
   start(plan: Record<string, unknown>): Promise<WorkflowHandle<typeof runPlan>>;
   stop(): Promise<void>;
@@ -19,8 +23,11 @@ export interface TestWorker {
 
 let runtimeReady = false;
 
-/** Runs a real plan worker on a task queue of its own, against the suite's dev server. */
-export async function startTestWorker(tools: ToolRegistry = builtinRegistry()): Promise<TestWorker> {
+/** Runs a real plan worker on a task queue of its own, against the suite's dev server (and database, unless told). */
+export async function startTestWorker(
+  tools: ToolRegistry = builtinRegistry(),
+  options: { databaseUrl?: string } = {},
+): Promise<TestWorker> {
   if (!runtimeReady) {
     // Tests fail steps on purpose; the SDK's warnings about it would drown the output. Errors still show.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -29,11 +36,13 @@ export async function startTestWorker(tools: ToolRegistry = builtinRegistry()): 
   const stack = testStack();
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const pool = createPool(options.databaseUrl ?? stack.databaseUrl);
   const worker = await createPlanWorker({
     connection,
     namespace: 'default',
     taskQueue,
     tools,
+    pool,
     workflowBundle: { codePath: stack.workflowBundlePath },
   });
   const running = worker.run();
@@ -44,12 +53,14 @@ export async function startTestWorker(tools: ToolRegistry = builtinRegistry()): 
     taskQueue,
     tools,
     worker,
+    pool,
     start: (plan) => startPlan(client, { id: uniqueId('plan'), ...plan }, { taskQueue, catalog: tools }),
     async stop() {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await clientConnection.close();
+      await pool.end();
     },
   };
 }

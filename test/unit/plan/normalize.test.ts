@@ -45,6 +45,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       stepTimeoutMs: 300000,
       totalTimeoutMs: 600000,
       onFailure: 'compensate',
+      memoryNamespace: null,
     });
     expect(plan.steps[0]).toEqual({
       id: 'build',
@@ -252,6 +253,14 @@ describe('normalizePlan problems', () => {
       'step "c": compensate: must be an object with a toolName',
       'step "c": complexity: must be one of "low", "medium", "high"',
     ]);
+  });
+
+  it('reads a shared-memory namespace and refuses a malformed one', () => {
+    const ok = normalizePlan({ options: { memoryNamespace: 'shop/prod/planner/s-1' }, steps: [{ id: 'a', toolName: 't' }] });
+    expect(ok.plan?.options.memoryNamespace).toBe('shop/prod/planner/s-1');
+    const bad = normalizePlan({ options: { memoryNamespace: 'shop/prod' }, steps: [{ id: 'a', toolName: 't' }] });
+    expect(bad.plan).toBeNull();
+    expect(bad.problems.map((p) => p.field)).toEqual(['options.memoryNamespace']);
   });
 
   it('says the limit of each number that is out of range', () => {

@@ -1,0 +1,95 @@
+/**
+ * Writes a mirror batch from the plan workflow into plan_progress and task_plans, in one transaction. Rows are
+ * applied only when their (generation, version) is newer than what is stored, so writes are idempotent and
+ * order-insensitive: a retried or late batch changes nothing.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { MirrorBatch } from '../plan';
+
+const UPSERT_PLAN = `
+  INSERT INTO plan_progress AS t (
+    plan_id, run_id, description, status, reason, approvals, total_steps, completed_steps, failed_steps,
+    skipped_steps, total_batches, completed_batches, failed_batches, current_batch_index, overall_success_rate,
+    started_at, finished_at, last_updated, generation, version)
+  SELECT p."planId", p."runId", p.description, p.status, p.reason, p.approvals, p."totalSteps", p."completedSteps",
+         p."failedSteps", p."skippedSteps", p."totalBatches", p."completedBatches", p."failedBatches",
+         p."currentBatchIndex", p."overallSuccessRate", p."startedAt", p."finishedAt", now(), $2, $3
+    FROM jsonb_to_record($1::jsonb) AS p(
+      "planId" text, "runId" text, description text, status text, reason text, approvals jsonb, "totalSteps" int,
+      "completedSteps" int, "failedSteps" int, "skippedSteps" int, "totalBatches" int, "completedBatches" int,
+      "failedBatches" int, "currentBatchIndex" int, "overallSuccessRate" numeric, "startedAt" timestamptz,
+      "finishedAt" timestamptz)
+  ON CONFLICT (plan_id) DO UPDATE SET
+    run_id = excluded.run_id, description = excluded.description, status = excluded.status, reason = excluded.reason,
+    approvals = excluded.approvals, total_steps = excluded.total_steps, completed_steps = excluded.completed_steps,
+    failed_steps = excluded.failed_steps, skipped_steps = excluded.skipped_steps,
+    total_batches = excluded.total_batches, completed_batches = excluded.completed_batches,
+    failed_batches = excluded.failed_batches, current_batch_index = excluded.current_batch_index,
+    overall_success_rate = excluded.overall_success_rate, started_at = excluded.started_at,
+    finished_at = excluded.finished_at, last_updated = now(), generation = excluded.generation,
+    version = excluded.version
+  WHERE (excluded.generation, excluded.version) > (t.generation, t.version)`;
+
+const STEP_COLUMNS = `
+  "stepId" text, position int, "toolName" text, description text, parameters jsonb, "batchIndex" int, "dependsOn" text[],
+  complexity text, "isRequiredValidateByDatabase" boolean, status text, attempts int, result jsonb,
+  "errorMessage" text, "errorType" text, compensation jsonb, "startedAt" timestamptz, "finishedAt" timestamptz`;
+
+// A full write creates every row of the run; partial writes only update rows that exist.
+const UPSERT_STEPS = `
+  INSERT INTO task_plans AS t (
+    plan_id, step_id, position, tool_name, description, parameters, batch_index, depends_on, complexity,
+    is_required_validate_by_database, status, attempts, result, error_message, error_type, compensation_status,
+    compensation, started_at, finished_at, updated_at, generation, version)
+  SELECT $1, s."stepId", s.position, s."toolName", s.description, coalesce(s.parameters, '{}'::jsonb), s."batchIndex",
+         s."dependsOn", s.complexity, s."isRequiredValidateByDatabase", s.status, s.attempts, s.result,
+         s."errorMessage", s."errorType", s.compensation->>'status', s.compensation, s."startedAt", s."finishedAt",
+         now(), $3, $4
+    FROM jsonb_to_recordset($2::jsonb) AS s(${STEP_COLUMNS})
+  ON CONFLICT (plan_id, step_id) DO UPDATE SET
+    position = excluded.position, tool_name = excluded.tool_name, description = excluded.description, parameters = excluded.parameters,
+    batch_index = excluded.batch_index, depends_on = excluded.depends_on, complexity = excluded.complexity,
+    is_required_validate_by_database = excluded.is_required_validate_by_database, status = excluded.status,
+    attempts = excluded.attempts, result = excluded.result, error_message = excluded.error_message,
+    error_type = excluded.error_type, compensation_status = excluded.compensation_status,
+    compensation = excluded.compensation, started_at = excluded.started_at, finished_at = excluded.finished_at,
+    updated_at = now(), generation = excluded.generation, version = excluded.version
+  WHERE (excluded.generation, excluded.version) > (t.generation, t.version)`;
+
+const UPDATE_STEPS = `
+  UPDATE task_plans AS t SET
+    status = s.status, attempts = s.attempts, result = s.result, error_message = s."errorMessage",
+    error_type = s."errorType", compensation_status = s.compensation->>'status', compensation = s.compensation,
+    started_at = s."startedAt", finished_at = s."finishedAt", updated_at = now(), generation = $3, version = $4
+    FROM jsonb_to_recordset($2::jsonb) AS s(${STEP_COLUMNS})
+   WHERE t.plan_id = $1 AND t.step_id = s."stepId" AND ($3::bigint, $4::bigint) > (t.generation, t.version)`;
+
+// Steps of an older run of the same plan id that this run does not have.
+const DELETE_STALE_STEPS = `DELETE FROM task_plans WHERE plan_id = $1 AND generation < $2`;
+
+/** Applies a mirror batch; returns whether the plan row was newer than what was stored. */
+export async function writeMirrorBatch(pool: Pool, batch: MirrorBatch): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const applied = await writeIn(client, batch);
+    await client.query('COMMIT');
+    return applied;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function writeIn(client: PoolClient, batch: MirrorBatch): Promise<boolean> {
+  const { plan, generation, version } = batch;
+  const planResult = await client.query(UPSERT_PLAN, [JSON.stringify(plan), generation, version]);
+  if (batch.steps.length > 0) {
+    const rows = JSON.stringify(batch.steps);
+    await client.query(batch.full ? UPSERT_STEPS : UPDATE_STEPS, [plan.planId, rows, generation, version]);
+  }
+  if (batch.full) await client.query(DELETE_STALE_STEPS, [plan.planId, generation]);
+  return (planResult.rowCount ?? 0) > 0;
+}

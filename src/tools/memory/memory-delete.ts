@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineTool } from '../tool';
+import { expectedVersionParameter, keyParameter, namespaceOf, namespaceParameter, permanentFailures } from './memory-parameters';
+
+/** Deletes a key from shared memory, optionally only at an expected version. */
+export const memoryDelete = defineTool({
+  name: 'memory_delete',
+  description:
+    'Deletes a key from shared memory (default namespace: the plan\'s); returns { deleted }. With `expectedVersion`, ' +
+    'a live entry at another version fails with MemoryConflict.',
+  parameters: z.object({ key: keyParameter, expectedVersion: expectedVersionParameter, namespace: namespaceParameter }),
+  risk: 'write',
+  run: async ({ key, expectedVersion, namespace }, context) => {
+    const deleted = await permanentFailures(() =>
+      context.memory.delete(namespaceOf(namespace, context.namespace), key, { expectedVersion }),
+    );
+    return { deleted };
+  },
+});

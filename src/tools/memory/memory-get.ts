@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineTool } from '../tool';
+import { keyParameter, namespaceOf, namespaceParameter, permanentFailures } from './memory-parameters';
+
+/** Reads a value from shared memory; a missing or expired key is `found: false`, not an error. */
+export const memoryGet = defineTool({
+  name: 'memory_get',
+  description:
+    'Reads the value under a key in shared memory (default namespace: the plan\'s). ' +
+    'Returns { found, value, version }; a missing or expired key gives found: false, value: null, version: null.',
+  parameters: z.object({ key: keyParameter, namespace: namespaceParameter }),
+  risk: 'read',
+  run: async ({ key, namespace }, context) => {
+    const entry = await permanentFailures(() => context.memory.get(namespaceOf(namespace, context.namespace), key));
+    return entry ? { found: true, value: entry.value, version: entry.version } : { found: false, value: null, version: null };
+  },
+});

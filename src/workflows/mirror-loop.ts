@@ -1,0 +1,51 @@
+import { CancellationScope, condition, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { takeMirrorBatch, type PlanState } from '../plan';
+import type { PlanActivities } from '../activities/types';
+
+const { mirrorPlan } = proxyLocalActivities<PlanActivities>({
+  startToCloseTimeout: '30 seconds',
+  // PostgreSQL may be down for a while: keep trying, with backoff capped so the mirror catches up soon after.
+  // Beyond the first retry the backoff runs on a server timer, so the plan's own work is never held up.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['MirrorDataError'] },
+  localRetryThreshold: '1 second',
+  summary: 'mirror to PostgreSQL',
+});
+
+/**
+ * The one background loop that mirrors the plan into PostgreSQL: whenever the state's sequence number moved past
+ * what was written, it sends every change since in one local activity call — so a burst of transitions is one
+ * write and one history event. It survives the workflow's cancellation, so the final state always lands.
+ * Nothing that runs when a write resolves reads the workflow clock: after a local activity that clock differs on
+ * replay, and the state's timestamps must not (test/integration/replay-state.test.ts holds us to it).
+ */
+export class MirrorLoop {
+  private written = -1;
+  private closing = false;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly state: PlanState) {
+    this.done = CancellationScope.nonCancellable(() => this.run());
+  }
+
+  /** Writes whatever is still unwritten, then stops; resolves once PostgreSQL holds the state as it is now. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { runId } = workflowInfo();
+    for (;;) {
+      await condition(() => this.state.seq !== this.written || this.closing);
+      if (this.state.seq === this.written) return;
+      const batch = takeMirrorBatch(this.state, runId);
+      try {
+        await mirrorPlan(batch);
+      } catch (err) {
+        // Only rows PostgreSQL refuses for their content end up here (everything else is retried); the plan goes on.
+        log.error('mirror write refused; the next change writes the plan row again', { planId: this.state.planId, error: String(err) });
+      }
+      this.written = batch.version;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { approveSignal, stateQuery } from '../../src/workflows/definitions';
+import { getPlanProgress, getTaskPlansByBatch, getTaskPlansByPlan } from '../../src/store/mirror-reads';
+import { writeMirrorBatch } from '../../src/store/plan-mirror';
+import type { MirrorBatch, PlanSnapshot } from '../../src/plan';
+import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
+import { waitForState } from '../support/plan-state';
+import { TcpProxy } from '../support/tcp-proxy';
+import { eventually } from '../support/eventually';
+import { testStack } from '../support/test-stack';
+
+jest.setTimeout(90_000);
+
+let env: TestWorker;
+beforeAll(async () => {
+  env = await startTestWorker();
+});
+afterAll(() => env?.stop());
+
+/** The mirror as the state object would say it: what a reader of plan_progress and task_plans sees. */
+async function mirrored(planId: string) {
+  const progress = await getPlanProgress(env.pool, planId);
+  const tasks = await getTaskPlansByPlan(env.pool, planId);
+  return { progress, tasks };
+}
+
+function expectMirrorMatches(m: Awaited<ReturnType<typeof mirrored>>, state: PlanSnapshot) {
+  expect(m.progress).toMatchObject({
+    planId: state.planId,
+    status: state.status,
+    reason: state.reason,
+    description: state.description,
+    approvals: state.approvals,
+    totalSteps: state.summary.total,
+    completedSteps: state.summary.completed,
+    failedSteps: state.summary.failed,
+    skippedSteps: state.summary.skipped,
+    startedAt: state.startedAt,
+    finishedAt: state.completedAt,
+  });
+  expect(m.tasks.map((t) => t.stepId)).toEqual(state.steps.map((s) => s.id));
+  for (const [i, step] of state.steps.entries()) {
+    expect(m.tasks[i]).toMatchObject({
+      toolName: step.toolName,
+      description: step.description,
+      status: step.status,
+      attempts: step.attempts,
+      result: step.result,
+      errorMessage: step.error,
+      errorType: step.errorType,
+      compensation: step.compensation,
+      startedAt: step.startedAt,
+      finishedAt: step.completedAt,
+    });
+  }
+}
+
+test('after a plan with batches, an approval, retries, a failure and compensation, the mirror holds what the state query returns', async () => {
+  const undo = { toolName: 'echo', parameters: { undo: true } };
+  const handle = await env.start({
+    description: 'mirror me',
+    options: { requireApproval: true, allowParallel: true, maxParallelSteps: 4 },
+    tasks: [
+      { batchIndex: 0, taskId: 'a', toolName: 'echo', parameters: { n: 1 }, complexity: 'low', compensate: undo },
+      { batchIndex: 0, taskId: 'b', toolName: 'fail', parameters: { failTimes: 1 }, maxRetries: 2, retryDelayMs: 10, isRequiredValidateByDatabase: true },
+      { batchIndex: 1, taskId: 'c', toolName: 'echo', parameters: { n: 3 }, compensate: undo },
+      { batchIndex: 1, taskId: 'd', toolName: 'fail', parameters: { message: 'disk full' } },
+      { batchIndex: 2, taskId: 'e', toolName: 'noop' },
+    ],
+  });
+  await handle.signal(approveSignal, { by: 'alice', comment: 'go' });
+  const state = await handle.result();
+  expect(state.status).toBe('failed');
+  expect(state.steps.map((s) => s.status)).toEqual(['compensated', 'completed', 'compensated', 'failed', 'skipped']);
+
+  const m = await mirrored(handle.workflowId);
+  expectMirrorMatches(m, state);
+  expect(m.progress).toMatchObject({
+    totalBatches: 3,
+    completedBatches: 0, // batch 0 was undone, batch 1 failed, batch 2 never ran
+    failedBatches: 1,
+    currentBatchIndex: 2,
+    overallSuccessRate: 20,
+  });
+  expect(m.tasks.find((t) => t.stepId === 'b')).toMatchObject({ attempts: 2, isRequiredValidateByDatabase: true, batchIndex: 0 });
+  expect(m.tasks.find((t) => t.stepId === 'a')).toMatchObject({ complexity: 'low', parameters: { n: 1 } });
+  expect(m.tasks.find((t) => t.stepId === 'c')!.dependsOn.sort()).toEqual(['a', 'b']);
+  expect((await getTaskPlansByBatch(env.pool, handle.workflowId, 1)).map((t) => t.stepId)).toEqual(['c', 'd']);
+});
+
+test('the mirror follows a running plan, and reports seed 000 batch progress as batches finish', async () => {
+  const handle = await env.start({
+    tasks: [
+      { batchIndex: 0, taskId: 'first', toolName: 'echo', parameters: {} },
+      { batchIndex: 1, taskId: 'wait', toolName: 'sleep', parameters: { ms: 60_000 } },
+    ],
+  });
+  await waitForState(handle, (s) => s.steps[1]!.status === 'running');
+  await eventually(async () => (await getPlanProgress(env.pool, handle.workflowId))?.completedBatches === 1, 'batch 0 mirrored as completed');
+  expect(await getPlanProgress(env.pool, handle.workflowId)).toMatchObject({ status: 'executing', currentBatchIndex: 1, totalBatches: 2 });
+  await handle.cancel();
+  await handle.result().catch(() => undefined);
+  expectMirrorMatches(await mirrored(handle.workflowId), await handle.query(stateQuery));
+});
+
+test('a stale or repeated mirror write changes nothing; a later run of the same plan id replaces the old rows', async () => {
+  const planId = uniqueId('stale');
+  const batch = (generation: number, version: number, status: 'executing' | 'completed', steps: string[]): MirrorBatch => ({
+    generation,
+    version,
+    full: true,
+    plan: {
+      planId, runId: `run-${generation}`, description: '', status, reason: null, approvals: [], totalSteps: steps.length,
+      completedSteps: 0, failedSteps: 0, skippedSteps: 0, totalBatches: 0, completedBatches: 0, failedBatches: 0,
+      currentBatchIndex: null, overallSuccessRate: 0, startedAt: new Date(generation).toISOString(), finishedAt: null,
+    },
+    steps: steps.map((stepId, position) => ({
+      stepId, position, toolName: 'echo', description: '', parameters: {}, batchIndex: null, dependsOn: [], complexity: null,
+      isRequiredValidateByDatabase: false, status: status === 'completed' ? 'completed' : 'running', attempts: 1, result: null,
+      errorMessage: null, errorType: null, compensation: null, startedAt: null, finishedAt: null,
+    })),
+  });
+  expect(await writeMirrorBatch(env.pool, batch(1000, 7, 'completed', ['x', 'y']))).toBe(true);
+  expect(await writeMirrorBatch(env.pool, batch(1000, 3, 'executing', ['x', 'y']))).toBe(false);
+  expect(await writeMirrorBatch(env.pool, batch(1000, 7, 'executing', ['x', 'y']))).toBe(false);
+  expect(await getPlanProgress(env.pool, planId)).toMatchObject({ status: 'completed', version: 7 });
+  expect((await getTaskPlansByPlan(env.pool, planId)).map((t) => t.status)).toEqual(['completed', 'completed']);
+
+  expect(await writeMirrorBatch(env.pool, batch(2000, 1, 'executing', ['z']))).toBe(true);
+  expect(await getPlanProgress(env.pool, planId)).toMatchObject({ status: 'executing', runId: 'run-2000', version: 1 });
+  expect((await getTaskPlansByPlan(env.pool, planId)).map((t) => t.stepId)).toEqual(['z']);
+});
+
+test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirror catches up before the workflow returns', async () => {
+  const target = new URL(testStack().databaseUrl);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.restore();
+  const viaProxy = new URL(target.toString());
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const worker = await startTestWorker(undefined, { databaseUrl: viaProxy.toString() });
+  try {
+    const handle = await worker.start({
+      steps: [
+        { id: 'before', toolName: 'echo', parameters: { at: 'before' } },
+        { id: 'gap', toolName: 'sleep', parameters: { ms: 1500 }, dependsOn: ['before'] },
+        { id: 'during', toolName: 'echo', parameters: { at: 'during' }, dependsOn: ['gap'] },
+        { id: 'hold', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['during'] },
+      ],
+    });
+    await eventually(async () => (await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'before')?.status === 'completed', 'the first step mirrored');
+    await proxy.cut();
+    // PostgreSQL is gone for the worker: steps still run, the plan state moves on, the mirror stays behind.
+    const moved = await waitForState(handle, (s) => s.steps[3]!.status === 'running');
+    expect(moved.steps[2]!.status).toBe('completed');
+    expect((await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'during')?.status).toBe('pending');
+
+    await proxy.restore();
+    await eventually(async () => (await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'during')?.status === 'completed', 'the mirror to catch up', { timeoutMs: 45_000 });
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    expectMirrorMatches(await mirrored(handle.workflowId), await handle.query(stateQuery));
+  } finally {
+    await worker.stop();
+    await proxy.cut();
+  }
+});

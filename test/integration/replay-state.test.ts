@@ -1,0 +1,35 @@
+import { approveSignal, stateQuery } from '../../src/workflows/definitions';
+import { waitForState } from '../support/plan-state';
+import { startTestWorker } from '../support/plan-worker';
+import { createPlanWorker } from '../../src/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { testStack } from '../support/test-stack';
+
+test('the state a fresh worker rebuilds from history equals the state the run returned, timestamps included', async () => {
+  const env = await startTestWorker();
+  const handle = await env.start({
+    options: { requireApproval: true, allowParallel: true },
+    steps: [
+      { id: 'a', toolName: 'echo', parameters: { x: 1 }, compensate: { toolName: 'noop' } },
+      { id: 'b', toolName: 'sleep', parameters: { ms: 100 }, dependsOn: ['a'], compensate: { toolName: 'sleep', parameters: { ms: 50 } } },
+      { id: 'c', toolName: 'fail', parameters: { failTimes: 1 }, maxRetries: 1, retryDelayMs: 10, dependsOn: ['a'] },
+      { id: 'gate', toolName: 'noop', dependsOn: ['c'], requiresApproval: true },
+      { id: 'd', toolName: 'fail', parameters: { message: 'late failure' }, dependsOn: ['b', 'gate'] },
+    ],
+  });
+  await handle.signal(approveSignal, { by: 'alice' });
+  await waitForState(handle, (s) => s.steps[3]!.status === 'waiting_approval');
+  await handle.signal(approveSignal, { by: 'bob', step: 'gate' });
+  const result = await handle.result();
+  expect(result.status).toBe('failed');
+  expect(result.summary.compensated).toBe(2);
+  await env.worker.shutdown();
+  // A second worker on the same queue, with an empty cache: the query replays the whole history.
+  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
+  const fresh = await createPlanWorker({ connection, namespace: 'default', taskQueue: env.taskQueue, tools: env.tools, pool: env.pool, workflowBundle: { codePath: testStack().workflowBundlePath } });
+  await fresh.runUntil(async () => {
+    expect(await handle.query(stateQuery)).toEqual(result);
+  });
+  await connection.close();
+  await env.stop();
+});
