@@ -213,10 +213,15 @@ export class PlanState {
     this.touch();
   }
 
-  /** Stops new starts because of a cancellation (a Temporal cancel, or the total timeout). */
+  /** Stops new starts because of a cancellation (a Temporal cancel, a `cancel` signal, the total timeout). */
   cancel(reason: string): void {
     this.stop('cancelled', reason);
     this.touch();
+  }
+
+  /** Whether the plan is ending by cancellation, so running steps should be cancelled too. */
+  get cancelling(): boolean {
+    return this.ending === 'cancelled';
   }
 
   /** Completed steps that declare a compensation, in layers: each layer after everything that depends on it. */

@@ -18,6 +18,12 @@ export interface DecisionInput {
   step?: string | null;
 }
 
+/** The `cancel` signal's input. */
+export interface CancelInput {
+  by?: string;
+  reason?: string;
+}
+
 /** What the `decide` update answers when it accepts a decision. */
 export interface DecisionAnswer {
   decision: Decision;

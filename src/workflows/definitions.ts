@@ -4,7 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DecisionInput, DecisionAnswer, PlanSnapshot } from '../plan';
+import type { CancelInput, DecisionInput, DecisionAnswer, PlanSnapshot } from '../plan';
 
 /** Workflow type of a plan run; the workflow id is the plan id. */
 export const RUN_PLAN_WORKFLOW = 'runPlan';
@@ -24,6 +24,8 @@ export const SEARCH_ATTRIBUTES = [planStatusKey, planPendingApprovalKey] as cons
 export const approveSignal = defineSignal<[Partial<DecisionInput>?]>('approve');
 /** Reject the plan (or, with `step`, one gated step). */
 export const rejectSignal = defineSignal<[Partial<DecisionInput>?]>('reject');
+/** Cancels the plan, saying who and why: running steps are cancelled, completed ones compensated. */
+export const cancelSignal = defineSignal<[CancelInput?]>('cancel');
 /** The same decision as the signals, validated, so the caller learns whether it was taken. */
 export const decideUpdate = defineUpdate<DecisionAnswer, [DecisionInput]>('decide');
 /** The whole plan state: the same shape as the workflow's result and `plan status --json`. */

@@ -1,6 +1,6 @@
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
-import { normalizeDecision, normalizeDecisionInput, type Decision, type PlanState } from '../plan';
-import { approveSignal, decideUpdate, rejectSignal, stateQuery } from './definitions';
+import { ANONYMOUS, normalizeDecision, normalizeDecisionInput, type Decision, type PlanState } from '../plan';
+import { approveSignal, cancelSignal, decideUpdate, rejectSignal, stateQuery } from './definitions';
 
 /** Error type of a decision the plan refused (wrong approver, nothing waiting, already decided). */
 export const DECISION_REFUSED = 'DecisionRefused';
@@ -8,6 +8,7 @@ export const DECISION_REFUSED = 'DecisionRefused';
 /** Registers every handler; called before the workflow's first await so no early signal or query is missed. */
 export function registerHandlers(state: PlanState): void {
   setHandler(stateQuery, () => state.snapshot());
+  setHandler(cancelSignal, (input) => cancelBySignal(state, input));
   setHandler(approveSignal, (input) => decideBySignal(state, 'approve', input));
   setHandler(rejectSignal, (input) => decideBySignal(state, 'reject', input));
   setHandler(
@@ -37,4 +38,16 @@ function decideBySignal(state: PlanState, kind: Decision, input: unknown): void 
     return;
   }
   state.decide(decision, new Date().toISOString());
+}
+
+/** Records who cancelled and why; the plan then stops like on any cancellation. A second cancel changes nothing. */
+function cancelBySignal(state: PlanState, input: unknown): void {
+  if (state.stopping || state.completedAt !== null) {
+    log.warn('cancel signal ignored: the plan is already ending', { planId: state.planId, reason: state.reason });
+    return;
+  }
+  const { by, reason } = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const who = typeof by === 'string' && by.trim() !== '' ? by.trim() : ANONYMOUS;
+  const why = typeof reason === 'string' && reason.trim() !== '' ? `: ${reason.trim()}` : '';
+  state.cancel(`cancelled by ${who}${why}`);
 }

@@ -79,10 +79,7 @@ async function execute(state: PlanState, hints: Record<string, ToolHint>, visibi
   const steps = new CancellationScope();
   const timers = new CancellationScope();
   if (options.totalTimeoutMs !== null) {
-    void timers.run(() => sleep(options.totalTimeoutMs!)).then(() => {
-      state.cancel('timeout');
-      steps.cancel();
-    }, ignoreCancellation);
+    void timers.run(() => sleep(options.totalTimeoutMs!)).then(() => state.cancel('timeout'), ignoreCancellation);
   }
   let gateTimerAt: number | null = null;
   state.beginExecution(now());
@@ -91,6 +88,8 @@ async function execute(state: PlanState, hints: Record<string, ToolHint>, visibi
       for (let spec = nextIfFree(state, limit); spec; spec = nextIfFree(state, limit)) {
         void steps.run(() => runStep(state, spec!, hints[spec!.toolName]));
       }
+      // A timeout or a `cancel` signal: running steps are cancelled (they heartbeat) and report back.
+      if (state.cancelling && !steps.consideredCancelled) steps.cancel();
       visibility.publish();
       if (state.finished) return;
       gateTimerAt = armGateTimer(state, timers, gateTimerAt);

@@ -1,6 +1,6 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { PlanSnapshot } from '../../src/plan';
-import { stateQuery } from '../../src/workflows/definitions';
+import { cancelSignal, stateQuery } from '../../src/workflows/definitions';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
 import { overlapped, waitForState } from '../support/plan-state';
 
@@ -90,4 +90,24 @@ test('cancelling the workflow stops the running step and compensates what comple
   ]);
   expect(before(state, 'pay', 'reserve')).toBe(true);
   expect((await handle.describe()).status.name).toBe('CANCELLED');
+});
+
+test('the cancel signal records who and why, stops the running step, compensates, and returns the state', async () => {
+  const handle = await env.start({
+    steps: [undoable('reserve'), { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['reserve'] }],
+  });
+  await waitForState(handle, (s) => s.steps[1]!.status === 'running');
+  await handle.signal(cancelSignal, { by: 'ops', reason: 'wrong target' });
+  await handle.signal(cancelSignal, { by: 'someone-else' });
+  const state = await handle.result();
+  expect(state).toMatchObject({ status: 'cancelled', reason: 'cancelled by ops: wrong target' });
+  expect(state.steps.map((s) => s.status)).toEqual(['compensated', 'failed']);
+});
+
+test('cancelling a plan that waits for approval ends it cancelled without running anything', async () => {
+  const handle = await env.start({ options: { requireApproval: true }, steps: [undoable('reserve')] });
+  await handle.signal(cancelSignal, { reason: 'not needed' });
+  const state = await handle.result();
+  expect(state).toMatchObject({ status: 'cancelled', reason: 'cancelled by anonymous: not needed' });
+  expect(state.steps[0]!.status).toBe('skipped');
 });
