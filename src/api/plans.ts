@@ -3,7 +3,7 @@
  * and what the CLI itself is built on.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { checkPlan, compactPlan, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
 import { decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
@@ -35,7 +35,7 @@ export async function startPlan(
   client: Client,
   input: unknown,
   options: StartPlanOptions,
-): Promise<WorkflowHandle<typeof runPlan>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof runPlan>> {
   const { plan, problems } = checkPlan(input, options.catalog);
   if (!plan) throw new PlanValidationError(problems);
   const planId = options.id ?? plan.id ?? `plan-${randomUUID()}`;

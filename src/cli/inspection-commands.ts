@@ -1,0 +1,143 @@
+/** `plan status`, `plan watch`, `plan list`, `plan graph`: what a plan is doing, has done, and looks like. */
+import { existsSync } from 'node:fs';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { PlanHasNoStateError, PlanNotFoundError, readPlanState } from '../api/plan-state';
+import { checkPlan, PLAN_STATUSES, type Plan, type PlanStatus } from '../plan';
+import { getTaskPlansByPlan } from '../store/mirror-reads';
+import { builtinRegistry } from '../tools';
+import { planStatusKey, RUN_PLAN_WORKFLOW } from '../workflows/definitions';
+import { integerOption, stringOption } from './args';
+import type { CliContext } from './context';
+import { EXIT, refused, usageError } from './errors';
+import { followPlan } from './follow';
+import { renderGraph, type GraphFormat } from './graph';
+import { loadPlanFile } from './load-plan';
+import type { Command } from './plan-commands';
+import { renderState, table } from './render-state';
+
+async function stateOf(ctx: CliContext, planId: string) {
+  try {
+    return await readPlanState(await ctx.temporal(), planId, () => ctx.database().catch(() => null));
+  } catch (err) {
+    if (err instanceof PlanNotFoundError) throw usageError(err.message);
+    if (err instanceof PlanHasNoStateError) throw refused(`plan "${planId}" failed before it ran:\n${err.message}`);
+    throw err;
+  }
+}
+
+export const status: Command = {
+  spec: {
+    usage: 'plan status <planId> [--json]',
+    summary:
+      'Shows a plan: status, approvals, and each step with its status, attempts, duration and error. Works while it\n' +
+      'runs, after it ended, and from the PostgreSQL mirror once Temporal no longer has it. --json prints the state object.',
+    example: 'npm run -s plan -- status release-42 --json',
+    options: { json: { type: 'boolean' } },
+    positionals: 1,
+  },
+  async run(ctx, { positionals }) {
+    const reading = await stateOf(ctx, positionals[0]!);
+    if (ctx.output.json) ctx.output.out(JSON.stringify(reading.state, null, 2));
+    else {
+      const note = reading.source === 'mirror' ? '(from the PostgreSQL mirror: Temporal could not answer for this plan)' : undefined;
+      ctx.output.out(renderState(reading.state, note));
+    }
+    return EXIT.ok;
+  },
+};
+
+export const watch: Command = {
+  spec: {
+    usage: 'plan watch <planId>',
+    summary: 'Follows a plan until it ends: a live progress bar on a terminal, one line per change otherwise. Exit 0 if it completed, 1 otherwise.',
+    example: 'npm run -s plan -- watch release-42',
+    options: {},
+    positionals: 1,
+  },
+  async run(ctx, { positionals }) {
+    const planId = positionals[0]!;
+    await (await ctx.temporal()).workflow.getHandle(planId).describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
+      throw err;
+    });
+    const final = await followPlan(ctx, planId);
+    return final.status === 'completed' ? EXIT.ok : EXIT.planEndedBadly;
+  },
+};
+
+export const list: Command = {
+  spec: {
+    usage: 'plan list [--status STATUS] [--limit N] [--json]',
+    summary: `Recent plans from Temporal visibility, newest first. STATUS is one of: ${PLAN_STATUSES.join(', ')}.`,
+    example: 'npm run -s plan -- list --status pending_approval',
+    options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: 0,
+  },
+  async run(ctx, parsed) {
+    const wanted = stringOption(parsed, 'status');
+    if (wanted !== undefined && !(PLAN_STATUSES as readonly string[]).includes(wanted)) {
+      throw usageError(`--status must be one of ${PLAN_STATUSES.join(', ')}; got "${wanted}"`);
+    }
+    const limit = integerOption(stringOption(parsed, 'limit'), 'limit') ?? 20;
+    const query = `WorkflowType = '${RUN_PLAN_WORKFLOW}'${wanted ? ` AND ${planStatusKey.name} = '${wanted}'` : ''}`;
+    const plans = [];
+    for await (const wf of (await ctx.temporal()).workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
+      plans.push({
+        planId: wf.workflowId,
+        runId: wf.runId,
+        status: (wf.typedSearchAttributes.get(planStatusKey) ?? null) as PlanStatus | null,
+        execution: wf.status.name,
+        startTime: wf.startTime.toISOString(),
+        closeTime: wf.closeTime?.toISOString() ?? null,
+      });
+      if (plans.length >= limit) break;
+    }
+    plans.sort((a, b) => b.startTime.localeCompare(a.startTime));
+    if (ctx.output.json) ctx.output.out(JSON.stringify(plans, null, 2));
+    else if (plans.length === 0) ctx.output.out(wanted ? `no plans with status ${wanted}` : 'no plans');
+    else ctx.output.out(table(['PLAN', 'STATUS', 'STARTED', 'ENDED'], plans.map((p) => [p.planId, p.status ?? '?', p.startTime, p.closeTime ?? ''])));
+    return EXIT.ok;
+  },
+};
+
+export const graph: Command = {
+  spec: {
+    usage: 'plan graph <file|planId> [--format mermaid|dot]',
+    summary: "Prints a plan's DAG as Mermaid (default) or Graphviz DOT; given a plan id, steps are coloured by status.",
+    example: 'npm run -s plan -- graph examples/cicd.yaml --format dot | dot -Tsvg > cicd.svg',
+    options: { format: { type: 'string' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const format = (stringOption(parsed, 'format') ?? 'mermaid') as GraphFormat;
+    if (format !== 'mermaid' && format !== 'dot') throw usageError(`--format must be mermaid or dot; got "${format}"`);
+    const target = parsed.positionals[0]!;
+    if (existsSync(target)) {
+      ctx.output.out(renderGraph(loadPlanFile(target, builtinRegistry()).plan, format));
+      return EXIT.ok;
+    }
+    const reading = await stateOf(ctx, target);
+    ctx.output.out(renderGraph(await planOf(ctx, target), format, reading.state));
+    return EXIT.ok;
+  },
+};
+
+/** The plan a workflow was started with (its first history event's input), or its shape from the mirror. */
+async function planOf(ctx: CliContext, planId: string): Promise<Plan> {
+  const client = await ctx.temporal();
+  const history = await client.workflow.getHandle(planId).fetchHistory().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  });
+  let input: unknown;
+  if (history) {
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    input = payload ? client.options.loadedDataConverter.payloadConverter.fromPayload(payload) : null;
+  } else {
+    const tasks = await getTaskPlansByPlan(await ctx.database(), planId);
+    input = { steps: tasks.map((t) => ({ id: t.stepId, toolName: t.toolName, dependsOn: t.dependsOn })) };
+  }
+  const { plan } = checkPlan(input);
+  if (!plan) throw usageError(`plan "${planId}" was started with an input that is not a valid plan`);
+  return plan;
+}

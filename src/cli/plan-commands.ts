@@ -1,0 +1,104 @@
+/** `plan validate`, `plan start`, `plan cancel`: from a plan file to a running plan, and back out of it. */
+import { userInfo } from 'node:os';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { startPlan } from '../api/plans';
+import { builtinRegistry } from '../tools';
+import { cancelSignal } from '../workflows/definitions';
+import { stringOption, type CommandSpec, type Parsed } from './args';
+import type { CliContext } from './context';
+import { EXIT, refused, usageError } from './errors';
+import { followPlan } from './follow';
+import { loadPlanFile } from './load-plan';
+import { renderState } from './render-state';
+
+export interface Command {
+  spec: CommandSpec;
+  run(ctx: CliContext, parsed: Parsed): Promise<number>;
+}
+
+/** Who a decision or cancellation is from when --by is not given: the person at the keyboard. */
+export const defaultActor = () => userInfo().username || 'cli';
+
+export const validate: Command = {
+  spec: {
+    usage: 'plan validate <file> [--json]',
+    summary: 'Checks a plan file (YAML or JSON) without starting it; lists every problem with the step it concerns.',
+    example: 'npm run -s plan -- validate examples/cicd.yaml',
+    options: { json: { type: 'boolean' } },
+    positionals: 1,
+  },
+  async run(ctx, { positionals }) {
+    const { plan } = loadPlanFile(positionals[0]!, builtinRegistry());
+    const batches = new Set(plan.steps.map((s) => s.batchIndex).filter((b) => b !== null)).size;
+    if (ctx.output.json) ctx.output.out(JSON.stringify({ valid: true, steps: plan.steps.length, batches }));
+    else ctx.output.out(`valid: ${plan.steps.length} steps, ${batches} batches`);
+    return EXIT.ok;
+  },
+};
+
+export const start: Command = {
+  spec: {
+    usage: 'plan start <file> [--id ID] [--wait] [--json]',
+    summary:
+      'Validates a plan file and starts it (workflow id = plan id). Prints the plan id, its Temporal Web link and, when\n' +
+      'it needs approval, the command that approves. --wait follows it to the end: exit 0 if completed, 1 otherwise.',
+    example: 'npm run -s plan -- start examples/hello.yaml --id hello-1 --wait',
+    options: { id: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const catalog = builtinRegistry();
+    const { plan, input } = loadPlanFile(parsed.positionals[0]!, catalog);
+    const client = await ctx.temporal();
+    const id = stringOption(parsed, 'id');
+    let handle;
+    try {
+      handle = await startPlan(client, input, { taskQueue: ctx.config.taskQueue, catalog, ...(id ? { id } : {}) });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw usageError(`a plan with id "${id ?? plan.id}" is already running; choose another with --id`);
+      }
+      throw err;
+    }
+    const planId = handle.workflowId;
+    const runId = handle.firstExecutionRunId;
+    const needsApproval = plan.options.requireApproval && !plan.options.autoApprove;
+    const approve = `npm run -s plan -- approve ${planId} --by <your-name>`;
+    if (!parsed.values.wait || !ctx.output.json) {
+      if (ctx.output.json) {
+        ctx.output.out(JSON.stringify({ planId, runId, url: ctx.webUrl(planId, runId), ...(needsApproval ? { approve } : {}) }));
+      } else {
+        ctx.output.out(`Started plan ${planId}`);
+        ctx.output.out(`  Temporal Web: ${ctx.webUrl(planId, runId)}`);
+        if (needsApproval) ctx.output.out(`  Waiting for approval: ${approve}`);
+        if (!parsed.values.wait) ctx.output.out(`  Follow it: npm run -s plan -- watch ${planId}`);
+      }
+    }
+    if (!parsed.values.wait) return EXIT.ok;
+    const final = await followPlan(ctx, planId);
+    ctx.output.out(ctx.output.json ? JSON.stringify(final, null, 2) : `\n${renderState(final)}`);
+    return final.status === 'completed' ? EXIT.ok : EXIT.planEndedBadly;
+  },
+};
+
+export const cancel: Command = {
+  spec: {
+    usage: 'plan cancel <planId> [--reason TEXT] [--by NAME]',
+    summary: 'Cancels a plan: running steps are cancelled, completed ones compensated; who and why are recorded.',
+    example: 'npm run -s plan -- cancel release-42 --reason "wrong environment"',
+    options: { reason: { type: 'string' }, by: { type: 'string' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const planId = parsed.positionals[0]!;
+    const handle = (await ctx.temporal()).workflow.getHandle(planId);
+    const description = await handle.describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
+      throw err;
+    });
+    if (description.status.name !== 'RUNNING') throw refused(`plan "${planId}" has already ended (${description.status.name.toLowerCase()})`);
+    await handle.signal(cancelSignal, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') });
+    ctx.output.out(`Cancelling plan ${planId}: running steps stop, completed steps are compensated. Follow it: npm run -s plan -- watch ${planId}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,43 @@
+/** `plan worker` and `plan dev`: run a worker, or bring up the whole local stack (the same as `npm start`). */
+import { connectPlanWorker } from '../worker';
+import { main as startStack } from '../dev/start';
+import { EXIT } from './errors';
+import type { Command } from './plan-commands';
+
+export const worker: Command = {
+  spec: {
+    usage: 'plan worker',
+    summary: 'Runs a worker for plans on the task queue until Ctrl-C; run several to share the load.',
+    example: 'TEMPORAL_ADDRESS=temporal.internal:7233 npm run -s plan -- worker --task-queue plans',
+    options: {},
+    positionals: 0,
+  },
+  async run(ctx) {
+    // Say which server is missing before building anything.
+    await ctx.temporal();
+    await ctx.database();
+    const running = await connectPlanWorker(ctx.config);
+    const stop = () => running.worker.getState() === 'RUNNING' && running.worker.shutdown();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    ctx.output.out(`worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress}; Ctrl-C stops`);
+    await running.worker.run();
+    await running.close();
+    return EXIT.ok;
+  },
+};
+
+export const dev: Command = {
+  spec: {
+    usage: 'plan dev',
+    summary: 'Brings up the local stack — Temporal dev server and UI, PostgreSQL, migrations, a worker — like `npm start`.',
+    example: 'npm run -s plan -- dev',
+    options: {},
+    positionals: 0,
+  },
+  async run() {
+    await startStack();
+    // The stack runs until a signal; startStack exits the process itself.
+    return new Promise<number>(() => undefined);
+  },
+};
