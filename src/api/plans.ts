@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { checkPlan, compactPlan, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
-import { decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
+import { checkPlan, compactPlan, type CancelInput, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
+import { cancelSignal, decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
 
 /** Raised when a plan is refused before it starts; `problems` lists every one. */
@@ -64,6 +64,11 @@ export async function decide(client: Client, planId: string, decision: DecisionI
     }
     throw err;
   }
+}
+
+/** Cancels a plan, recording who and why: running steps are cancelled, completed ones compensated. */
+export async function cancelPlan(client: Client, planId: string, input: CancelInput = {}): Promise<void> {
+  await client.workflow.getHandle(planId).signal(cancelSignal, input);
 }
 
 /** The plan's current state, from the running workflow (or its history once it ended). */

@@ -1,9 +1,8 @@
 /** `plan validate`, `plan start`, `plan cancel`: from a plan file to a running plan, and back out of it. */
 import { userInfo } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { startPlan } from '../api/plans';
+import { cancelPlan, startPlan } from '../api/plans';
 import { builtinRegistry } from '../tools';
-import { cancelSignal } from '../workflows/definitions';
 import { stringOption, type CommandSpec, type Parsed } from './args';
 import type { CliContext } from './context';
 import { EXIT, refused, usageError } from './errors';
@@ -97,7 +96,7 @@ export const cancel: Command = {
       throw err;
     });
     if (description.status.name !== 'RUNNING') throw refused(`plan "${planId}" has already ended (${description.status.name.toLowerCase()})`);
-    await handle.signal(cancelSignal, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') });
+    await cancelPlan(await ctx.temporal(), planId, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') });
     ctx.output.out(`Cancelling plan ${planId}: running steps stop, completed steps are compensated. Follow it: npm run -s plan -- watch ${planId}`);
     return EXIT.ok;
   },

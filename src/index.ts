@@ -1,0 +1,54 @@
+/**
+ * durable-plans for agents written in TypeScript: start and steer plans, read their state and the PostgreSQL
+ * mirror, and share memory — the same functions the `plan` command line is built on.
+ */
+export { startPlan, decide, cancelPlan, getState, PlanValidationError, DecisionRefusedError, type StartPlanOptions } from './api/plans';
+export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/plan-state';
+export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
+export {
+  SharedMemory,
+  MemoryConflictError,
+  MemoryInputError,
+  type MemoryEntry,
+} from './store/shared-memory';
+export {
+  getPlanProgress,
+  listPlanProgress,
+  getTaskPlansByPlan,
+  getTaskPlansByBatch,
+  type PlanProgress,
+  type TaskPlan,
+} from './store/mirror-reads';
+export { stateFromMirror } from './store/mirror-state';
+export { createPool } from './store/pool';
+export { applyMigrations } from './store/migrate';
+export { createPlanWorker, type PlanWorkerOptions } from './worker';
+export { ToolRegistry, builtinRegistry, defineTool, BUILTIN_TOOLS, type Tool, type ToolContext, type RiskLevel } from './tools';
+export {
+  checkPlan,
+  formatProblem,
+  parseNamespace,
+  parseNamespacePrefix,
+  formatNamespace,
+  type Plan,
+  type PlanSnapshot,
+  type StepSnapshot,
+  type PlanStatus,
+  type StepStatus,
+  type DecisionInput,
+  type DecisionAnswer,
+  type CancelInput,
+  type Problem,
+  type MemoryNamespace,
+} from './plan';
+export { parsePlanText } from './plan/parse';
+export {
+  RUN_PLAN_WORKFLOW,
+  approveSignal,
+  rejectSignal,
+  cancelSignal,
+  decideUpdate,
+  stateQuery,
+  planStatusKey,
+  planPendingApprovalKey,
+} from './workflows/definitions';
