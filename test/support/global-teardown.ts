@@ -1,5 +1,5 @@
-import type { StackHandles } from './global-setup';
+import type { EphemeralStack } from '../../src/dev/ephemeral-stack';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __durablePlansStack?: StackHandles }).__durablePlansStack?.stop();
+  await (globalThis as { __durablePlansStack?: EphemeralStack }).__durablePlansStack?.stop();
 }

@@ -17,7 +17,7 @@ const KEYS = {
 
 /** Publishes the stack to the test workers (they inherit the global set-up's environment). */
 export function publishStack(stack: TestStack): void {
-  for (const [field, key] of Object.entries(KEYS)) process.env[key] = stack[field as keyof TestStack];
+  for (const [field, key] of Object.entries(KEYS)) process.env[key] = stack[field as keyof TestStack] as string;
 }
 
 /** Reads the stack inside a test file. */

@@ -1,0 +1,85 @@
+/**
+ * Mirror lag: how long after a step completes in Temporal's history (ActivityTaskCompleted event time) its
+ * task_plans row shows it (the row's updated_at, PostgreSQL's clock — same machine). Runs plans of short steps on a
+ * throw-away stack and prints p50/p90/p99/max. A benchmark, not a test: nothing here passes or fails.
+ *
+ *   npm run bench -- mirror-lag [plans=20] [steps=25] [parallel=5]
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { startPlan } from '../src/api/plans';
+import { startEphemeralStack } from '../src/dev/ephemeral-stack';
+import { createPool } from '../src/store/pool';
+import { builtinRegistry } from '../src/tools';
+import { createPlanWorker } from '../src/worker';
+
+export async function mirrorLag(args: string[]): Promise<string> {
+  const [plans = 20, steps = 25, parallel = 5] = args.map(Number);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stack = await startEphemeralStack({ label: 'bench', log: (line) => process.stderr.write(`${line}\n`) });
+  const pool = createPool(stack.databaseUrl);
+  const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  const taskQueue = `bench-${randomUUID()}`;
+  const tools = builtinRegistry();
+  const worker = await createPlanWorker({
+    connection: nativeConnection, namespace: 'default', taskQueue, tools, pool,
+    workflowBundle: { codePath: stack.workflowBundlePath },
+  });
+  const lags: number[] = [];
+  try {
+    await worker.runUntil(async () => {
+      const handles = await Promise.all(
+        Array.from({ length: plans }, (_, p) =>
+          startPlan(
+            client,
+            {
+              id: `lag-${p}-${randomUUID().slice(0, 6)}`,
+              options: { allowParallel: true, maxParallelSteps: parallel },
+              steps: Array.from({ length: steps }, (_, i) => ({ id: `s${i}`, toolName: 'sleep', parameters: { ms: 20 + (i % 5) * 10 } })),
+            },
+            { taskQueue, catalog: tools },
+          ),
+        ),
+      );
+      for (const handle of handles) {
+        await handle.result();
+        const history = await handle.fetchHistory();
+        const scheduled = new Map<number, string>();
+        const completedAt = new Map<string, number>();
+        for (const event of history.events ?? []) {
+          const id = Number(event.eventId);
+          const attrs = event.activityTaskScheduledEventAttributes;
+          if (attrs?.activityId) scheduled.set(id, attrs.activityId);
+          const done = event.activityTaskCompletedEventAttributes;
+          if (done) {
+            const stepId = scheduled.get(Number(done.scheduledEventId));
+            const seconds = Number(event.eventTime?.seconds ?? 0);
+            if (stepId) completedAt.set(stepId, seconds * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6));
+          }
+        }
+        const { rows } = await pool.query(
+          `SELECT step_id, (extract(epoch FROM updated_at) * 1000)::float8 AS ms FROM task_plans WHERE plan_id = $1`,
+          [handle.workflowId],
+        );
+        for (const row of rows) {
+          const at = completedAt.get(row.step_id);
+          if (at !== undefined) lags.push(row.ms - at);
+        }
+      }
+    });
+  } finally {
+    await nativeConnection.close();
+    await connection.close();
+    await pool.end();
+    await stack.stop();
+  }
+  lags.sort((a, b) => a - b);
+  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))]!.toFixed(1);
+  return [
+    `mirror lag over ${lags.length} steps (${plans} plans x ${steps} steps, ${parallel} at once):`,
+    `  p50 ${pct(50)} ms   p90 ${pct(90)} ms   p99 ${pct(99)} ms   max ${lags.at(-1)!.toFixed(1)} ms`,
+  ].join('\n');
+}

@@ -1,0 +1,19 @@
+/** `npm run bench -- <name> [args]`: runs one benchmark and prints its report. Not part of `npm test`. */
+import { mirrorLag } from './mirror-lag';
+
+const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = { 'mirror-lag': mirrorLag };
+
+async function main(): Promise<void> {
+  const [name = 'mirror-lag', ...args] = process.argv.slice(2);
+  const bench = BENCHMARKS[name];
+  if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.stdout.write(`${await bench(args)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
