@@ -1,10 +1,11 @@
 import { COMPENSATION_DEFAULTS, defaultOnFailure, OPTION_DEFAULTS, STEP_DEFAULTS } from './defaults';
 import { isFields } from './fields';
+import { SUBPLAN_TOOL } from './subplan';
 import type { Plan, StepSpec } from './types';
 
 /** The plan with every defaulted field left out, which normalises back to the same plan: the form to send over Temporal. */
 export function compactPlan(plan: Plan): Record<string, unknown> {
-  const anyCompensation = plan.steps.some((step) => step.compensate !== null);
+  const anyCompensation = plan.steps.some((step) => step.compensate !== null || step.toolName === SUBPLAN_TOOL);
   const options = withoutDefaults(plan.options, { ...OPTION_DEFAULTS, onFailure: defaultOnFailure(anyCompensation) });
   const steps = plan.steps.map((step) => compactStep(step, plan.options.stepTimeoutMs));
   return withoutDefaults({ id: plan.id, description: plan.description, options, steps }, { id: null, description: '', options: {} });

@@ -40,6 +40,7 @@ export const STEP_DEFAULTS = {
   batchIndex: null,
   complexity: null,
   isRequiredValidateByDatabase: false,
+  acceptFailedDependencies: false,
 } as const satisfies Omit<StepSpec, 'id' | 'toolName' | 'timeoutMs'>;
 
 /** Compensation defaults, except timeoutMs, which is its step's. */

@@ -48,3 +48,5 @@ export {
 export { takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from './mirror-batch';
 export type { BatchSummary } from './batch-progress';
 export { nonJsonParts } from './json-value';
+export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';
+export { SUBPLAN_TOOL, withSubplans, type SubplanParameters } from './subplan';

@@ -54,7 +54,11 @@ export function formatNamespace(ns: MemoryNamespacePrefix): string {
     .join('/');
 }
 
-/** The namespace a plan's steps use when the plan names none: its own, so plans do not see each other's notes. */
+/**
+ * The namespace a plan's steps use when the plan names none: its own, so plans do not see each other's notes.
+ * A sub-plan's id `<parent>/<step>` is written `<parent>><step>`: "/" separates namespace parts, and ">" appears in
+ * no plan or step id.
+ */
 export function planNamespace(temporalNamespace: string, planId: string): MemoryNamespace {
-  return { project: 'durable-plans', environment: temporalNamespace, agentType: 'plan', sessionId: planId };
+  return { project: 'durable-plans', environment: temporalNamespace, agentType: 'plan', sessionId: planId.replaceAll('/', '>') };
 }

@@ -37,6 +37,7 @@ const STEP_KEYS = [
   'batchIndex',
   'complexity',
   'isRequiredValidateByDatabase',
+  'acceptFailedDependencies',
 ] as const;
 
 const COMPENSATION_KEYS = ['toolName', 'parameters', 'maxRetries', 'retryDelayMs', 'timeoutMs'] as const;
@@ -83,6 +84,8 @@ export function normalizeStep(
       readNullable(scope, input, 'complexity', oneOf(['low', 'medium', 'high'] as const)) ?? STEP_DEFAULTS.complexity,
     isRequiredValidateByDatabase:
       read(scope, input, 'isRequiredValidateByDatabase', A_BOOLEAN) ?? STEP_DEFAULTS.isRequiredValidateByDatabase,
+    acceptFailedDependencies:
+      read(scope, input, 'acceptFailedDependencies', A_BOOLEAN) ?? STEP_DEFAULTS.acceptFailedDependencies,
   };
   return { spec, scope, batchGiven: own(input, 'batchIndex') != null };
 }

@@ -1,6 +1,7 @@
 import { withBatchDependencies } from './batch-dependencies';
 import { A_STRING, isFields, own, read, readNullable, report, reportUnknownKeys, type Fields, type Scope } from './fields';
 import { MAX_STEPS, PLAN_ID_PATTERN } from './limits';
+import { SUBPLAN_TOOL } from './subplan';
 import { normalizeOptions } from './normalize-options';
 import { normalizeStep } from './normalize-step';
 import type { Plan, Problem } from './types';
@@ -23,7 +24,10 @@ export function normalizePlan(input: unknown): { plan: Plan | null; problems: Pr
   const id = readPlanId(scope, input);
   const description = read(scope, input, 'description', A_STRING) ?? '';
   const { key, items } = readStepList(scope, input);
-  const anyCompensation = items.some((item) => isFields(item) && own(item, 'compensate') != null);
+  // A sub-plan can always be undone, so it counts as a step with a compensation.
+  const anyCompensation = items.some(
+    (item) => isFields(item) && (own(item, 'compensate') != null || own(item, 'toolName') === SUBPLAN_TOOL),
+  );
   const options = normalizeOptions(own(input, 'options'), anyCompensation, problems);
   const drafts = items.flatMap((item, index) => normalizeStep(item, `${key}[${index}]`, options, problems) ?? []);
   const steps = withBatchDependencies(drafts, problems);

@@ -6,6 +6,7 @@
 import { ApprovalGate, type NormalizedDecision } from './approval-gate';
 import { BatchProgress, type BatchSummary } from './batch-progress';
 import { compensationOrder } from './dag';
+import { SUBPLAN_TOOL } from './subplan';
 import type {
   Approval,
   CompensationOutcome,
@@ -15,6 +16,7 @@ import type {
   StepSnapshot,
 } from './snapshot';
 import type { PlanStatus, StepStatus } from './statuses';
+import type { DependencyOutcome } from './dependency-outcomes';
 import type { Plan, StepSpec } from './types';
 
 interface StepRecord extends StepSnapshot {
@@ -195,11 +197,7 @@ export class PlanState {
     const record = this.records.get(id)!;
     this.setStatus(record, 'completed');
     Object.assign(record, { result, attempts, completedAt: at, error: null, errorType: null });
-    for (const dependent of this.dependents.get(id) ?? []) {
-      const left = this.unmet.get(dependent)! - 1;
-      this.unmet.set(dependent, left);
-      if (left === 0) this.becomeReady(dependent, at);
-    }
+    for (const dependent of this.dependents.get(id) ?? []) this.dependencyFinished(dependent, at);
     this.touch();
   }
 
@@ -208,7 +206,7 @@ export class PlanState {
     this.setStatus(record, 'failed');
     Object.assign(record, { error, errorType, attempts, completedAt: at });
     this.anyFailed = true;
-    if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`);
+    if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`, at);
     else this.stop('failed', `step "${id}" failed: ${error}`);
     this.touch();
   }
@@ -224,11 +222,20 @@ export class PlanState {
     return this.ending === 'cancelled';
   }
 
-  /** Completed steps that declare a compensation, in layers: each layer after everything that depends on it. */
+  /** Takes over a step an earlier run completed, result and times included, without running it again. */
+  restoreCompleted(step: StepSnapshot): void {
+    const record = this.records.get(step.id);
+    if (!record || record.status !== 'pending' || step.status !== 'completed') return;
+    this.setStatus(record, 'completed');
+    Object.assign(record, { result: step.result, attempts: step.attempts, startedAt: step.startedAt, completedAt: step.completedAt });
+    this.touch();
+  }
+
+  /** Completed steps that declare a compensation (sub-plans always can be undone), in layers: each layer after everything that depends on it. */
   compensationLayers(): StepSpec[][] {
     const completed = [...this.records.values()].filter((r) => r.status === 'completed').map((r) => r.id);
     return compensationOrder(this.plan.steps, completed)
-      .map((layer) => layer.map((id) => this.records.get(id)!.spec).filter((spec) => spec.compensate !== null))
+      .map((layer) => layer.map((id) => this.records.get(id)!.spec).filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL))
       .filter((layer) => layer.length > 0);
   }
 
@@ -252,6 +259,14 @@ export class PlanState {
 
   resultOf(id: string): unknown {
     return this.records.get(id)?.result;
+  }
+
+  /** How each dependency of a step ended, in its dependsOn order: what `{{dependencies}}` stands for. */
+  dependencyOutcomes(spec: StepSpec): DependencyOutcome[] {
+    return spec.dependsOn.map((dep) => {
+      const { status, result, error } = this.records.get(dep)!;
+      return { step: dep, status, result, error };
+    });
   }
 
   /** Ends the run: steps that never started become skipped, and the plan takes its final status. */
@@ -368,16 +383,31 @@ export class PlanState {
     this.ready.push(id);
   }
 
-  /** Marks every not-yet-started step downstream of `id` skipped (continueOnError). */
-  private skipDependents(id: string, why: string): void {
-    const queue = [...(this.dependents.get(id) ?? [])];
-    while (queue.length > 0) {
-      const record = this.records.get(queue.pop()!)!;
-      if (record.status !== 'pending' && record.status !== 'waiting_approval') continue;
-      this.setStatus(record, 'skipped');
-      record.error = why;
-      queue.push(...(this.dependents.get(record.id) ?? []));
+  /**
+   * Marks every not-yet-started step downstream of `id` skipped (continueOnError). A dependent that accepts failed
+   * dependencies is not skipped: for it the failed or skipped step simply counts as finished.
+   */
+  private skipDependents(id: string, why: string, at: string): void {
+    const finished = [id];
+    while (finished.length > 0) {
+      for (const dependent of this.dependents.get(finished.pop()!) ?? []) {
+        const record = this.records.get(dependent)!;
+        if (record.status !== 'pending' && record.status !== 'waiting_approval') continue;
+        if (record.spec.acceptFailedDependencies) {
+          this.dependencyFinished(dependent, at);
+          continue;
+        }
+        this.setStatus(record, 'skipped');
+        record.error = why;
+        finished.push(dependent);
+      }
     }
+  }
+
+  private dependencyFinished(id: string, at: string): void {
+    const left = this.unmet.get(id)! - 1;
+    this.unmet.set(id, left);
+    if (left === 0) this.becomeReady(id, at);
   }
 
   private stop(ending: 'failed' | 'rejected' | 'cancelled', reason: string): void {

@@ -25,6 +25,11 @@ export interface StepSpec {
   batchIndex: number | null;
   complexity: 'low' | 'medium' | 'high' | null;
   isRequiredValidateByDatabase: boolean;
+  /**
+   * Run once every dependency has finished, even if some failed or were skipped (with continueOnError): for fan-in
+   * steps such as `merge` in first_success mode, which see each dependency's outcome through `{{dependencies}}`.
+   */
+  acceptFailedDependencies: boolean;
 }
 
 /** What a failure under stopOnError leads to. (Pausing for an operator comes with the operator-repair work.) */

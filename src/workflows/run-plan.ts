@@ -11,24 +11,29 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { checkPlan, compactPlan, PlanState, type CompensationSpec, type StepSpec } from '../plan';
+import { checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
 import { compensateStep, runStep } from './run-step';
 import { checkPlanTools } from './step-activities';
 import { MirrorLoop } from './mirror-loop';
+import type { RunPlanMode } from './run-mode';
 import { Visibility } from './visibility';
 import type { PlanSnapshot } from '../plan';
 
 const now = () => new Date().toISOString();
 
-/** Runs a plan (the parsed plan file) to its end and returns its final state. */
-export async function runPlan(input: unknown): Promise<PlanSnapshot> {
+/** Runs a plan (the parsed plan file) to its end and returns its final state; `mode` undoes an earlier run instead. */
+export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanSnapshot> {
   // 1. Set up before any await: a bad plan fails at once; handlers exist before the first signal can arrive.
   const { plan, problems } = checkPlan(input);
   if (!plan) throw validationFailure(problems);
   const state = new PlanState(plan, workflowInfo().workflowId, now());
+  if (mode?.undo) {
+    for (const step of mode.undo.steps) state.restoreCompleted(step);
+    state.cancel(mode.undo.reason);
+  }
   registerHandlers(state);
   const visibility = new Visibility(state);
   visibility.publish();
@@ -122,7 +127,7 @@ async function compensate(state: PlanState, hints: Record<string, ToolHint>, vis
   for (const layer of state.compensationLayers()) {
     await Promise.all(
       layer.map((spec) =>
-        compensateStep(state, spec as StepSpec & { compensate: CompensationSpec }, hints[spec.compensate!.toolName]),
+        compensateStep(state, spec, spec.compensate ? hints[spec.compensate.toolName] : undefined),
       ),
     );
     visibility.publish();

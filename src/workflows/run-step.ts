@@ -1,22 +1,25 @@
 import { log } from '@temporalio/workflow';
-import { ReferenceResolutionError, resolveReferences, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
+import { ReferenceResolutionError, resolveReferences, SUBPLAN_TOOL, withDependencyOutcomes, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { describeFailure } from './failures';
 import { compensationActivity, stepActivity } from './step-activities';
+import { runSubplan, undoSubplan } from './run-subplan';
 
 const now = () => new Date().toISOString();
 
-/** Runs one step to its end and records the outcome in the state; never throws. */
+/** Runs one step (a tool activity, or a child workflow for a sub-plan) to its end and records the outcome; never throws. */
 export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined): Promise<void> {
   state.start(spec.id, now());
   let parameters: Record<string, unknown>;
   try {
-    parameters = resolveReferences(spec.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
+    const withOutcomes = withDependencyOutcomes(spec.parameters, () => state.dependencyOutcomes(spec));
+    parameters = resolveReferences(withOutcomes, (id) => state.resultOf(id)) as Record<string, unknown>;
   } catch (err) {
     if (!(err instanceof ReferenceResolutionError)) throw err;
     state.fail(spec.id, err.message, err.name, 0, now());
     return;
   }
+  if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters);
   try {
     const outcome = await stepActivity(spec, hint)({
       planId: state.planId,
@@ -34,16 +37,18 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
 }
 
 /** Runs a completed step's compensation and records its outcome; never throws. */
-export async function compensateStep(
-  state: PlanState,
-  spec: StepSpec & { compensate: CompensationSpec },
-  hint: ToolHint | undefined,
-): Promise<void> {
+export async function compensateStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined): Promise<void> {
   const startedAt = now();
   let error: string | null = null;
   try {
+    if (spec.compensate === null) {
+      // Only a sub-plan is compensated without a compensation of its own: its child's compensations run.
+      error = await undoSubplan(state, spec);
+      state.recordCompensation(spec.id, { status: error === null ? 'compensated' : 'compensation_failed', startedAt, completedAt: now(), error });
+      return;
+    }
     const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
-    await compensationActivity(spec, hint)({
+    await compensationActivity(spec as StepSpec & { compensate: CompensationSpec }, hint)({
       planId: state.planId,
       stepId: spec.id,
       parameters,
@@ -51,7 +56,7 @@ export async function compensateStep(
       memoryNamespace: state.plan.options.memoryNamespace,
     });
   } catch (err) {
-    error = err instanceof ReferenceResolutionError ? err.message : describeFailure(err, spec.compensate.maxRetries + 1).message;
+    error = err instanceof ReferenceResolutionError ? err.message : describeFailure(err, (spec.compensate?.maxRetries ?? 0) + 1).message;
     log.error('compensation failed', { planId: state.planId, stepId: spec.id, error });
   }
   state.recordCompensation(spec.id, {
