@@ -8,6 +8,8 @@ import type { CancelInput, DecisionInput, DecisionAnswer, PlanSnapshot } from '.
 
 /** Workflow type of a plan run; the workflow id is the plan id. */
 export const RUN_PLAN_WORKFLOW = 'runPlan';
+/** Workflow type that generates a plan with the model, then runs it (after approval) as a child. */
+export const PLAN_AND_RUN_WORKFLOW = 'planAndRun';
 /** Workflow type of the shared-memory expiry sweep. */
 export const SWEEP_MEMORY_WORKFLOW = 'sweepExpiredMemory';
 /** The Schedule that runs the sweep every minute. */

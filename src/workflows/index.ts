@@ -1,2 +1,3 @@
 export { runPlan } from './run-plan';
+export { planAndRun } from './plan-and-run';
 export { sweepExpiredMemory } from './sweep-expired-memory';

@@ -1,5 +1,6 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { decide } from '../../src/api/plans';
+import type { PlanSnapshot } from '../../src/plan';
 import { SharedMemory } from '../../src/store/shared-memory';
 import { stateQuery } from '../../src/workflows/definitions';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
@@ -85,7 +86,7 @@ test('a failing sub-plan fails its step; compensating the parent undoes a comple
   expect(state.steps[1]).toMatchObject({ status: 'failed', errorType: 'SubPlanFailed' });
   expect(state.steps[1]!.error).toMatch(/sub-plan ended failed/);
   expect(state.steps[0]).toMatchObject({ status: 'compensated', compensation: { status: 'compensated', error: null } });
-  const undo = await env.client.workflow.getHandle(`${handle.workflowId}/done/undo`).result();
+  const undo: PlanSnapshot = await env.client.workflow.getHandle(`${handle.workflowId}/done/undo`).result();
   expect(undo.steps.map((s) => s.status)).toEqual(['compensated', 'compensated']);
 });
 

@@ -1,0 +1,66 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+/** One scripted answer of the fake server: a chat completion with this content, or an HTTP error, or silence. */
+export type FakeReply =
+  | { content: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  | { hang: true };
+
+/**
+ * A local OpenAI-compatible server (POST /v1/chat/completions) answering from a script, for tests: the real `openai`
+ * client talks to it over HTTP. Every request body is kept for assertions.
+ */
+export class FakeOpenAI {
+  readonly requests: Array<Record<string, unknown>> = [];
+  private readonly script: FakeReply[] = [];
+  private server: Server | null = null;
+  baseURL = '';
+
+  reply(...replies: FakeReply[]): this {
+    this.script.push(...replies);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer(async (req, res) => {
+      const body = JSON.parse(await read(req)) as Record<string, unknown>;
+      this.requests.push(body);
+      const next = this.script.shift() ?? { status: 500, body: { error: { message: 'the fake server has no more replies' } } };
+      if ('hang' in next) return; // never answers: the client's timeout must end it
+      if ('status' in next) {
+        res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+        res.end(JSON.stringify(next.body ?? { error: { message: `status ${next.status}` } }));
+        return;
+      }
+      const usage = next.usage ?? { prompt_tokens: 10, completion_tokens: 5 };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: `chatcmpl-${this.requests.length}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: String(body.model),
+          choices: [{ index: 0, message: { role: 'assistant', content: next.content }, finish_reason: 'stop' }],
+          usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseURL = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/v1`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+function read(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
