@@ -12,6 +12,8 @@ import { graph, list, status, watch } from './cli/inspection-commands';
 import { memoryDelete, memoryGet, memoryList, memorySet } from './cli/memory-commands';
 import { cancel, start, validate, type Command } from './cli/plan-commands';
 import { dev, worker } from './cli/runtime-commands';
+import { generate } from './cli/generate-command';
+import { tools } from './cli/tools-command';
 
 const COMMANDS: Record<string, Command> = {
   validate,
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   list,
   cancel,
   graph,
+  generate,
+  tools,
   'memory set': memorySet,
   'memory get': memoryGet,
   'memory delete': memoryDelete,

@@ -24,7 +24,16 @@ export interface Config {
   /** Ports of the dev server `npm start` runs when TEMPORAL_ADDRESS is unset. */
   devServerPort: number;
   devUiPort: number;
+  /** Executables the shell tool may run (PLAN_SHELL_ALLOW), and the part of this environment commands inherit. */
+  shell: { allow: string[]; env: Record<string, string> };
+  /** Databases sql_query may use besides DATABASE_URL (PLAN_SQL_CONNECTIONS): name -> PostgreSQL URL. */
+  sqlConnections: Record<string, string>;
+  /** The OpenAI-compatible server of llm_chat. */
+  llm: { apiKey: string | null; baseUrl: string | null; model: string | null };
 }
+
+// The worker's environment also holds its credentials (DATABASE_URL, OPENAI_API_KEY): commands inherit only these.
+const SHELL_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER', 'LOGNAME'];
 
 /** Reads the configuration from environment variables (see the README's configuration table). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,7 +45,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webUiUrl: nonEmpty(env.TEMPORAL_UI_URL) ?? DEFAULTS.webUiUrl,
     devServerPort: port(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT') ?? 7233,
     devUiPort: port(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT') ?? (port(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT') ?? 7233) + 1000,
+    shell: {
+      allow: (env.PLAN_SHELL_ALLOW ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
+      env: Object.fromEntries(SHELL_INHERITED_ENV.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]]))),
+    },
+    sqlConnections: sqlConnections(env.PLAN_SQL_CONNECTIONS),
+    llm: { apiKey: nonEmpty(env.OPENAI_API_KEY), baseUrl: nonEmpty(env.OPENAI_BASE_URL), model: nonEmpty(env.PLAN_LLM_MODEL) },
   };
+}
+
+/** PLAN_SQL_CONNECTIONS: a JSON object of connection name -> PostgreSQL URL. */
+function sqlConnections(value: string | undefined): Record<string, string> {
+  const text = nonEmpty(value);
+  if (text === null) return {};
+  const expected = 'PLAN_SQL_CONNECTIONS must be a JSON object of name -> PostgreSQL URL, e.g. {"analytics":"postgres://reader@db/analytics"}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${expected}; it is not JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(expected);
+  for (const [name, url] of Object.entries(parsed)) {
+    if (typeof url !== 'string' || !/^postgres(ql)?:\/\//.test(url)) throw new Error(`${expected}; "${name}" is not a postgres:// URL`);
+  }
+  return parsed as Record<string, string>;
 }
 
 function nonEmpty(value: string | undefined): string | null {

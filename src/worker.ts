@@ -7,7 +7,7 @@ import { createActivities } from './activities';
 import type { Pool } from 'pg';
 import { DEFAULTS, loadConfig, type Config } from './config';
 import { createPool } from './store/pool';
-import { builtinRegistry, type ToolRegistry } from './tools';
+import { builtinRegistry, createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolServices, type ToolSettings } from './tools';
 
 export interface PlanWorkerOptions {
   connection: NativeConnection;
@@ -16,6 +16,11 @@ export interface PlanWorkerOptions {
   tools: ToolRegistry;
   /** The side store: plan mirror and shared memory. */
   pool: Pool;
+  /**
+   * What the shell, sql and llm tools may reach, from `createToolServices(toolSettings(config))`; whoever builds
+   * them closes them after the worker stops. Without them those tools refuse, naming the variables to set.
+   */
+  services?: ToolServices;
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra worker options (tuning), applied last. */
@@ -28,7 +33,11 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ tools: options.tools, pool: options.pool }),
+    activities: createActivities({
+      tools: options.tools,
+      pool: options.pool,
+      services: options.services ?? createToolServices(NO_TOOL_SETTINGS).services,
+    }),
     // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
     workflowBundle:
       options.workflowBundle ??
@@ -45,6 +54,7 @@ export async function connectPlanWorker(
   config: Config = loadConfig(),
 ): Promise<{ worker: Worker; close(): Promise<void> }> {
   const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
+  const tooling = createToolServices(toolSettings(config));
   const connection = await NativeConnection.connect({ address: config.temporalAddress ?? DEFAULTS.temporalAddress });
   const worker = await createPlanWorker({
     connection,
@@ -52,6 +62,16 @@ export async function connectPlanWorker(
     taskQueue: config.taskQueue,
     tools: builtinRegistry(),
     pool,
+    services: tooling.services,
   });
-  return { worker, close: async () => Promise.all([connection.close(), pool.end()]).then(() => undefined) };
+  return { worker, close: async () => Promise.all([connection.close(), pool.end(), tooling.close()]).then(() => undefined) };
+}
+
+/** The tools' settings from the configuration: sql_query's "default" connection is DATABASE_URL unless named otherwise. */
+export function toolSettings(config: Config): ToolSettings {
+  return {
+    shell: config.shell,
+    sqlConnections: { default: config.databaseUrl ?? DEFAULTS.databaseUrl, ...config.sqlConnections },
+    llm: config.llm,
+  };
 }

@@ -1,7 +1,9 @@
 import type { Pool } from 'pg';
 import { SharedMemory } from '../store/shared-memory';
 import type { ToolRegistry } from '../tools/registry';
+import type { ToolServices } from '../tools/services';
 import { createCheckPlanTools } from './check-plan-tools';
+import { createGeneratePlan } from './generate-plan-activity';
 import { createMirrorPlan } from './mirror-plan';
 import { createToolActivities } from './tool-activities';
 import type { PlanActivities, ToolActivity } from './types';
@@ -10,6 +12,8 @@ export interface ActivityDeps {
   tools: ToolRegistry;
   /** The side store: the plan mirror and the shared memory tools use it. */
   pool: Pool;
+  /** What the shell, sql and llm tools may reach (built by createToolServices). */
+  services: ToolServices;
 }
 
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
@@ -19,8 +23,9 @@ export function createActivities(deps: ActivityDeps): Record<string, ToolActivit
     checkPlanTools: createCheckPlanTools(deps.tools),
     mirrorPlan: createMirrorPlan(deps.pool),
     cleanupExpiredMemory: () => memory.cleanupExpired(),
+    generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
   };
-  const tools = createToolActivities(deps.tools, { memory });
+  const tools = createToolActivities(deps.tools, { ...deps.services, memory });
   for (const name of Object.keys(own)) {
     if (name in tools) throw new Error(`tool "${name}" collides with a built-in activity`);
   }

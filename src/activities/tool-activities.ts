@@ -1,32 +1,34 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { parseNamespace, planNamespace, type MemoryNamespace } from '../plan';
 import type { SharedMemory } from '../store/shared-memory';
-import type { Tool } from '../tools/tool';
+import { scrubSecrets, scrubText, secretValues } from '../tools/secrets';
+import type { ToolServices } from '../tools/services';
+import { INVALID_PARAMETERS, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
 
 /** What tools may use besides their parameters, injected once by createActivities. */
-export interface ToolServices {
+export interface ActivityServices extends ToolServices {
   memory: SharedMemory;
 }
 
-/** Error type of a call whose parameters (after reference resolution) do not fit the tool. */
-export const INVALID_PARAMETERS = 'InvalidParameters';
-
 /** One activity per tool, registered under the tool's name. */
-export function createToolActivities(registry: ToolRegistry, services: ToolServices): Record<string, ToolActivity> {
+export function createToolActivities(registry: ToolRegistry, services: ActivityServices): Record<string, ToolActivity> {
   return Object.fromEntries(registry.list().map((tool) => [tool.name, toolActivity(tool, services)]));
 }
 
-function toolActivity(tool: Tool, services: ToolServices): ToolActivity {
+function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
   return async (call: StepCall): Promise<StepOutcome> => {
     const context = Context.current();
-    const { attempt } = context.info;
+    const { attempt, startToCloseTimeoutMs } = context.info;
+    const deadline = Date.now() + startToCloseTimeoutMs - deadlineMargin(startToCloseTimeoutMs);
+    // Whatever the tool returns or throws is scrubbed of the values of its secret parameters.
+    const secrets = secretValues(tool.secretParams, call.parameters);
     const parsed = tool.parameters.safeParse(call.parameters);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(parameters)'}: ${i.message}`).join('; ');
       throw ApplicationFailure.create({
-        message: `parameters do not fit tool "${tool.name}": ${issues}`,
+        message: scrubText(`parameters do not fit tool "${tool.name}": ${issues}`, secrets),
         type: INVALID_PARAMETERS,
         nonRetryable: true,
         details: [{ attempt } satisfies FailureDetails],
@@ -39,31 +41,53 @@ function toolActivity(tool: Tool, services: ToolServices): ToolActivity {
         stepId: call.stepId,
         attempt,
         idempotencyKey,
+        deadline,
         heartbeat: (details) => context.heartbeat(details),
         signal: context.cancellationSignal,
         memory: services.memory,
         namespace: stepNamespace(call, context.info.namespace),
+        shell: services.shell,
+        sql: services.sql,
+        llm: services.llm,
       });
-      return { result: result ?? null, attempt };
+      return { result: scrubSecrets(result ?? null, secrets), attempt };
     } catch (err) {
-      throw withAttempt(err, attempt);
+      throw withAttempt(err, attempt, secrets);
     }
   };
 }
 
-/** Re-raises a tool's error as an ApplicationFailure that keeps its type and retryability and carries the attempt. */
-function withAttempt(err: unknown, attempt: number): unknown {
+/**
+ * How long before Temporal's start-to-close timeout a tool should give up: the server's clock started the attempt
+ * a little before the worker did, and a tool that stops first reports its own, more useful, error type.
+ */
+function deadlineMargin(startToCloseTimeoutMs: number): number {
+  return Math.min(1_000, startToCloseTimeoutMs / 10);
+}
+
+/**
+ * Re-raises a tool's error as an ApplicationFailure that keeps its type and retryability, carries the attempt, and
+ * holds none of the call's secrets.
+ */
+function withAttempt(err: unknown, attempt: number, secrets: string[]): unknown {
   if (err instanceof CancelledFailure) return err;
   const error = err instanceof Error ? err : new Error(String(err));
   const failure = err instanceof ApplicationFailure ? err : null;
   return ApplicationFailure.create({
-    message: error.message,
+    message: scrubText(error.message, secrets),
     type: failure?.type ?? error.name,
     nonRetryable: failure?.nonRetryable ?? false,
     nextRetryDelay: failure?.nextRetryDelay,
-    details: [{ attempt } satisfies FailureDetails, ...(failure?.details ?? [])],
-    cause: error.cause instanceof Error ? error.cause : undefined,
+    details: [{ attempt } satisfies FailureDetails, ...scrubSecrets(failure?.details ?? [], secrets)],
+    cause: error.cause instanceof Error ? scrubbedCause(error.cause, secrets) : undefined,
   });
+}
+
+function scrubbedCause(cause: Error, secrets: string[]): Error {
+  if (secrets.length === 0) return cause;
+  const copy = new Error(scrubText(cause.message, secrets));
+  copy.name = cause.name;
+  return copy;
 }
 
 /** The plan's chosen namespace, else its own. Validation refused bad paths already; one here is refused loudly. */

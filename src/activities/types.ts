@@ -3,6 +3,8 @@
  * `import type` only.
  */
 import type { MirrorBatch, Problem } from '../plan';
+import type { GeneratedPlan } from '../planner';
+import type { GeneratePlanInput } from './generate-plan-activity';
 
 /** One call of a tool for a step (or for a step's compensation). */
 export interface StepCall {
@@ -47,4 +49,6 @@ export interface PlanActivities {
   mirrorPlan(batch: MirrorBatch): Promise<void>;
   /** Deletes expired shared-memory entries; returns how many. */
   cleanupExpiredMemory(): Promise<number>;
+  /** Asks the model for a plan and repairs it until valid (the planner, as an activity). */
+  generatePlan(input: GeneratePlanInput): Promise<GeneratedPlan>;
 }

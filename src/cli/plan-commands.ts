@@ -1,6 +1,7 @@
 /** `plan validate`, `plan start`, `plan cancel`: from a plan file to a running plan, and back out of it. */
 import { userInfo } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { readPlanState } from '../api/plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
 import { builtinRegistry } from '../tools';
 import { stringOption, type CommandSpec, type Parsed } from './args';
@@ -95,7 +96,11 @@ export const cancel: Command = {
       if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
       throw err;
     });
-    if (description.status.name !== 'RUNNING') throw refused(`plan "${planId}" has already ended (${description.status.name.toLowerCase()})`);
+    if (description.status.name !== 'RUNNING') {
+      // Temporal records most plan endings as a completed run; the plan's own status says how it really ended.
+      const reading = await readPlanState(await ctx.temporal(), planId, () => ctx.database().catch(() => null)).catch(() => null);
+      throw refused(`plan "${planId}" has already ended (${reading?.state.status ?? description.status.name.toLowerCase()})`);
+    }
     await cancelPlan(await ctx.temporal(), planId, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') });
     ctx.output.out(`Cancelling plan ${planId}: running steps stop, completed steps are compensated. Follow it: npm run -s plan -- watch ${planId}`);
     return EXIT.ok;

@@ -62,10 +62,10 @@ export function summaryLine(state: PlanSnapshot): string {
   return `${s.total} step${s.total === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}`;
 }
 
-/** "[########------------]  8/20  executing". */
-export function progressBar(state: PlanSnapshot, width = 30): string {
+/** "[########------------]  8/20  executing" (without the status when the caller already prints it). */
+export function progressBar(state: PlanSnapshot, width = 30, withStatus = true): string {
   const s = state.summary;
   const done = s.completed + s.failed + s.skipped + s.compensated + s.compensationFailed;
   const filled = s.total === 0 ? width : Math.round((done / s.total) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${s.total}  ${state.status}`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${s.total}${withStatus ? `  ${state.status}` : ''}`;
 }

@@ -11,8 +11,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPool } from '../store/pool';
 import { applyMigrations } from '../store/migrate';
-import { builtinRegistry } from '../tools';
-import { createPlanWorker } from '../worker';
+import { builtinRegistry, createToolServices } from '../tools';
+import { createPlanWorker, toolSettings } from '../worker';
 import { resolveDatabase, redact } from './database';
 import { answersAsTemporal, startDevServer, waitForFrontend } from './dev-server';
 import { isListening } from './free-port';
@@ -60,6 +60,8 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
   const applied = await applyMigrations(pool);
   say(`PostgreSQL: ${redact(database.url)} (${database.origin}); ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`);
 
+  const tooling = createToolServices(toolSettings(config));
+  stops.push(tooling.close);
   const connection = await NativeConnection.connect({ address });
   const worker = await createPlanWorker({
     connection,
@@ -67,6 +69,7 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
     taskQueue: config.taskQueue,
     tools: builtinRegistry(),
     pool,
+    services: tooling.services,
   });
   const running = worker.run();
   stops.push(async () => {

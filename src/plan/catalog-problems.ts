@@ -1,4 +1,6 @@
+import { dependencyPlaceholders } from './dependency-outcomes';
 import { formatFieldPath } from './field-path';
+import { ownParameters } from './subplan';
 import { malformedReferences, referencedSteps } from './references';
 import type { ToolCatalog } from './tool-catalog';
 import type { Problem, StepSpec } from './types';
@@ -12,7 +14,11 @@ export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog
       return;
     }
     // A place holding a reference gets its value only at run time, so the schema cannot judge it (or below it) now.
-    const deferred = [...referencedSteps(parameters), ...malformedReferences(parameters)].map((ref) => ref.location);
+    const own = ownParameters(toolName, parameters);
+    const deferred = [
+      ...[...referencedSteps(own), ...malformedReferences(own)].map((ref) => ref.location),
+      ...dependencyPlaceholders(own),
+    ];
     for (const issue of catalog.checkParameters(toolName, parameters)) {
       if (deferred.some((location) => startsWith(issue.path, location))) continue;
       problems.push({ stepId, field: formatFieldPath(formatFieldPath(root, ['parameters']), issue.path), message: issue.message });

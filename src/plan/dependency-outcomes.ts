@@ -23,3 +23,11 @@ export function withDependencyOutcomes(value: unknown, outcomes: () => Dependenc
   }
   return value;
 }
+
+/** Where in a value `{{dependencies}}` stands: places whose value is known only at run time. */
+export function dependencyPlaceholders(value: unknown, location: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return DEPENDENCIES.test(value) ? [location] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => dependencyPlaceholders(item, [...location, i]));
+  if (isFields(value)) return Object.entries(value).flatMap(([key, item]) => dependencyPlaceholders(item, [...location, key]));
+  return [];
+}

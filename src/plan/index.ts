@@ -49,4 +49,4 @@ export { takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from '.
 export type { BatchSummary } from './batch-progress';
 export { nonJsonParts } from './json-value';
 export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';
-export { SUBPLAN_TOOL, withSubplans, type SubplanParameters } from './subplan';
+export { ownParameters, SUBPLAN_TOOL, withNestedPlan, withSubplans, type SubplanParameters } from './subplan';

@@ -1,5 +1,6 @@
 import { formatFieldPath } from './field-path';
 import { malformedReferences, referencedSteps, REFERENCE_SYNTAX } from './references';
+import { ownParameters } from './subplan';
 import { dependsTransitively } from './transitive-dependencies';
 import type { Problem, StepSpec } from './types';
 
@@ -31,7 +32,7 @@ export function referenceProblems(steps: readonly StepSpec[]): Problem[] {
     }
   };
   for (const step of steps) {
-    check(step, 'parameters', step.parameters, false);
+    check(step, 'parameters', ownParameters(step.toolName, step.parameters), false);
     // A compensation runs after its step, so it may use the step's own result.
     if (step.compensate !== null) check(step, 'compensate.parameters', step.compensate.parameters, true);
   }

@@ -3,6 +3,7 @@
  * workflow. It is not an activity, so no registry holds it; this catalog wrapper knows it and validates the nested
  * plan like any plan, so a bad sub-plan is refused before the parent starts.
  */
+import { isFields } from './fields';
 import { formatProblem } from './format-problem';
 import { parseNamespace } from './memory-namespace';
 import type { ParameterIssue, ToolCatalog } from './tool-catalog';
@@ -55,4 +56,19 @@ function subplanIssues(parameters: Record<string, unknown>, checkNested: ((input
   if (checkNested === null) return [...issues, { path: ['plan'], message: `sub-plans nest at most ${MAX_DEPTH} deep` }];
   for (const problem of checkNested(plan).problems) issues.push({ path: ['plan'], message: formatProblem(problem) });
   return issues;
+}
+
+/**
+ * The part of a step's parameters that belongs to the step itself: a sub-plan's nested `plan` (an object) has
+ * references of its own, to its own steps, so the parent neither checks nor resolves them.
+ */
+export function ownParameters(toolName: string, parameters: Record<string, unknown>): Record<string, unknown> {
+  if (toolName !== SUBPLAN_TOOL || !isFields(parameters.plan)) return parameters;
+  const { plan: _nested, ...own } = parameters;
+  return own;
+}
+
+/** Puts the nested plan back after the parent resolved its own parameters. */
+export function withNestedPlan(toolName: string, resolved: Record<string, unknown>, original: Record<string, unknown>): Record<string, unknown> {
+  return toolName === SUBPLAN_TOOL && isFields(original.plan) ? { ...resolved, plan: original.plan } : resolved;
 }

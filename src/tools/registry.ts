@@ -1,7 +1,19 @@
+import { z } from 'zod';
 import type { ParameterIssue, ToolCatalog } from '../plan';
-import type { Tool } from './tool';
+import type { RiskLevel, Tool } from './tool';
 
 const TOOL_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** One tool as the planner, `plan tools --json` and the workflow's redaction see it. */
+export interface ToolDescription {
+  name: string;
+  description: string;
+  risk: RiskLevel;
+  /** Top-level parameters whose values are credentials; never shown, returned or mirrored. */
+  secretParams: string[];
+  /** JSON Schema (draft 2020-12) of the parameters a plan may pass, defaults included. */
+  parameters: Record<string, unknown>;
+}
 
 /** The tools a worker offers; also the catalogue the client validates plans against. */
 export class ToolRegistry implements ToolCatalog {
@@ -11,6 +23,7 @@ export class ToolRegistry implements ToolCatalog {
     for (const tool of tools) {
       if (!TOOL_NAME.test(tool.name)) throw new Error(`tool name "${tool.name}" must be snake_case`);
       if (this.tools.has(tool.name)) throw new Error(`two tools are named "${tool.name}"`);
+      checkSecretParams(tool);
       this.tools.set(tool.name, tool);
     }
   }
@@ -33,5 +46,40 @@ export class ToolRegistry implements ToolCatalog {
     const parsed = tool.parameters.safeParse(parameters);
     if (parsed.success) return [];
     return parsed.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
+  }
+
+  /** Every tool with its JSON Schema: the catalogue the LLM planner is given. */
+  describe(): ToolDescription[] {
+    return this.list().map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      risk: tool.risk,
+      secretParams: tool.secretParams ?? [],
+      // 'input': what a plan writes, so parameters with defaults are optional.
+      parameters: z.toJSONSchema(tool.parameters, { io: 'input' }) as Record<string, unknown>,
+    }));
+  }
+}
+
+/** Tool name -> its secret parameters, for the tools that have any: what the plan mirror redacts. */
+export function secretParamsOf(registry: ToolRegistry): Record<string, string[]> {
+  return Object.fromEntries(
+    registry
+      .list()
+      .filter((tool) => (tool.secretParams ?? []).length > 0)
+      .map((tool) => [tool.name, [...tool.secretParams!]]),
+  );
+}
+
+// A misspelt secret parameter would silently leave the real one unredacted.
+function checkSecretParams(tool: Tool): void {
+  const secret = tool.secretParams ?? [];
+  if (secret.length === 0) return;
+  if (!(tool.parameters instanceof z.ZodObject)) {
+    throw new Error(`tool "${tool.name}" declares secret parameters but its parameters are not an object schema`);
+  }
+  const shape = tool.parameters.shape as Record<string, unknown>;
+  for (const name of secret) {
+    if (!(name in shape)) throw new Error(`tool "${tool.name}" declares secret parameter "${name}" that it does not have`);
   }
 }

@@ -1,9 +1,15 @@
 import type { z } from 'zod';
 import type { MemoryNamespace } from '../plan';
 import type { SharedMemory } from '../store/shared-memory';
+import type { LlmAccess } from './llm/llm-access';
+import type { ShellAccess } from './shell/shell-access';
+import type { SqlConnections } from './sql/sql-connections';
 
 /** How much harm a tool can do; shown to approvers and to the planner. */
 export type RiskLevel = 'read' | 'write' | 'destructive';
+
+/** Error type of a call whose parameters do not fit its tool; never retried, the same call would fail the same way. */
+export const INVALID_PARAMETERS = 'InvalidParameters';
 
 /** What a tool gets besides its parameters. */
 export interface ToolContext {
@@ -13,6 +19,11 @@ export interface ToolContext {
   attempt: number;
   /** `<planId>:<stepId>`, the same across retries and worker crashes, for tools that must act once. */
   idempotencyKey: string;
+  /**
+   * When this attempt must be over (epoch ms): a little before Temporal's start-to-close timeout, so a tool that
+   * stops itself by then fails with its own error type and leaves nothing running behind the retry.
+   */
+  deadline: number;
   /** Reports liveness; required for long tools so a cancellation reaches them. */
   heartbeat(details?: unknown): void;
   /** Aborted when the step is cancelled. */
@@ -21,6 +32,12 @@ export interface ToolContext {
   memory: SharedMemory;
   /** The step's default memory namespace: the plan's `options.memoryNamespace`, else the plan's own. */
   namespace: MemoryNamespace;
+  /** What the `shell` tool may run, and the environment commands start from. */
+  shell: ShellAccess;
+  /** The databases `sql_query` may use, by name. */
+  sql: SqlConnections;
+  /** The OpenAI-compatible server of `llm_chat`; null when the worker has none configured. */
+  llm: LlmAccess | null;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {
@@ -29,6 +46,11 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   description: string;
   parameters: S;
   risk: RiskLevel;
+  /**
+   * Top-level parameters whose values are credentials: they are scrubbed from the tool's results and errors, and
+   * the plan mirror redacts them (see `secretParamsOf`). Tools keep them out of anything they log.
+   */
+  secretParams?: string[];
   /**
    * Set for tools that heartbeat: the step's heartbeat timeout, so a dead worker is noticed and a cancellation
    * is delivered promptly. Leave unset for short tools.

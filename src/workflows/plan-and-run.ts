@@ -5,11 +5,12 @@
  */
 import { ChildWorkflowCancellationType, executeChild, ParentClosePolicy, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { GeneratePlanInput } from '../activities/generate-plan-activity';
+import type { PlanActivities } from '../activities/types';
 import type { PlanSnapshot } from '../plan';
 import type { GeneratedPlan } from '../planner';
 import { RUN_PLAN_WORKFLOW } from './definitions';
 
-const { generatePlan } = proxyActivities<{ generatePlan(input: GeneratePlanInput): Promise<GeneratedPlan> }>({
+const { generatePlan } = proxyActivities<PlanActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['PlanGenerationError', 'LlmNotConfigured', 'LlmRequestError'] },
   summary: 'ask the model for a plan',

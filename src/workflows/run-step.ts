@@ -1,5 +1,5 @@
 import { log } from '@temporalio/workflow';
-import { ReferenceResolutionError, resolveReferences, SUBPLAN_TOOL, withDependencyOutcomes, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
+import { ownParameters, ReferenceResolutionError, resolveReferences, SUBPLAN_TOOL, withDependencyOutcomes, withNestedPlan, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { describeFailure } from './failures';
 import { compensationActivity, stepActivity } from './step-activities';
@@ -12,8 +12,10 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
   state.start(spec.id, now());
   let parameters: Record<string, unknown>;
   try {
-    const withOutcomes = withDependencyOutcomes(spec.parameters, () => state.dependencyOutcomes(spec));
-    parameters = resolveReferences(withOutcomes, (id) => state.resultOf(id)) as Record<string, unknown>;
+    const own = ownParameters(spec.toolName, spec.parameters);
+    const withOutcomes = withDependencyOutcomes(own, () => state.dependencyOutcomes(spec));
+    const resolved = resolveReferences(withOutcomes, (id) => state.resultOf(id)) as Record<string, unknown>;
+    parameters = withNestedPlan(spec.toolName, resolved, spec.parameters);
   } catch (err) {
     if (!(err instanceof ReferenceResolutionError)) throw err;
     state.fail(spec.id, err.message, err.name, 0, now());

@@ -28,3 +28,14 @@ test.each(files)('examples/%s runs green (approved when it asks)', async (file) 
   expect(state.status).toBe('completed');
   expect(state.summary.completed).toBe(state.summary.total);
 });
+
+test('the multi-agent example fans out to three analyst sub-plans and fuses their answers', async () => {
+  const { value } = parsePlanText(readFileSync(join(dir, 'multi-agent-db-optimisation.yaml'), 'utf8'));
+  const state = await (await env.start({ ...(value as Record<string, unknown>), id: uniqueId('multi-agent') })).result();
+  expect(state.status).toBe('completed');
+  const report = state.steps.find((s) => s.id === 'report')!.result as Record<string, unknown>;
+  expect(report).toMatchObject({ action: 'add_index', votes: 2 });
+  expect(report.expectedGain).toBeCloseTo((0.4 * 0.9 + 0.3 * 0.6 + 0.6 * 0.3) / 1.8, 10);
+  const child = await env.client.workflow.getHandle(`${state.planId}/analyse_indexes`).describe();
+  expect(child.parentExecution?.workflowId).toBe(state.planId);
+});

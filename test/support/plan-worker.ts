@@ -5,7 +5,7 @@ import type { runPlan } from '../../src/workflows';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createPool } from '../../src/store/pool';
-import { builtinRegistry, type ToolRegistry } from '../../src/tools';
+import { builtinRegistry, createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolSettings } from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
 import { testStack } from './test-stack';
 
@@ -26,7 +26,7 @@ let runtimeReady = false;
 /** Runs a real plan worker on a task queue of its own, against the suite's dev server (and database, unless told). */
 export async function startTestWorker(
   tools: ToolRegistry = builtinRegistry(),
-  options: { databaseUrl?: string } = {},
+  options: { databaseUrl?: string; toolSettings?: Partial<ToolSettings> } = {},
 ): Promise<TestWorker> {
   if (!runtimeReady) {
     // Tests fail steps on purpose; the SDK's warnings about it would drown the output. Errors still show.
@@ -37,12 +37,15 @@ export async function startTestWorker(
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
   const pool = createPool(options.databaseUrl ?? stack.databaseUrl);
+  // sql_query's default connection is the suite's database; shell and llm_chat only as a test configures them.
+  const tooling = createToolServices({ ...NO_TOOL_SETTINGS, sqlConnections: { default: stack.databaseUrl }, ...options.toolSettings });
   const worker = await createPlanWorker({
     connection,
     namespace: 'default',
     taskQueue,
     tools,
     pool,
+    services: tooling.services,
     workflowBundle: { codePath: stack.workflowBundlePath },
   });
   const running = worker.run();
@@ -61,6 +64,7 @@ export async function startTestWorker(
       await connection.close();
       await clientConnection.close();
       await pool.end();
+      await tooling.close();
     },
   };
 }

@@ -62,6 +62,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       batchIndex: null,
       complexity: null,
       isRequiredValidateByDatabase: false,
+      acceptFailedDependencies: false,
     });
     expect(plan.steps[1]!.dependsOn).toEqual(['build']);
     expect(plan.steps[1]!.requiresApproval).toBe(true);

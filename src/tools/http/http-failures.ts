@@ -1,0 +1,42 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { retryAfterMs } from '../retry-after';
+
+/** A 4xx answer other than 429: the same request would be refused again, so it is not retried. */
+export const HTTP_CLIENT_ERROR = 'HttpClientError';
+/** 429 Too Many Requests: retried, after the server's Retry-After when it gives one. */
+export const HTTP_RATE_LIMITED = 'HttpRateLimited';
+/** A 5xx answer: retried (after Retry-After, if any). */
+export const HTTP_SERVER_ERROR = 'HttpServerError';
+/** No complete answer: connection refused or reset, DNS failure, or the time limit passed. Retried. */
+export const HTTP_NETWORK_ERROR = 'HttpNetworkError';
+
+const BODY_IN_MESSAGE = 300;
+const BODY_IN_DETAILS = 4096;
+
+/** The failure for an answer with an error status; its details carry the status, headers and the start of the body. */
+export function statusFailure(request: string, response: Response, body: unknown): ApplicationFailure {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  const message = `HTTP ${status} from ${request}${text ? `: ${text.slice(0, BODY_IN_MESSAGE)}` : ''}`;
+  const details = { status: response.status, headers: Object.fromEntries(response.headers), body: text.slice(0, BODY_IN_DETAILS) };
+  const type = response.status === 429 ? HTTP_RATE_LIMITED : response.status >= 500 ? HTTP_SERVER_ERROR : HTTP_CLIENT_ERROR;
+  return ApplicationFailure.create({
+    message,
+    type,
+    nonRetryable: type === HTTP_CLIENT_ERROR,
+    nextRetryDelay: type === HTTP_CLIENT_ERROR ? undefined : retryAfterMs(response.headers.get('retry-after')),
+    details: [details],
+  });
+}
+
+/** The failure for a request that got no complete answer; undici hides the reason in `cause`. */
+export function networkFailure(request: string, err: unknown): ApplicationFailure {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ?? cause?.message ?? (err as Error).message;
+  return ApplicationFailure.retryable(`${request} failed: ${reason}`, HTTP_NETWORK_ERROR);
+}
+
+/** The failure for a request that ran past its time limit. */
+export function timeoutFailure(request: string, limitMs: number): ApplicationFailure {
+  return ApplicationFailure.retryable(`${request} got no complete answer within ${limitMs} ms`, HTTP_NETWORK_ERROR);
+}

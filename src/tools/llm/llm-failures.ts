@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { APIConnectionError, APIError } from 'openai';
+import { retryAfterMs } from '../retry-after';
+
+/** The worker has no model server or no model configured; not retried. */
+export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
+/** Rate limit (429), server error (5xx), network error or timeout: retried, after Retry-After when given. */
+export const LLM_UNAVAILABLE = 'LlmUnavailable';
+/** The server refused the request (4xx: bad model, bad key, invalid messages); not retried. */
+export const LLM_REQUEST_ERROR = 'LlmRequestError';
+
+// Request timeout (408) and conflict (409) are worth another try, as the openai client's own policy says.
+const RETRYABLE_STATUS = new Set([408, 409, 429]);
+
+/** Turns what the openai client threw into a typed failure. */
+export function llmFailure(err: unknown): unknown {
+  if (err instanceof APIConnectionError) return ApplicationFailure.retryable(`model server unreachable: ${err.message}`, LLM_UNAVAILABLE);
+  if (!(err instanceof APIError) || err.status === undefined) return err;
+  const retryable = RETRYABLE_STATUS.has(err.status) || err.status >= 500;
+  return ApplicationFailure.create({
+    message: `model server answered ${err.message}`,
+    type: retryable ? LLM_UNAVAILABLE : LLM_REQUEST_ERROR,
+    nonRetryable: !retryable,
+    nextRetryDelay: retryable ? serverDelay(err.headers) : undefined,
+    details: [{ status: err.status, code: err.code ?? null }],
+  });
+}
+
+/** OpenAI sends retry-after-ms besides the standard Retry-After; either is honoured. */
+function serverDelay(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  return retryAfterMs(headers?.get('retry-after'));
+}
