@@ -11,7 +11,7 @@ export function createCheckPlanTools(registry: ToolRegistry): (compact: Record<s
     for (const step of plan.steps) {
       for (const name of [step.toolName, step.compensate?.toolName]) {
         const tool = name ? registry.get(name) : undefined;
-        if (tool) hints[tool.name] = { heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null };
+        if (tool) hints[tool.name] = { heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null, secretParams: tool.secretParams ?? [] };
       }
     }
     return { problems, hints };

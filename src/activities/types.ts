@@ -32,6 +32,8 @@ export interface FailureDetails {
 /** How the workflow should run a tool: the worker knows, the workflow does not import tools. */
 export interface ToolHint {
   heartbeatTimeoutMs: number | null;
+  /** Top-level parameters holding credentials: the mirror shows them as "[redacted]". */
+  secretParams: string[];
 }
 
 export interface ToolCheck {

@@ -45,7 +45,7 @@ export {
   type MemoryNamespace,
   type MemoryNamespacePrefix,
 } from './memory-namespace';
-export { takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from './mirror-batch';
+export { REDACTED, takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from './mirror-batch';
 export type { BatchSummary } from './batch-progress';
 export { nonJsonParts } from './json-value';
 export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';

@@ -63,8 +63,11 @@ export interface MirrorBatch {
   steps: StepRow[];
 }
 
-/** Takes the changes since the last batch from the state and shapes them as rows. */
-export function takeMirrorBatch(state: PlanState, runId: string): MirrorBatch {
+/** What a redacted parameter shows instead of its value. */
+export const REDACTED = '[redacted]';
+
+/** Takes the changes since the last batch from the state and shapes them as rows; `secrets` maps tool -> secret parameters. */
+export function takeMirrorBatch(state: PlanState, runId: string, secrets: Readonly<Record<string, readonly string[]>> = {}): MirrorBatch {
   const { full, steps } = state.takeChanges();
   const summary = state.summary();
   const batches = state.batchSummary();
@@ -93,7 +96,7 @@ export function takeMirrorBatch(state: PlanState, runId: string): MirrorBatch {
       position,
       toolName: spec.toolName,
       description: spec.description,
-      ...(full ? { parameters: spec.parameters } : {}),
+      ...(full ? { parameters: redact(spec.parameters, secrets[spec.toolName] ?? []) } : {}),
       batchIndex: spec.batchIndex,
       dependsOn: spec.dependsOn,
       complexity: spec.complexity,
@@ -108,4 +111,9 @@ export function takeMirrorBatch(state: PlanState, runId: string): MirrorBatch {
       finishedAt: step.completedAt,
     })),
   };
+}
+
+function redact(parameters: Record<string, unknown>, secret: readonly string[]): Record<string, unknown> {
+  if (!secret.some((name) => name in parameters)) return parameters;
+  return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key, secret.includes(key) ? REDACTED : value]));
 }

@@ -23,7 +23,11 @@ export class MirrorLoop {
   private closing = false;
   private readonly done: Promise<void>;
 
-  constructor(private readonly state: PlanState) {
+  constructor(
+    private readonly state: PlanState,
+    /** Tool name -> parameters never to be written (credentials). */
+    private readonly secrets: Readonly<Record<string, readonly string[]>>,
+  ) {
     this.done = CancellationScope.nonCancellable(() => this.run());
   }
 
@@ -38,7 +42,7 @@ export class MirrorLoop {
     for (;;) {
       await condition(() => this.state.seq !== this.written || this.closing);
       if (this.state.seq === this.written) return;
-      const batch = takeMirrorBatch(this.state, runId);
+      const batch = takeMirrorBatch(this.state, runId, this.secrets);
       try {
         await mirrorPlan(batch);
       } catch (err) {

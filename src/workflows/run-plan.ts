@@ -37,10 +37,12 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   registerHandlers(state);
   const visibility = new Visibility(state);
   visibility.publish();
-  const mirror = new MirrorLoop(state);
 
   const toolCheck = await checkPlanTools(compactPlan(plan));
   if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
+  // Started once the worker said which parameters are secret, so the first write is already redacted.
+  const secrets = Object.fromEntries(Object.entries(toolCheck.hints).map(([tool, hint]) => [tool, hint.secretParams]));
+  const mirror = new MirrorLoop(state, secrets);
 
   let cancellation: unknown = null;
   try {

@@ -163,3 +163,21 @@ test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirro
     await proxy.cut();
   }
 });
+
+test('secret parameters reach the tool but never the mirror', async () => {
+  const handle = await env.start({
+    steps: [
+      {
+        id: 'call',
+        toolName: 'http_request',
+        parameters: { url: 'http://127.0.0.1:1/never', method: 'POST', secretHeaders: { Authorization: 'Bearer s3cr3t' } },
+      },
+    ],
+  });
+  const state = await handle.result();
+  expect(JSON.stringify(state)).not.toContain('s3cr3t');
+  const [row] = await getTaskPlansByPlan(env.pool, handle.workflowId);
+  expect(row!.parameters).toEqual({ url: 'http://127.0.0.1:1/never', method: 'POST', secretHeaders: '[redacted]' });
+  const { rows } = await env.pool.query('SELECT count(*)::int AS n FROM task_plans WHERE parameters::text LIKE $1', ['%s3cr3t%']);
+  expect(rows[0].n).toBe(0);
+});
