@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { inlineSubplanFiles } from './inline-subplan-files';
 import { checkPlan, formatProblem, type Plan, type ToolCatalog } from '../plan';
 import { parsePlanText } from '../plan/parse';
 import { usageError } from './errors';
@@ -14,7 +16,8 @@ export function loadPlanFile(path: string, catalog: ToolCatalog): { plan: Plan; 
   }
   const parsed = parsePlanText(text, path);
   if (parsed.problems.length > 0) throw usageError(parsed.problems.map(formatProblem).join('\n'));
-  const { plan, problems } = checkPlan(parsed.value, catalog);
+  const input = inlineSubplanFiles(parsed.value, dirname(resolve(path)), new Set([resolve(path)]));
+  const { plan, problems } = checkPlan(input, catalog);
   if (!plan) throw usageError(`${path}: the plan is invalid\n${problems.map(formatProblem).join('\n')}`);
-  return { plan, input: parsed.value };
+  return { plan, input };
 }

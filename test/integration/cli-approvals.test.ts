@@ -95,7 +95,7 @@ test('start → list → approve (quorum of 2) → watch: the whole approval flo
   expect(watched.stdout).not.toContain('\x1b[');
   for (const line of lines) expect(line).toMatch(new RegExp(`^${TIME} (step (greet|nap) \\w+|plan ${planId} \\w+.*)$`));
   expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/ step greet completed$/), expect.stringMatching(/ step nap completed$/)]));
-  expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} plan ${planId} completed  \\[#{20}\\] 2/2  completed$`));
+  expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} plan ${planId} completed  \\[#{20}\\] 2/2$`));
 
   // Once it has ended, it is no longer listed as waiting for approval (visibility catches up).
   const after = await cliUntil(

@@ -154,7 +154,7 @@ test('cancel --by --reason stops a running plan: it ends cancelled with who and 
   expect({ code: watched.code, stderr: watched.stderr }).toEqual({ code: 1, stderr: '' });
   const lines = watched.stdout.trimEnd().split('\n');
   expect(lines).toContainEqual(expect.stringMatching(/ step prep compensated$/));
-  expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} plan ${planId} cancelled \\(cancelled by ops: wrong environment\\)  \\[#+\\] 2/2  cancelled$`));
+  expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} plan ${planId} cancelled \\(cancelled by ops: wrong environment\\)  \\[#+\\] 2/2$`));
 });
 
 test('cancelling a plan that has ended is refused (exit 1), naming how it ended', async () => {
