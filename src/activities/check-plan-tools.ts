@@ -1,5 +1,6 @@
 import { checkPlan } from '../plan';
 import type { ToolRegistry } from '../tools/registry';
+import { undoActivityName } from '../tools/tool';
 import type { ToolCheck, ToolHint } from './types';
 
 /** Validates a plan (its compact form) against this worker's tools, and tells the workflow how to run each tool. */
@@ -11,7 +12,13 @@ export function createCheckPlanTools(registry: ToolRegistry): (compact: Record<s
     for (const step of plan.steps) {
       for (const name of [step.toolName, step.compensate?.toolName]) {
         const tool = name ? registry.get(name) : undefined;
-        if (tool) hints[tool.name] = { heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null, secretParams: tool.secretParams ?? [] };
+        if (tool) {
+          hints[tool.name] = {
+            heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null,
+            secretParams: tool.secretParams ?? [],
+            undo: tool.undo ? undoActivityName(tool.name) : null,
+          };
+        }
       }
     }
     return { problems, hints };

@@ -3,7 +3,8 @@ import { parseNamespace, planNamespace, type MemoryNamespace } from '../plan';
 import type { SharedMemory } from '../store/shared-memory';
 import { scrubSecrets, scrubText, secretValues } from '../tools/secrets';
 import type { ToolServices } from '../tools/services';
-import { INVALID_PARAMETERS, type Tool } from '../tools/tool';
+import { z } from 'zod';
+import { INVALID_PARAMETERS, undoActivityName, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
 
@@ -12,9 +13,22 @@ export interface ActivityServices extends ToolServices {
   memory: SharedMemory;
 }
 
-/** One activity per tool, registered under the tool's name. */
+/** One activity per tool, registered under the tool's name, plus `<name>:undo` for tools with a default compensation. */
 export function createToolActivities(registry: ToolRegistry, services: ActivityServices): Record<string, ToolActivity> {
-  return Object.fromEntries(registry.list().map((tool) => [tool.name, toolActivity(tool, services)]));
+  return Object.fromEntries(
+    registry.list().flatMap((tool) => {
+      const own: [string, ToolActivity] = [tool.name, toolActivity(tool, services)];
+      if (!tool.undo) return [own];
+      const undo: Tool = {
+        name: undoActivityName(tool.name),
+        description: tool.undo.description,
+        risk: tool.risk,
+        parameters: z.object({ parameters: tool.parameters, result: z.unknown() }),
+        run: (input, context) => tool.undo!.run(input as { parameters: unknown; result: unknown }, context),
+      };
+      return [own, [undo.name, toolActivity(undo, services)]];
+    }),
+  );
 }
 
 function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {

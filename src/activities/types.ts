@@ -34,6 +34,8 @@ export interface ToolHint {
   heartbeatTimeoutMs: number | null;
   /** Top-level parameters holding credentials: the mirror shows them as "[redacted]". */
   secretParams: string[];
+  /** The activity type of the tool's default compensation, or null when it has none. */
+  undo: string | null;
 }
 
 export interface ToolCheck {

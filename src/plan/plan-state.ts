@@ -6,6 +6,7 @@
 import { ApprovalGate, type NormalizedDecision } from './approval-gate';
 import { BatchProgress, type BatchSummary } from './batch-progress';
 import { compensationOrder } from './dag';
+import { COMPENSATION_DEFAULTS } from './defaults';
 import { SUBPLAN_TOOL } from './subplan';
 import type {
   Approval,
@@ -96,6 +97,26 @@ export class PlanState {
       this.planGate.openedAt = Date.parse(startedAt);
       this.status = 'pending_approval';
     }
+  }
+
+  /**
+   * Gives every step without a compensation of its own its tool's default one (`undoOf` names its activity), before
+   * anything runs. When the plan did not choose `onFailure`, having something to undo makes it `compensate`.
+   */
+  applyDefaultCompensations(undoOf: (toolName: string) => string | null, onFailureChosen: boolean): void {
+    let any = false;
+    for (const spec of this.plan.steps) {
+      const undo = spec.compensate === null ? undoOf(spec.toolName) : null;
+      if (undo === null) continue;
+      spec.compensate = {
+        ...COMPENSATION_DEFAULTS,
+        toolName: undo,
+        parameters: { parameters: spec.parameters, result: `{{steps.${spec.id}.result}}` },
+        timeoutMs: spec.timeoutMs,
+      };
+      any = true;
+    }
+    if (any && !onFailureChosen) this.plan.options.onFailure = 'compensate';
   }
 
   /** Starts scheduling: every step without dependencies becomes ready, in the plan file's order. */

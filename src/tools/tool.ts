@@ -57,7 +57,18 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
    */
   heartbeatTimeoutMs?: number;
   run(parameters: z.infer<S>, context: ToolContext): Promise<unknown>;
+  /**
+   * The tool's default compensation: how to undo a call, given its parameters and result. A step of this tool that
+   * declares no `compensate` of its own is undone with it (the worker registers it as activity `<name>:undo`).
+   */
+  undo?: {
+    description: string;
+    run(input: { parameters: z.infer<S>; result: unknown }, context: ToolContext): Promise<unknown>;
+  };
 }
+
+/** The activity type of a tool's default compensation. */
+export const undoActivityName = (toolName: string) => `${toolName}:undo`;
 
 /** Declares a tool with its parameter type inferred from its schema. */
 export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {

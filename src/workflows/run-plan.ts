@@ -40,6 +40,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
 
   const toolCheck = await checkPlanTools(compactPlan(plan));
   if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
+  state.applyDefaultCompensations((tool) => toolCheck.hints[tool]?.undo ?? null, onFailureChosen(input));
   // Started once the worker said which parameters are secret, so the first write is already redacted.
   const secrets = Object.fromEntries(Object.entries(toolCheck.hints).map(([tool, hint]) => [tool, hint.secretParams]));
   const mirror = new MirrorLoop(state, secrets);
@@ -138,4 +139,10 @@ async function compensate(state: PlanState, hints: Record<string, ToolHint>, vis
 
 function ignoreCancellation(err: unknown): void {
   if (!isCancellation(err)) throw err;
+}
+
+/** Whether the plan as written chose its onFailure policy (a default compensation must not override a choice). */
+function onFailureChosen(input: unknown): boolean {
+  const options = (input as { options?: unknown } | null)?.options;
+  return typeof options === 'object' && options !== null && (options as { onFailure?: unknown }).onFailure !== undefined;
 }

@@ -45,7 +45,7 @@ test('a step writes with memory_set and a dependent step reads it back with memo
   });
   expect(state.status).toBe('completed');
   const own = planNamespace('default', planId);
-  expect(step(state, 'write').result).toEqual({ namespace: formatNamespace(own), key: 'greeting', version: 1, expiresAt: null });
+  expect(step(state, 'write').result).toEqual({ namespace: formatNamespace(own), key: 'greeting', version: 1, expiresAt: null, previous: null });
   expect(step(state, 'read').result).toEqual({ found: true, value: { text: 'hello', n: [1, 2] }, version: 1 });
   expect(step(state, 'use').result).toEqual({ got: { text: 'hello', n: [1, 2] } });
 
@@ -140,7 +140,8 @@ test('compare-and-set with the version a previous step read succeeds', async () 
 test('a stale expectedVersion fails the step with MemoryConflict after one attempt, despite maxRetries', async () => {
   const ns = sharedNamespace();
   const { state } = await run({
-    options: { memoryNamespace: formatNamespace(ns) },
+    // onFailure: fail, so no compensation undoes the earlier writes and the stale write's effect (none) shows.
+    options: { memoryNamespace: formatNamespace(ns), onFailure: 'fail' },
     steps: [
       { id: 'create', toolName: 'memory_set', parameters: { key: 'counter', value: 1, expectedVersion: 0 } },
       { id: 'bump', toolName: 'memory_set', parameters: { key: 'counter', value: 2 }, dependsOn: ['create'] },
@@ -184,4 +185,33 @@ test('a malformed namespace or key is refused before the plan starts, with the p
       'd: value is required',
     ]),
   );
+});
+
+describe('default compensation', () => {
+  test('a failed plan undoes its memory_set steps: created keys are removed, overwritten ones restored', async () => {
+    const env = await startTestWorker();
+    try {
+      const ns = `proj-${Math.random().toString(36).slice(2, 8)}/test/agent/s`;
+      const memory = new SharedMemory(env.pool);
+      const [project, environment, agentType, sessionId] = ns.split('/') as [string, string, string, string];
+      const where = { project, environment, agentType, sessionId };
+      await memory.set(where, 'kept', 'original');
+      const state = await (
+        await env.start({
+          steps: [
+            { id: 'create', toolName: 'memory_set', parameters: { key: 'fresh', value: 1, namespace: ns } },
+            { id: 'overwrite', toolName: 'memory_set', dependsOn: ['create'], parameters: { key: 'kept', value: 'changed', namespace: ns } },
+            { id: 'again', toolName: 'memory_set', dependsOn: ['overwrite'], parameters: { key: 'fresh', value: 2, namespace: ns } },
+            { id: 'boom', toolName: 'fail', dependsOn: ['again'], parameters: { message: 'later step failed' } },
+          ],
+        })
+      ).result();
+      expect(state.status).toBe('failed');
+      expect(state.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated', 'failed']);
+      expect(await memory.get(where, 'fresh')).toBeNull();
+      expect((await memory.get(where, 'kept'))?.value).toBe('original');
+    } finally {
+      await env.stop();
+    }
+  });
 });

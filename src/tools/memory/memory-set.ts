@@ -19,6 +19,8 @@ export const memorySet = defineTool({
   risk: 'write',
   run: async ({ key, value, ttlSeconds, expectedVersion, namespace }, context) => {
     const ns = namespaceOf(namespace, context.namespace);
+    // Kept in the result so the default compensation can put it back.
+    const before = await context.memory.get(ns, key);
     const entry = await permanentFailures(() =>
       context.memory.set(ns, key, value, {
         ttlSeconds,
@@ -27,6 +29,40 @@ export const memorySet = defineTool({
         idempotencyKey: context.idempotencyKey,
       }),
     );
-    return { namespace: formatNamespace(entry.namespace), key: entry.key, version: entry.version, expiresAt: entry.expiresAt };
+    return {
+      namespace: formatNamespace(entry.namespace),
+      key: entry.key,
+      version: entry.version,
+      expiresAt: entry.expiresAt,
+      previous: before && before.version !== entry.version ? { value: before.value, expiresAt: before.expiresAt } : null,
+    };
+  },
+  undo: {
+    description: 'Puts back what the write replaced (or removes the key it created), unless someone wrote since.',
+    run: async ({ parameters, result }, context) => {
+      const written = result as { version: number; previous: { value: unknown; expiresAt: string | null } | null };
+      const ns = namespaceOf(parameters.namespace, context.namespace);
+      const current = await context.memory.get(ns, parameters.key);
+      // Ours to undo if untouched since, or last written by this plan (a later step's undo, in reverse order).
+      const ours = current !== null && (current.version === written.version || current.writtenBy?.planId === context.planId);
+      if (!ours) return { undone: false, reason: 'someone else changed the entry since this step wrote it' };
+      const writer = { planId: context.planId, stepId: context.stepId, attempt: context.attempt };
+      if (written.previous === null) {
+        await permanentFailures(() => context.memory.delete(ns, parameters.key, { expectedVersion: current.version }));
+        return { undone: true, restored: null };
+      }
+      const ttlSeconds = written.previous.expiresAt
+        ? Math.max(1, Math.ceil((Date.parse(written.previous.expiresAt) - Date.now()) / 1000))
+        : undefined;
+      await permanentFailures(() =>
+        context.memory.set(ns, parameters.key, written.previous!.value, {
+          expectedVersion: current.version,
+          ttlSeconds,
+          writer,
+          idempotencyKey: context.idempotencyKey,
+        }),
+      );
+      return { undone: true, restored: written.previous.value };
+    },
   },
 });
