@@ -7,12 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureMemorySweepSchedule } from '../api/memory-sweep-schedule';
-import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config';
 import { createPool } from '../store/pool';
 import { applyMigrations } from '../store/migrate';
-import { builtinRegistry, createToolServices } from '../tools';
-import { createPlanWorker, toolSettings } from '../worker';
+import { connectPlanWorker } from '../worker';
 import { resolveDatabase, redact } from './database';
 import { answersAsTemporal, startDevServer, waitForFrontend } from './dev-server';
 import { isListening } from './free-port';
@@ -56,26 +54,16 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
   const database = await resolveDatabase({ databaseUrl: config.databaseUrl, dataDir, log: say });
   stops.push(database.stop);
   const pool = createPool(database.url);
-  stops.push(() => pool.end());
-  const applied = await applyMigrations(pool);
+  const applied = await applyMigrations(pool).finally(() => pool.end());
   say(`PostgreSQL: ${redact(database.url)} (${database.origin}); ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`);
 
-  const tooling = createToolServices(toolSettings(config));
-  stops.push(tooling.close);
-  const connection = await NativeConnection.connect({ address });
-  const worker = await createPlanWorker({
-    connection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    tools: builtinRegistry(),
-    pool,
-    services: tooling.services,
-  });
+  // The worker uses what this stack resolved: its Temporal address and its database (perhaps the embedded one).
+  const { worker, close } = await connectPlanWorker({ ...config, temporalAddress: address, databaseUrl: database.url });
   const running = worker.run();
   stops.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
-    await connection.close();
+    await close();
   });
   running.catch((err) => {
     say(`worker stopped: ${(err as Error).message}`);

@@ -3,50 +3,17 @@
  * For dashboards, other agents and `plan status` once Temporal's history of a plan is gone.
  */
 import type { Pool } from 'pg';
-import type { PlanSnapshot, PlanStatus, StepStatus } from '../plan';
+import type { PlanRow, PlanStatus, StepRow } from '../plan';
 
-export interface PlanProgress {
-  planId: string;
-  runId: string;
-  description: string;
-  status: PlanStatus;
-  reason: string | null;
-  approvals: PlanSnapshot['approvals'];
-  totalSteps: number;
-  completedSteps: number;
-  failedSteps: number;
-  skippedSteps: number;
-  totalBatches: number;
-  completedBatches: number;
-  failedBatches: number;
-  currentBatchIndex: number | null;
-  overallSuccessRate: number;
-  startedAt: string;
-  finishedAt: string | null;
+/** A plan_progress row: what the workflow wrote, and when. */
+export interface PlanProgress extends PlanRow {
   lastUpdated: string;
   version: number;
 }
 
-export interface TaskPlan {
+/** A task_plans row: what the workflow wrote for a step, and when. */
+export interface TaskPlan extends Required<StepRow> {
   planId: string;
-  stepId: string;
-  /** Index of the step in the plan file. */
-  position: number;
-  toolName: string;
-  description: string;
-  parameters: Record<string, unknown>;
-  batchIndex: number | null;
-  dependsOn: string[];
-  complexity: 'low' | 'medium' | 'high' | null;
-  isRequiredValidateByDatabase: boolean;
-  status: StepStatus;
-  attempts: number;
-  result: unknown;
-  errorMessage: string | null;
-  errorType: string | null;
-  compensation: PlanSnapshot['steps'][number]['compensation'];
-  startedAt: string | null;
-  finishedAt: string | null;
   updatedAt: string;
   version: number;
 }
