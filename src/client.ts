@@ -13,6 +13,7 @@ import { memoryDelete, memoryGet, memoryList, memorySet } from './cli/memory-com
 import { cancel, start, validate, type Command } from './cli/plan-commands';
 import { dev, worker } from './cli/runtime-commands';
 import { generate } from './cli/generate-command';
+import { abort, retry, skip } from './cli/operator-commands';
 import { tools } from './cli/tools-command';
 
 const COMMANDS: Record<string, Command> = {
@@ -23,6 +24,9 @@ const COMMANDS: Record<string, Command> = {
   watch,
   list,
   cancel,
+  retry,
+  skip,
+  abort,
   graph,
   generate,
   tools,

@@ -5,6 +5,7 @@
 export { startPlan, decide, cancelPlan, getState, PlanValidationError, DecisionRefusedError, type StartPlanOptions } from './api/plans';
 export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/plan-state';
 export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
+export { retryStep, skipStep, abortPlan } from './api/operator';
 export {
   SharedMemory,
   MemoryConflictError,

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { checkPlan, compactPlan, type Plan, type CancelInput, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
 import { cancelSignal, decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
@@ -52,9 +53,14 @@ export async function startPlan(
 }
 
 /** Sends a validated decision; resolves with the plan's answer or throws DecisionRefusedError with its reason. */
-export async function decide(client: Client, planId: string, decision: DecisionInput): Promise<DecisionAnswer> {
+export function decide(client: Client, planId: string, decision: DecisionInput): Promise<DecisionAnswer> {
+  return refusableUpdate(client, planId, decideUpdate, decision);
+}
+
+/** Runs one of the plan's validating updates; a refusal (or a plan that has ended) is a DecisionRefusedError. */
+export async function refusableUpdate<R, I>(client: Client, planId: string, update: UpdateDefinition<R, [I]>, input: I): Promise<R> {
   try {
-    return await client.workflow.getHandle(planId).executeUpdate(decideUpdate, { args: [decision] });
+    return await client.workflow.getHandle(planId).executeUpdate(update, { args: [input] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
     // An update cannot reach a closed workflow; say so in the plan's terms rather than "not found".

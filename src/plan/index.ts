@@ -50,3 +50,4 @@ export type { BatchSummary } from './batch-progress';
 export { nonJsonParts } from './json-value';
 export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';
 export { ownParameters, SUBPLAN_TOOL, withNestedPlan, withSubplans, type SubplanParameters } from './subplan';
+export type { OperatorAction, OperatorActionRecord, RetryStepInput, SkipStepInput, AbortInput } from './operator-actions';

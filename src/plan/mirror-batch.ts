@@ -5,6 +5,7 @@
  */
 import type { PlanState } from './plan-state';
 import type { Approval, CompensationOutcome } from './snapshot';
+import type { OperatorActionRecord } from './operator-actions';
 import type { PlanStatus, StepStatus } from './statuses';
 
 export interface PlanRow {
@@ -14,6 +15,7 @@ export interface PlanRow {
   status: PlanStatus;
   reason: string | null;
   approvals: Approval[];
+  operatorActions: OperatorActionRecord[];
   totalSteps: number;
   completedSteps: number;
   failedSteps: number;
@@ -82,6 +84,7 @@ export function takeMirrorBatch(state: PlanState, runId: string, secrets: Readon
       status: state.status,
       reason: state.reason,
       approvals: [...state.approvals],
+      operatorActions: [...state.operatorActions],
       totalSteps: summary.total,
       completedSteps: summary.completed,
       failedSteps: summary.failed,

@@ -78,7 +78,7 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     totalTimeoutMs:
       readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.totalTimeoutMs,
     onFailure:
-      read(scope, source, 'onFailure', oneOf(['compensate', 'fail'] as const)) ??
+      read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const)) ??
       defaultOnFailure(anyCompensation),
     memoryNamespace:
       readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,

@@ -17,6 +17,7 @@ import type {
   StepSnapshot,
 } from './snapshot';
 import type { PlanStatus, StepStatus } from './statuses';
+import type { OperatorAction, OperatorActionRecord } from './operator-actions';
 import type { DependencyOutcome } from './dependency-outcomes';
 import type { Plan, StepSpec } from './types';
 
@@ -39,7 +40,14 @@ export class PlanState {
   /** No new step starts (a failure under stopOnError, a rejection, a cancellation). */
   stopping = false;
   private ending: 'failed' | 'rejected' | 'cancelled' | null = null;
-  private anyFailed = false;
+  /** onFailure: pause — a failure waits for an operator to retry, skip or abort. */
+  private paused = false;
+  private aborted = false;
+  private skippedByOperator = false;
+  /** Retry, skip and abort, with who and when, in the order they happened. */
+  readonly operatorActions: OperatorActionRecord[] = [];
+  /** New parameters an operator gave a step to retry with. */
+  private readonly overrides = new Map<string, Record<string, unknown>>();
   private readonly records = new Map<string, StepRecord>();
   private readonly unmet = new Map<string, number>();
   private readonly dependents = new Map<string, string[]>();
@@ -203,6 +211,7 @@ export class PlanState {
   /** True when nothing runs and nothing more can start without a decision that is not coming. */
   get finished(): boolean {
     if (this.counts.running > 0) return false;
+    if (this.paused) return false;
     if (this.stopping) return true;
     return this.readyHead >= this.ready.length && this.counts.waiting_approval === 0;
   }
@@ -226,14 +235,68 @@ export class PlanState {
     const record = this.records.get(id)!;
     this.setStatus(record, 'failed');
     Object.assign(record, { error, errorType, attempts, completedAt: at });
-    this.anyFailed = true;
     if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`, at);
+    else if (this.plan.options.onFailure === 'pause' && (this.paused || this.ending === null)) this.pause(`step "${id}" failed: ${error}`);
     else this.stop('failed', `step "${id}" failed: ${error}`);
     this.touch();
   }
 
+  /** The parameters a step runs with: an operator's replacement on retry, else the plan's. */
+  parametersOf(spec: StepSpec): Record<string, unknown> {
+    return this.overrides.get(spec.id) ?? spec.parameters;
+  }
+
+  /** Why an operator action cannot be taken now, or null. */
+  operatorRefusal(action: OperatorAction): string | null {
+    if (!this.paused) return `plan "${this.planId}" is not paused (it is ${this.status})`;
+    if (action.kind === 'abort') return null;
+    const record = this.records.get(action.step);
+    if (!record) return `plan "${this.planId}" has no step "${action.step}"`;
+    if (record.status !== 'failed') return `step "${action.step}" has not failed (it is ${record.status})`;
+    return null;
+  }
+
+  /** Retries or skips a failed step, or aborts the paused plan; the caller checked `operatorRefusal` first. */
+  operate(action: OperatorAction, at: string): void {
+    const step = action.kind === 'abort' ? null : action.step;
+    this.operatorActions.push({ action: action.kind, step, by: action.by, at, detail: action.detail ?? null });
+    if (action.kind === 'abort') {
+      this.paused = false;
+      this.aborted = true;
+      this.stop('failed', `aborted by ${action.by}${action.detail ? `: ${action.detail}` : ''}`);
+    } else {
+      const record = this.records.get(action.step)!;
+      if (action.kind === 'retry') {
+        this.setStatus(record, 'pending');
+        Object.assign(record, { error: null, errorType: null, completedAt: null });
+        if (action.parameters) this.overrides.set(record.id, action.parameters);
+        this.ready.push(record.id);
+      } else {
+        this.setStatus(record, 'skipped');
+        Object.assign(record, { result: action.result ?? null, error: `skipped by ${action.by}` });
+        this.skippedByOperator = true;
+        for (const dependent of this.dependents.get(record.id) ?? []) this.dependencyFinished(dependent, at);
+      }
+      if (this.counts.failed === 0) {
+        this.paused = false;
+        this.stopping = false;
+        this.status = 'executing';
+        this.reason = null;
+      }
+    }
+    this.touch();
+  }
+
+  private pause(reason: string): void {
+    this.paused = true;
+    this.stopping = true;
+    this.status = 'paused';
+    this.reason = reason;
+  }
+
   /** Stops new starts because of a cancellation (a Temporal cancel, a `cancel` signal, the total timeout). */
   cancel(reason: string): void {
+    this.paused = false;
     this.stop('cancelled', reason);
     this.touch();
   }
@@ -262,7 +325,7 @@ export class PlanState {
 
   /** Whether the way the plan is ending calls for its completed steps to be undone. */
   get needsCompensation(): boolean {
-    if (this.ending === 'failed') return this.plan.options.onFailure === 'compensate';
+    if (this.ending === 'failed') return this.plan.options.onFailure === 'compensate' || this.aborted;
     return this.ending === 'cancelled' || this.ending === 'rejected';
   }
 
@@ -299,7 +362,7 @@ export class PlanState {
         record.error = why;
       }
     }
-    this.status = this.ending ?? (this.anyFailed ? 'partial' : 'completed');
+    this.status = this.ending ?? (this.counts.failed > 0 || this.skippedByOperator ? 'partial' : 'completed');
     this.completedAt = at;
     this.touch();
     return this.status;
@@ -329,6 +392,7 @@ export class PlanState {
       startedAt: this.startedAt,
       completedAt: this.completedAt,
       approvals: [...this.approvals],
+      operatorActions: [...this.operatorActions],
       steps: [...this.records.values()].map(({ spec: _spec, position: _position, ...step }) => step),
       summary: this.summary(),
     };

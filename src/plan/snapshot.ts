@@ -3,6 +3,7 @@
  * mirror, so scripts can rely on it.
  */
 import type { PlanStatus, StepStatus } from './statuses';
+import type { OperatorActionRecord } from './operator-actions';
 
 export type Decision = 'approve' | 'reject';
 
@@ -86,6 +87,8 @@ export interface PlanSnapshot {
   startedAt: string;
   completedAt: string | null;
   approvals: Approval[];
+  /** Retries, skips and aborts by an operator of a paused plan. */
+  operatorActions: OperatorActionRecord[];
   steps: StepSnapshot[];
   summary: PlanSummary;
 }

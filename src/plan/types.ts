@@ -32,8 +32,8 @@ export interface StepSpec {
   acceptFailedDependencies: boolean;
 }
 
-/** What a failure under stopOnError leads to. (Pausing for an operator comes with the operator-repair work.) */
-export type OnFailure = 'compensate' | 'fail';
+/** What a failure under stopOnError leads to: undo what completed, wait for an operator, or just fail. */
+export type OnFailure = 'compensate' | 'pause' | 'fail';
 
 /** How a plan runs; every field defaulted. */
 export interface PlanOptions {

@@ -22,7 +22,8 @@ export interface TaskPlan extends Required<StepRow> {
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const PROGRESS_COLUMNS = `
-  plan_id AS "planId", run_id AS "runId", description, status, reason, approvals, total_steps AS "totalSteps",
+  plan_id AS "planId", run_id AS "runId", description, status, reason, approvals,
+  operator_actions AS "operatorActions", total_steps AS "totalSteps",
   completed_steps AS "completedSteps", failed_steps AS "failedSteps", skipped_steps AS "skippedSteps",
   total_batches AS "totalBatches", completed_batches AS "completedBatches", failed_batches AS "failedBatches",
   current_batch_index AS "currentBatchIndex", overall_success_rate::float8 AS "overallSuccessRate",

@@ -16,6 +16,7 @@ export async function stateFromMirror(db: Pool, planId: string): Promise<PlanSna
     startedAt: progress.startedAt,
     completedAt: progress.finishedAt,
     approvals: progress.approvals,
+    operatorActions: progress.operatorActions,
     steps: tasks.map((t) => ({
       id: t.stepId,
       toolName: t.toolName,

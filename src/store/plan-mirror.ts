@@ -8,20 +8,21 @@ import type { MirrorBatch } from '../plan';
 
 const UPSERT_PLAN = `
   INSERT INTO plan_progress AS t (
-    plan_id, run_id, description, status, reason, approvals, total_steps, completed_steps, failed_steps,
+    plan_id, run_id, description, status, reason, approvals, operator_actions, total_steps, completed_steps, failed_steps,
     skipped_steps, total_batches, completed_batches, failed_batches, current_batch_index, overall_success_rate,
     started_at, finished_at, last_updated, generation, version)
-  SELECT p."planId", p."runId", p.description, p.status, p.reason, p.approvals, p."totalSteps", p."completedSteps",
+  SELECT p."planId", p."runId", p.description, p.status, p.reason, p.approvals, p."operatorActions", p."totalSteps", p."completedSteps",
          p."failedSteps", p."skippedSteps", p."totalBatches", p."completedBatches", p."failedBatches",
          p."currentBatchIndex", p."overallSuccessRate", p."startedAt", p."finishedAt", now(), $2, $3
     FROM jsonb_to_record($1::jsonb) AS p(
-      "planId" text, "runId" text, description text, status text, reason text, approvals jsonb, "totalSteps" int,
+      "planId" text, "runId" text, description text, status text, reason text, approvals jsonb, "operatorActions" jsonb,
+      "totalSteps" int,
       "completedSteps" int, "failedSteps" int, "skippedSteps" int, "totalBatches" int, "completedBatches" int,
       "failedBatches" int, "currentBatchIndex" int, "overallSuccessRate" numeric, "startedAt" timestamptz,
       "finishedAt" timestamptz)
   ON CONFLICT (plan_id) DO UPDATE SET
     run_id = excluded.run_id, description = excluded.description, status = excluded.status, reason = excluded.reason,
-    approvals = excluded.approvals, total_steps = excluded.total_steps, completed_steps = excluded.completed_steps,
+    approvals = excluded.approvals, operator_actions = excluded.operator_actions, total_steps = excluded.total_steps, completed_steps = excluded.completed_steps,
     failed_steps = excluded.failed_steps, skipped_steps = excluded.skipped_steps,
     total_batches = excluded.total_batches, completed_batches = excluded.completed_batches,
     failed_batches = excluded.failed_batches, current_batch_index = excluded.current_batch_index,

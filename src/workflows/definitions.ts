@@ -4,7 +4,13 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CancelInput, DecisionInput, DecisionAnswer, PlanSnapshot } from '../plan';
+import type { AbortInput, CancelInput, DecisionInput, DecisionAnswer, PlanSnapshot, RetryStepInput, SkipStepInput } from '../plan';
+
+/** What an operator action answers: the plan's status after it. */
+export interface OperatorAnswer {
+  status: PlanSnapshot['status'];
+  step: string | null;
+}
 
 /** Workflow type of a plan run; the workflow id is the plan id. */
 export const RUN_PLAN_WORKFLOW = 'runPlan';
@@ -30,5 +36,9 @@ export const rejectSignal = defineSignal<[Partial<DecisionInput>?]>('reject');
 export const cancelSignal = defineSignal<[CancelInput?]>('cancel');
 /** The same decision as the signals, validated, so the caller learns whether it was taken. */
 export const decideUpdate = defineUpdate<DecisionAnswer, [DecisionInput]>('decide');
+/** Operator repair of a paused plan: retry a failed step (optionally with new parameters), skip it, or abort. */
+export const retryStepUpdate = defineUpdate<OperatorAnswer, [RetryStepInput]>('retryStep');
+export const skipStepUpdate = defineUpdate<OperatorAnswer, [SkipStepInput]>('skipStep');
+export const abortUpdate = defineUpdate<OperatorAnswer, [AbortInput]>('abort');
 /** The whole plan state: the same shape as the workflow's result and `plan status --json`. */
 export const stateQuery = defineQuery<PlanSnapshot>('state');

@@ -12,10 +12,10 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
   state.start(spec.id, now());
   let parameters: Record<string, unknown>;
   try {
-    const own = ownParameters(spec.toolName, spec.parameters);
+    const own = ownParameters(spec.toolName, state.parametersOf(spec));
     const withOutcomes = withDependencyOutcomes(own, () => state.dependencyOutcomes(spec));
     const resolved = resolveReferences(withOutcomes, (id) => state.resultOf(id)) as Record<string, unknown>;
-    parameters = withNestedPlan(spec.toolName, resolved, spec.parameters);
+    parameters = withNestedPlan(spec.toolName, resolved, state.parametersOf(spec));
   } catch (err) {
     if (!(err instanceof ReferenceResolutionError)) throw err;
     state.fail(spec.id, err.message, err.name, 0, now());

@@ -109,7 +109,7 @@ test('a stale or repeated mirror write changes nothing; a later run of the same 
     version,
     full: true,
     plan: {
-      planId, runId: `run-${generation}`, description: '', status, reason: null, approvals: [], totalSteps: steps.length,
+      planId, runId: `run-${generation}`, description: '', status, reason: null, approvals: [], operatorActions: [], totalSteps: steps.length,
       completedSteps: 0, failedSteps: 0, skippedSteps: 0, totalBatches: 0, completedBatches: 0, failedBatches: 0,
       currentBatchIndex: null, overallSuccessRate: 0, startedAt: new Date(generation).toISOString(), finishedAt: null,
     },

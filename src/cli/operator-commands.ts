@@ -1,0 +1,87 @@
+/** `plan retry`, `plan skip`, `plan abort`: repair a plan paused by a failure (`onFailure: pause`). */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { abortPlan, retryStep, skipStep } from '../api/operator';
+import { DecisionRefusedError } from '../api/plans';
+import type { OperatorAnswer } from '../workflows/definitions';
+import { stringOption, type Parsed } from './args';
+import type { CliContext } from './context';
+import { EXIT, refused, usageError } from './errors';
+import { defaultActor, type Command } from './plan-commands';
+
+function json(parsed: Parsed, name: string): unknown {
+  const text = stringOption(parsed, name);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw usageError(`--${name} must be JSON: ${(err as Error).message}`);
+  }
+}
+
+async function operate(ctx: CliContext, planId: string, call: () => Promise<OperatorAnswer>, done: string): Promise<number> {
+  let answer: OperatorAnswer;
+  try {
+    answer = await call();
+  } catch (err) {
+    if (err instanceof DecisionRefusedError) throw refused(`refused: ${err.message}`);
+    if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
+    throw err;
+  }
+  ctx.output.out(`${done}; plan ${planId} is ${answer.status}`);
+  return EXIT.ok;
+}
+
+export const retry: Command = {
+  spec: {
+    usage: 'plan retry <planId> [--step ID] [--params JSON] [--by NAME]',
+    summary: 'Runs a failed step of a paused plan again (the only failed one unless --step), with new parameters if given.',
+    example: `npm run -s plan -- retry release-42 --step deploy --params '{"url":"https://deploy.example/api"}'`,
+    options: { step: { type: 'string' }, params: { type: 'string' }, by: { type: 'string' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const planId = parsed.positionals[0]!;
+    const parameters = json(parsed, 'params');
+    if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
+      throw usageError('--params must be a JSON object');
+    }
+    const step = stringOption(parsed, 'step');
+    return operate(
+      ctx,
+      planId,
+      async () => retryStep(await ctx.temporal(), planId, { ...(step ? { step } : {}), parameters: parameters as Record<string, unknown> | undefined, by: stringOption(parsed, 'by') ?? defaultActor() }),
+      `retrying ${step ?? 'the failed step'}`,
+    );
+  },
+};
+
+export const skip: Command = {
+  spec: {
+    usage: 'plan skip <planId> --step ID [--result JSON] [--by NAME]',
+    summary: 'Skips a failed step of a paused plan; its dependents run, seeing --result as its result.',
+    example: `npm run -s plan -- skip release-42 --step smoke_test --result '{"ok":true}'`,
+    options: { step: { type: 'string' }, result: { type: 'string' }, by: { type: 'string' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const planId = parsed.positionals[0]!;
+    const step = stringOption(parsed, 'step');
+    if (!step) throw usageError('--step is required: which failed step to skip');
+    const result = json(parsed, 'result');
+    return operate(ctx, planId, async () => skipStep(await ctx.temporal(), planId, { step, result, by: stringOption(parsed, 'by') ?? defaultActor() }), `skipped ${step}`);
+  },
+};
+
+export const abort: Command = {
+  spec: {
+    usage: 'plan abort <planId> [--reason TEXT] [--by NAME]',
+    summary: 'Ends a paused plan: completed steps are compensated and the plan fails, recording who and why.',
+    example: 'npm run -s plan -- abort release-42 --reason "rolled back by hand"',
+    options: { reason: { type: 'string' }, by: { type: 'string' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const planId = parsed.positionals[0]!;
+    return operate(ctx, planId, async () => abortPlan(await ctx.temporal(), planId, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') }), 'aborted');
+  },
+};
