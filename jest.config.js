@@ -7,6 +7,8 @@ module.exports = {
   // Integration tests mostly wait on servers, so two workers overlap well even on two cores; each worker is a
   // process of its own, so the Temporal runtime a test file starts ends with it.
   maxWorkers: 2,
+  // Real servers: a plan with retries and timeouts takes seconds, not milliseconds. (Per-project values are ignored.)
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
@@ -17,8 +19,6 @@ module.exports = {
     {
       displayName: 'integration',
       testEnvironment: 'node',
-      // Real servers: a plan with retries and timeouts takes seconds, not milliseconds.
-      testTimeout: 30_000,
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

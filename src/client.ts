@@ -13,7 +13,7 @@ import { memoryDelete, memoryGet, memoryList, memorySet } from './cli/memory-com
 import { cancel, start, validate, type Command } from './cli/plan-commands';
 import { dev, worker } from './cli/runtime-commands';
 import { generate } from './cli/generate-command';
-import { abort, retry, skip } from './cli/operator-commands';
+import { abort, fork, resume, retry, skip } from './cli/operator-commands';
 import { tools } from './cli/tools-command';
 
 const COMMANDS: Record<string, Command> = {
@@ -27,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
   retry,
   skip,
   abort,
+  resume,
+  fork,
   graph,
   generate,
   tools,

@@ -6,6 +6,7 @@ export { startPlan, decide, cancelPlan, getState, PlanValidationError, DecisionR
 export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/plan-state';
 export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
 export { retryStep, skipStep, abortPlan } from './api/operator';
+export { resumePlan, forkPlan, planInputOf } from './api/resume';
 export {
   SharedMemory,
   MemoryConflictError,

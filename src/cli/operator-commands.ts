@@ -1,7 +1,11 @@
-/** `plan retry`, `plan skip`, `plan abort`: repair a plan paused by a failure (`onFailure: pause`). */
+/** `plan retry`, `plan skip`, `plan abort` repair a paused plan; `plan resume`, `plan fork` run an ended one again. */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { abortPlan, retryStep, skipStep } from '../api/operator';
-import { DecisionRefusedError } from '../api/plans';
+import { PlanNotFoundError } from '../api/plan-state';
+import { DecisionRefusedError, PlanValidationError } from '../api/plans';
+import { forkPlan, resumePlan } from '../api/resume';
+import { formatProblem } from '../plan';
+import { builtinRegistry } from '../tools';
 import type { OperatorAnswer } from '../workflows/definitions';
 import { stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
@@ -85,3 +89,55 @@ export const abort: Command = {
     return operate(ctx, planId, async () => abortPlan(await ctx.temporal(), planId, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') }), 'aborted');
   },
 };
+
+export const resume: Command = {
+  spec: {
+    usage: 'plan resume <planId>',
+    summary: 'Runs a plan that ended failed, partial or cancelled (without compensation) again, under the same id: completed steps are reused, the rest runs.',
+    example: 'npm run -s plan -- resume release-42',
+    options: {},
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const planId = parsed.positionals[0]!;
+    const handle = await refusedOr(ctx, planId, async () => resumePlan(await ctx.temporal(), planId, ctx.config.taskQueue));
+    ctx.output.out(`Resumed plan ${planId} (new run ${handle.firstExecutionRunId})\n  Temporal Web: ${ctx.webUrl(planId, handle.firstExecutionRunId)}`);
+    return EXIT.ok;
+  },
+};
+
+export const fork: Command = {
+  spec: {
+    usage: 'plan fork <planId> --from STEP [--params JSON] [--id NEW_ID]',
+    summary: 'Starts a new plan from STEP of an ended plan (with new parameters for STEP if given), reusing the results of the steps before it.',
+    example: `npm run -s plan -- fork release-42 --from deploy --params '{"environment":"staging"}'`,
+    options: { from: { type: 'string' }, params: { type: 'string' }, id: { type: 'string' } },
+    positionals: 1,
+  },
+  async run(ctx, parsed) {
+    const planId = parsed.positionals[0]!;
+    const fromStep = stringOption(parsed, 'from');
+    if (!fromStep) throw usageError('--from is required: the step to run again from');
+    const parameters = json(parsed, 'params');
+    if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
+      throw usageError('--params must be a JSON object');
+    }
+    const newId = stringOption(parsed, 'id') ?? `${planId}-fork-${Date.now().toString(36)}`;
+    const handle = await refusedOr(ctx, planId, async () =>
+      forkPlan(await ctx.temporal(), planId, { fromStep, parameters: parameters as Record<string, unknown> | undefined, newId, taskQueue: ctx.config.taskQueue, catalog: builtinRegistry() }),
+    );
+    ctx.output.out(`Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`);
+    return EXIT.ok;
+  },
+};
+
+async function refusedOr<T>(ctx: CliContext, planId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof DecisionRefusedError) throw refused(`refused: ${err.message}`);
+    if (err instanceof PlanValidationError) throw usageError(`the forked plan is invalid:\n${err.problems.map(formatProblem).join('\n')}`);
+    if (err instanceof WorkflowNotFoundError || err instanceof PlanNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
+    throw err;
+  }
+}

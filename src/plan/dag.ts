@@ -96,6 +96,22 @@ export function dependentsOf(steps: readonly DagStep[]): Map<string, string[]> {
   return dependents;
 }
 
+/** `id` and every step that depends on it, directly or through others: what re-runs when `id` re-runs. */
+export function descendantsOf(steps: readonly DagStep[], id: string): Set<string> {
+  const dependents = dependentsOf(steps);
+  const seen = new Set([id]);
+  const queue = [id];
+  while (queue.length > 0) {
+    for (const next of dependents.get(queue.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
 /** The ids of every step that `id` depends on, directly or through others. */
 export function ancestorsOf(steps: readonly DagStep[], id: string): Set<string> {
   const { position, dependencies } = graphOf(steps);

@@ -21,7 +21,7 @@ export { checkPlan } from './check-plan';
 export { compactPlan, compactStep } from './compact-plan';
 export { formatProblem } from './format-problem';
 export type { DagStep } from './graph';
-export { ancestorsOf, compensationOrder, dependentsOf, findCycle, findCycles } from './dag';
+export { ancestorsOf, compensationOrder, dependentsOf, descendantsOf, findCycle, findCycles } from './dag';
 export { dependsTransitively } from './transitive-dependencies';
 export {
   REFERENCE_SYNTAX,

@@ -130,7 +130,8 @@ export class PlanState {
   /** Starts scheduling: every step without dependencies becomes ready, in the plan file's order. */
   beginExecution(at: string): void {
     this.status = 'executing';
-    for (const spec of this.plan.steps) if (spec.dependsOn.length === 0) this.becomeReady(spec.id, at);
+    // Steps whose dependencies are all met: none at all, or all reused from an earlier run (resume, fork).
+    for (const spec of this.plan.steps) if (this.unmet.get(spec.id) === 0) this.becomeReady(spec.id, at);
     this.touch();
   }
 
@@ -312,6 +313,7 @@ export class PlanState {
     if (!record || record.status !== 'pending' || step.status !== 'completed') return;
     this.setStatus(record, 'completed');
     Object.assign(record, { result: step.result, attempts: step.attempts, startedAt: step.startedAt, completedAt: step.completedAt });
+    for (const dependent of this.dependents.get(step.id) ?? []) this.unmet.set(dependent, this.unmet.get(dependent)! - 1);
     this.touch();
   }
 

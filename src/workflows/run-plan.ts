@@ -30,6 +30,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   const { plan, problems } = checkPlan(input);
   if (!plan) throw validationFailure(problems);
   const state = new PlanState(plan, workflowInfo().workflowId, now());
+  for (const step of mode?.reuse?.steps ?? []) state.restoreCompleted(step);
   if (mode?.undo) {
     for (const step of mode.undo.steps) state.restoreCompleted(step);
     state.cancel(mode.undo.reason);

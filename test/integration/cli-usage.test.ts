@@ -44,6 +44,8 @@ describe('help', () => {
     'retry',
     'skip',
     'abort',
+    'resume',
+    'fork',
     'graph',
     'generate',
     'tools',

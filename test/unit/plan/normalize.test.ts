@@ -241,7 +241,7 @@ describe('normalizePlan problems', () => {
       'options.requireApproval: must be true or false',
       'options.approvalTimeoutMs: must be an integer between 1 and 31536000000 (365 days)',
       'options.maxParallelSteps: must be an integer between 1 and 1000',
-      'options.onFailure: must be one of "compensate", "fail"',
+      'options.onFailure: must be one of "compensate", "pause", "fail"',
       'step "a": toolName: must be a non-empty string',
       'step "a": parameters: must be an object (or a string)',
       'step "a": dependsOn: must be a list of step ids',
