@@ -17,6 +17,7 @@ export const OPTION_DEFAULTS = {
   stepTimeoutMs: 300_000,
   totalTimeoutMs: null,
   memoryNamespace: null,
+  mirror: true,
 } as const satisfies Omit<PlanOptions, 'onFailure'>;
 
 /** Undo what completed when a plan fails, if any step says how; otherwise just fail. */

@@ -34,6 +34,7 @@ const OPTION_KEYS = [
   'totalTimeoutMs',
   'onFailure',
   'memoryNamespace',
+  'mirror',
 ] as const;
 
 const A_NAMESPACE: Expectation<string> = {
@@ -82,6 +83,7 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
       defaultOnFailure(anyCompensation),
     memoryNamespace:
       readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,
+    mirror: read(scope, source, 'mirror', A_BOOLEAN) ?? OPTION_DEFAULTS.mirror,
   };
 }
 

@@ -55,6 +55,8 @@ export interface PlanOptions {
   onFailure: OnFailure;
   /** Shared-memory namespace of the plan's steps, `project/environment/agent_type/session_id`; null = the plan's own. */
   memoryNamespace: string | null;
+  /** Whether the plan is mirrored into PostgreSQL (default true); off for plans nobody reads there. */
+  mirror: boolean;
 }
 
 /** A normalised plan: what workflows, client and planner consume. */

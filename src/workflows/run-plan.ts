@@ -44,7 +44,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   state.applyDefaultCompensations((tool) => toolCheck.hints[tool]?.undo ?? null, onFailureChosen(input));
   // Started once the worker said which parameters are secret, so the first write is already redacted.
   const secrets = Object.fromEntries(Object.entries(toolCheck.hints).map(([tool, hint]) => [tool, hint.secretParams]));
-  const mirror = new MirrorLoop(state, secrets);
+  const mirror = plan.options.mirror ? new MirrorLoop(state, secrets) : null;
 
   let cancellation: unknown = null;
   try {
@@ -66,7 +66,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     state.finish(now());
     visibility.publish();
     // 5. The final state is in PostgreSQL before the workflow returns.
-    await mirror.close();
+    await mirror?.close();
   });
   log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
   if (cancellation) throw cancellation;

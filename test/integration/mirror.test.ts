@@ -181,3 +181,9 @@ test('secret parameters reach the tool but never the mirror', async () => {
   const { rows } = await env.pool.query('SELECT count(*)::int AS n FROM task_plans WHERE parameters::text LIKE $1', ['%s3cr3t%']);
   expect(rows[0].n).toBe(0);
 });
+
+test('options.mirror: false keeps a plan out of PostgreSQL', async () => {
+  const handle = await env.start({ options: { mirror: false }, steps: [{ id: 'a', toolName: 'echo', parameters: {} }] });
+  expect((await handle.result()).status).toBe('completed');
+  expect(await getPlanProgress(env.pool, handle.workflowId)).toBeNull();
+});

@@ -46,6 +46,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       totalTimeoutMs: 600000,
       onFailure: 'compensate',
       memoryNamespace: null,
+      mirror: true,
     });
     expect(plan.steps[0]).toEqual({
       id: 'build',
