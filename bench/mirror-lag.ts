@@ -13,6 +13,7 @@ import { startEphemeralStack } from '../src/dev/ephemeral-stack';
 import { createPool } from '../src/store/pool';
 import { builtinRegistry } from '../src/tools';
 import { createPlanWorker } from '../src/worker';
+import { mirrorLags, percentile } from './lags';
 
 export async function mirrorLag(args: string[]): Promise<string> {
   const [plans = 20, steps = 25, parallel = 5] = args.map(Number);
@@ -44,31 +45,8 @@ export async function mirrorLag(args: string[]): Promise<string> {
           ),
         ),
       );
-      for (const handle of handles) {
-        await handle.result();
-        const history = await handle.fetchHistory();
-        const scheduled = new Map<number, string>();
-        const completedAt = new Map<string, number>();
-        for (const event of history.events ?? []) {
-          const id = Number(event.eventId);
-          const attrs = event.activityTaskScheduledEventAttributes;
-          if (attrs?.activityId) scheduled.set(id, attrs.activityId);
-          const done = event.activityTaskCompletedEventAttributes;
-          if (done) {
-            const stepId = scheduled.get(Number(done.scheduledEventId));
-            const seconds = Number(event.eventTime?.seconds ?? 0);
-            if (stepId) completedAt.set(stepId, seconds * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6));
-          }
-        }
-        const { rows } = await pool.query(
-          `SELECT step_id, (extract(epoch FROM updated_at) * 1000)::float8 AS ms FROM task_plans WHERE plan_id = $1`,
-          [handle.workflowId],
-        );
-        for (const row of rows) {
-          const at = completedAt.get(row.step_id);
-          if (at !== undefined) lags.push(row.ms - at);
-        }
-      }
+      for (const handle of handles) await handle.result();
+      lags.push(...(await mirrorLags(client, pool, handles.map((h) => h.workflowId))));
     });
   } finally {
     await nativeConnection.close();
@@ -77,7 +55,7 @@ export async function mirrorLag(args: string[]): Promise<string> {
     await stack.stop();
   }
   lags.sort((a, b) => a - b);
-  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))]!.toFixed(1);
+  const pct = (p: number) => percentile(lags, p).toFixed(1);
   return [
     `mirror lag over ${lags.length} steps (${plans} plans x ${steps} steps, ${parallel} at once):`,
     `  p50 ${pct(50)} ms   p90 ${pct(90)} ms   p99 ${pct(99)} ms   max ${lags.at(-1)!.toFixed(1)} ms`,

@@ -1,10 +1,11 @@
 /** `npm run bench -- <name> [args]`: runs one benchmark and prints its report. Not part of `npm test`. */
+import { compare } from './compare';
 import { mirrorLag } from './mirror-lag';
 
-const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = { 'mirror-lag': mirrorLag };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = { compare, 'mirror-lag': mirrorLag };
 
 async function main(): Promise<void> {
-  const [name = 'mirror-lag', ...args] = process.argv.slice(2);
+  const [name = 'compare', ...args] = process.argv.slice(2);
   const bench = BENCHMARKS[name];
   if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   process.stdout.write(`${await bench(args)}\n`);

@@ -1,0 +1,177 @@
+/**
+ * runPlan against the smallest hand-written workflow doing the same work (N no-op activities, same parallelism), on
+ * one dev server and one worker, interleaved (A B A B ...) so drift hits both. Writes bench/RESULTS.md and
+ * bench/ratios.svg. Not a test: it measures.
+ *
+ *   npm run bench -- compare [rounds=2] [maxConcurrency=64]    (640 adds 64 wide plans at once: ~20 more minutes)
+ */
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { startPlan } from '../src/api/plans';
+import { startEphemeralStack } from '../src/dev/ephemeral-stack';
+import { findTemporalBinary } from '../src/dev/temporal-binary';
+import { createPool } from '../src/store/pool';
+import { builtinRegistry } from '../src/tools';
+import { createPlanWorker } from '../src/worker';
+import { mirrorLags, percentile } from './lags';
+
+type Shape = 'wide' | 'chain';
+type Variant = 'handwritten' | 'plan' | 'plan, no mirror';
+interface Case { shape: Shape; n: number; parallel: number; concurrency: number }
+interface Run { wallMs: number; cpuMs: number; peakRssMb: number; eventsPerStep: number; ids: string[] }
+
+const VARIANTS: Variant[] = ['handwritten', 'plan', 'plan, no mirror'];
+
+export async function compare(args: string[]): Promise<string> {
+  const rounds = Number(args[0] ?? 2);
+  const maxConcurrency = Number(args[1] ?? 64);
+  const cases: Case[] = [
+    // 64 wide plans are 64,000 activities: about 3.5 minutes per variant and round on 2 cores, so opt-in (maxConcurrency 640).
+    ...[1, 8, ...(maxConcurrency >= 640 ? [64] : [])].map((concurrency) => ({ shape: 'wide' as const, n: 1000, parallel: 50, concurrency })),
+    ...[1, 8, 64].map((concurrency) => ({ shape: 'chain' as const, n: 200, parallel: 1, concurrency })),
+  ].filter((c) => c.concurrency <= maxConcurrency);
+
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stack = await startEphemeralStack({ label: 'compare', log: (line) => process.stderr.write(`${line}\n`) });
+  const pool = createPool(stack.databaseUrl);
+  const native = await NativeConnection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  const tools = builtinRegistry();
+  const taskQueue = `compare-${randomUUID()}`;
+  // Prebuilt, so bundling is never timed.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
+  const worker = await createPlanWorker({ connection: native, namespace: 'default', taskQueue, tools, pool, workflowBundle: { code } });
+
+  const results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: number[] }> = [];
+  try {
+    await worker.runUntil(async () => {
+      for (const c of cases) {
+        const runs = { handwritten: [], plan: [], 'plan, no mirror': [] } as Record<Variant, Run[]>;
+        for (let round = 0; round < rounds; round++) {
+          for (const variant of VARIANTS) {
+            process.stderr.write(`${c.shape} n=${c.n} x${c.concurrency} round ${round + 1}: ${variant}\n`);
+            runs[variant].push(await measure(client, taskQueue, tools, c, variant));
+          }
+        }
+        const lag = await mirrorLags(client, pool, runs.plan.at(-1)!.ids.slice(0, 4));
+        results.push({ c, runs, lag });
+      }
+    });
+  } finally {
+    await native.close();
+    await connection.close();
+    await pool.end();
+    await stack.stop();
+  }
+  const report = render(results, rounds);
+  writeFileSync(join(__dirname, 'RESULTS.md'), report);
+  writeFileSync(join(__dirname, 'ratios.svg'), chart(results));
+  return report;
+}
+
+async function measure(client: Client, taskQueue: string, tools: ReturnType<typeof builtinRegistry>, c: Case, variant: Variant): Promise<Run> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const handles = await Promise.all(
+    Array.from({ length: c.concurrency }, async () => {
+      const id = `${variant.replace(/\W+/g, '-')}-${randomUUID().slice(0, 8)}`;
+      if (variant === 'handwritten') {
+        return client.workflow.start('handwrittenPlan', { workflowId: id, taskQueue, args: [c.n, c.parallel, c.shape] });
+      }
+      const steps = Array.from({ length: c.n }, (_, i) => ({
+        id: `s${i}`,
+        toolName: 'noop',
+        ...(c.shape === 'chain' && i > 0 ? { dependsOn: [`s${i - 1}`] } : {}),
+      }));
+      const options = { allowParallel: c.shape === 'wide', maxParallelSteps: c.parallel, mirror: variant === 'plan' };
+      return startPlan(client, { id, options, steps }, { taskQueue, catalog: tools });
+    }),
+  );
+  await Promise.all(handles.map((h) => h.result()));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  const history = await handles[0]!.fetchHistory();
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: peak / 2 ** 20,
+    eventsPerStep: (history.events?.length ?? 0) / c.n,
+    ids: handles.map((h) => h.workflowId),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (x: number, d = 2) => x.toFixed(d);
+const label = (c: Case) => `${c.shape} ${c.n}${c.shape === 'wide' ? `/${c.parallel}` : ''} ×${c.concurrency}`;
+
+/** Ratio of a variant's wall time to the hand-written one, per round (rounds interleave, so each pair shares conditions). */
+function ratios(runs: Record<Variant, Run[]>, variant: Variant): number[] {
+  return runs[variant].map((r, i) => r.wallMs / runs.handwritten[i]!.wallMs);
+}
+
+function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: number[] }>, rounds: number): string {
+  const temporal = findTemporalBinary();
+  const version = temporal ? spawnSync(temporal, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'unknown';
+  const lines = [
+    '# Benchmark: runPlan against a hand-written workflow',
+    '',
+    `Measured by \`npm run bench -- compare ${rounds}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${version}, @temporalio/* 1.24.0, one dev server (in memory) and one worker in this process, PostgreSQL on the same machine.`,
+    `Each case runs the three variants interleaved, ${rounds} rounds; ratios are per round (variant ÷ hand-written in the same round): median [min–max].`,
+    'CPU and peak RSS are of the process running client, worker and activities; events/step is the first workflow\'s history length ÷ steps.',
+    '',
+    '| case | variant | wall (median) | steps/s | ratio to hand-written | events/step | CPU s | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const { c, runs } of results) {
+    for (const variant of VARIANTS) {
+      const rs = runs[variant];
+      const wall = median(rs.map((r) => r.wallMs));
+      const rt = ratios(runs, variant);
+      lines.push(
+        `| ${label(c)} | ${variant} | ${fmt(wall / 1000)} s | ${fmt((c.n * c.concurrency) / (wall / 1000), 0)} | ` +
+          `${variant === 'handwritten' ? '1' : `${fmt(median(rt))} [${fmt(Math.min(...rt))}–${fmt(Math.max(...rt))}]`} | ` +
+          `${fmt(median(rs.map((r) => r.eventsPerStep)))} | ${fmt(median(rs.map((r) => r.cpuMs)) / 1000)} | ${fmt(Math.max(...rs.map((r) => r.peakRssMb)), 0)} |`,
+      );
+    }
+  }
+  lines.push('', '## Mirror lag (step completed in history → task_plans row), plan variant, last round', '', '| case | p50 ms | p99 ms |', '| --- | --- | --- |');
+  for (const { c, lag } of results) lines.push(`| ${label(c)} | ${fmt(percentile(lag, 50), 0)} | ${fmt(percentile(lag, 99), 0)} |`);
+  lines.push('', '![ratios](ratios.svg)', '');
+  return lines.join('\n');
+}
+
+/** A bar chart of the median wall-time ratios (1.0 = as fast as the hand-written workflow). */
+function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>): string {
+  const bars = results.flatMap(({ c, runs }) =>
+    (['plan', 'plan, no mirror'] as Variant[]).map((v) => ({ label: `${label(c)} — ${v}`, ratio: median(ratios(runs, v)) })),
+  );
+  const max = Math.max(2, ...bars.map((b) => b.ratio));
+  const width = 760;
+  const scale = (x: number) => 260 + (x / max) * (width - 300);
+  const rows = bars.map((b, i) => {
+    const y = 30 + i * 22;
+    const colour = b.label.endsWith('no mirror') ? '#8fb8de' : '#3b7dc4';
+    return `<text x="255" y="${y + 14}" text-anchor="end" font-size="12">${b.label}</text>` +
+      `<rect x="260" y="${y}" width="${scale(b.ratio) - 260}" height="16" fill="${colour}"/>` +
+      `<text x="${scale(b.ratio) + 4}" y="${y + 13}" font-size="11">${b.ratio.toFixed(2)}×</text>`;
+  });
+  const height = 40 + bars.length * 22;
+  const one = scale(1);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
+    `<text x="10" y="18" font-size="13">Wall time ÷ hand-written workflow (median of rounds; 1.0 = equal)</text>`,
+    ...rows,
+    `<line x1="${one}" y1="24" x2="${one}" y2="${height - 6}" stroke="#c33" stroke-dasharray="4 3"/>`,
+    '</svg>',
+  ].join('\n');
+}

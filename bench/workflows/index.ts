@@ -1,0 +1,2 @@
+export { runPlan, planAndRun, sweepExpiredMemory } from '../../src/workflows';
+export { handwrittenPlan } from './handwritten';
