@@ -22,6 +22,15 @@ function json(parsed: Parsed, name: string): unknown {
   }
 }
 
+/** A JSON-object option (step parameters), or undefined when absent. */
+function jsonObject(parsed: Parsed, name: string): Record<string, unknown> | undefined {
+  const value = json(parsed, name);
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw usageError(`--${name} must be a JSON object`);
+  }
+  return value as Record<string, unknown> | undefined;
+}
+
 async function operate(ctx: CliContext, planId: string, call: () => Promise<OperatorAnswer>, done: string): Promise<number> {
   let answer: OperatorAnswer;
   try {
@@ -45,15 +54,12 @@ export const retry: Command = {
   },
   async run(ctx, parsed) {
     const planId = parsed.positionals[0]!;
-    const parameters = json(parsed, 'params');
-    if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
-      throw usageError('--params must be a JSON object');
-    }
+    const parameters = jsonObject(parsed, 'params');
     const step = stringOption(parsed, 'step');
     return operate(
       ctx,
       planId,
-      async () => retryStep(await ctx.temporal(), planId, { ...(step ? { step } : {}), parameters: parameters as Record<string, unknown> | undefined, by: stringOption(parsed, 'by') ?? defaultActor() }),
+      async () => retryStep(await ctx.temporal(), planId, { ...(step ? { step } : {}), parameters, by: stringOption(parsed, 'by') ?? defaultActor() }),
       `retrying ${step ?? 'the failed step'}`,
     );
   },
@@ -118,13 +124,10 @@ export const fork: Command = {
     const planId = parsed.positionals[0]!;
     const fromStep = stringOption(parsed, 'from');
     if (!fromStep) throw usageError('--from is required: the step to run again from');
-    const parameters = json(parsed, 'params');
-    if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
-      throw usageError('--params must be a JSON object');
-    }
+    const parameters = jsonObject(parsed, 'params');
     const newId = stringOption(parsed, 'id') ?? `${planId}-fork-${Date.now().toString(36)}`;
     const handle = await refusedOr(ctx, planId, async () =>
-      forkPlan(await ctx.temporal(), planId, { fromStep, parameters: parameters as Record<string, unknown> | undefined, newId, taskQueue: ctx.config.taskQueue, catalog: builtinRegistry() }),
+      forkPlan(await ctx.temporal(), planId, { fromStep, parameters, newId, taskQueue: ctx.config.taskQueue, catalog: builtinRegistry() }),
     );
     ctx.output.out(`Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`);
     return EXIT.ok;
