@@ -4,7 +4,10 @@
  * turns them into the documented exit codes.
  */
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { PlanNotFoundError } from './api/plan-state';
+import { DecisionRefusedError, PlanValidationError } from './api/plans';
 import { GLOBAL_HELP, helpText, parseCommand } from './cli/args';
+import { formatProblem } from './plan';
 import { CliContext, temporalUnreachable, type Output } from './cli/context';
 import { decisionCommands } from './cli/decision-commands';
 import { CliError, EXIT } from './cli/errors';
@@ -85,7 +88,15 @@ const GRPC_UNAVAILABLE = 14;
 /** Known failures keep their meaning; a server that stopped answering mid-command is exit 3; the rest is 1. */
 function asCliError(err: unknown, ctx: CliContext | null): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof WorkflowNotFoundError) return new CliError(err.message, EXIT.usage);
+  // The plan-level failures every command can meet, mapped once: a refusal is 1, an unknown plan or a bad plan is 2.
+  if (err instanceof DecisionRefusedError) return new CliError(`refused: ${err.message}`, EXIT.planEndedBadly);
+  if (err instanceof WorkflowNotFoundError) {
+    return new CliError(`no plan "${err.workflowId}" in namespace ${ctx?.config.namespace ?? 'default'}`, EXIT.usage);
+  }
+  if (err instanceof PlanNotFoundError) return new CliError(err.message, EXIT.usage);
+  if (err instanceof PlanValidationError) {
+    return new CliError(`the plan is invalid:\n${err.problems.map(formatProblem).join('\n')}`, EXIT.usage);
+  }
   if (isGrpcServiceError(err) && (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED)) {
     return temporalUnreachable(ctx?.temporalAddress ?? 'the configured address', err);
   }

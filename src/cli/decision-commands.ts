@@ -1,29 +1,21 @@
 /** `plan approve`, `plan reject`: a decision through the validating `decide` update, so the answer comes back. */
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { decide, DecisionRefusedError } from '../api/plans';
+import { decide } from '../api/plans';
 import type { Decision } from '../plan';
 import { stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
-import { EXIT, refused, usageError } from './errors';
+import { EXIT } from './errors';
 import { defaultActor, type Command } from './plan-commands';
 
 async function decideFromCli(ctx: CliContext, parsed: Parsed, decision: Decision): Promise<number> {
   const planId = parsed.positionals[0]!;
   const step = stringOption(parsed, 'step') ?? null;
   const text = stringOption(parsed, decision === 'approve' ? 'comment' : 'reason');
-  let answer;
-  try {
-    answer = await decide(await ctx.temporal(), planId, {
-      decision,
-      by: stringOption(parsed, 'by') ?? defaultActor(),
-      ...(text ? (decision === 'approve' ? { comment: text } : { reason: text }) : {}),
-      step,
-    });
-  } catch (err) {
-    if (err instanceof DecisionRefusedError) throw refused(`refused: ${err.message}`);
-    if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
-    throw err;
-  }
+  const answer = await decide(await ctx.temporal(), planId, {
+    decision,
+    by: stringOption(parsed, 'by') ?? defaultActor(),
+    ...(text ? (decision === 'approve' ? { comment: text } : { reason: text }) : {}),
+    step,
+  });
   if (ctx.output.json) {
     ctx.output.out(JSON.stringify(answer));
     return EXIT.ok;

@@ -1,7 +1,7 @@
 /** `plan status`, `plan watch`, `plan list`, `plan graph`: what a plan is doing, has done, and looks like. */
 import { existsSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { PlanHasNoStateError, PlanNotFoundError, readPlanState } from '../api/plan-state';
+import { PlanHasNoStateError, readPlanState } from '../api/plan-state';
 import { checkPlan, PLAN_STATUSES, type Plan, type PlanStatus } from '../plan';
 import { getTaskPlansByPlan } from '../store/mirror-reads';
 import { builtinRegistry } from '../tools';
@@ -19,7 +19,6 @@ async function stateOf(ctx: CliContext, planId: string) {
   try {
     return await readPlanState(await ctx.temporal(), planId, () => ctx.database().catch(() => null));
   } catch (err) {
-    if (err instanceof PlanNotFoundError) throw usageError(err.message);
     if (err instanceof PlanHasNoStateError) throw refused(`plan "${planId}" failed before it ran:\n${err.message}`);
     throw err;
   }
@@ -56,10 +55,7 @@ export const watch: Command = {
   },
   async run(ctx, { positionals }) {
     const planId = positionals[0]!;
-    await (await ctx.temporal()).workflow.getHandle(planId).describe().catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
-      throw err;
-    });
+    await (await ctx.temporal()).workflow.getHandle(planId).describe(); // an unknown plan is exit 2, before following
     const final = await followPlan(ctx, planId);
     return final.status === 'completed' ? EXIT.ok : EXIT.planEndedBadly;
   },

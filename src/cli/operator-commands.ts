@@ -1,15 +1,11 @@
 /** `plan retry`, `plan skip`, `plan abort` repair a paused plan; `plan resume`, `plan fork` run an ended one again. */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { abortPlan, retryStep, skipStep } from '../api/operator';
-import { PlanNotFoundError } from '../api/plan-state';
-import { DecisionRefusedError, PlanValidationError } from '../api/plans';
 import { forkPlan, resumePlan } from '../api/resume';
-import { formatProblem } from '../plan';
 import { builtinRegistry } from '../tools';
 import type { OperatorAnswer } from '../workflows/definitions';
 import { stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
-import { EXIT, refused, usageError } from './errors';
+import { EXIT, usageError } from './errors';
 import { defaultActor, type Command } from './plan-commands';
 
 function json(parsed: Parsed, name: string): unknown {
@@ -32,14 +28,7 @@ function jsonObject(parsed: Parsed, name: string): Record<string, unknown> | und
 }
 
 async function operate(ctx: CliContext, planId: string, call: () => Promise<OperatorAnswer>, done: string): Promise<number> {
-  let answer: OperatorAnswer;
-  try {
-    answer = await call();
-  } catch (err) {
-    if (err instanceof DecisionRefusedError) throw refused(`refused: ${err.message}`);
-    if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
-    throw err;
-  }
+  const answer = await call();
   ctx.output.out(`${done}; plan ${planId} is ${answer.status}`);
   return EXIT.ok;
 }
@@ -106,7 +95,7 @@ export const resume: Command = {
   },
   async run(ctx, parsed) {
     const planId = parsed.positionals[0]!;
-    const handle = await refusedOr(ctx, planId, async () => resumePlan(await ctx.temporal(), planId, ctx.config.taskQueue));
+    const handle = await resumePlan(await ctx.temporal(), planId, ctx.config.taskQueue);
     ctx.output.out(`Resumed plan ${planId} (new run ${handle.firstExecutionRunId})\n  Temporal Web: ${ctx.webUrl(planId, handle.firstExecutionRunId)}`);
     return EXIT.ok;
   },
@@ -126,21 +115,9 @@ export const fork: Command = {
     if (!fromStep) throw usageError('--from is required: the step to run again from');
     const parameters = jsonObject(parsed, 'params');
     const newId = stringOption(parsed, 'id') ?? `${planId}-fork-${Date.now().toString(36)}`;
-    const handle = await refusedOr(ctx, planId, async () =>
-      forkPlan(await ctx.temporal(), planId, { fromStep, parameters, newId, taskQueue: ctx.config.taskQueue, catalog: builtinRegistry() }),
-    );
+    const handle = await forkPlan(await ctx.temporal(), planId, { fromStep, parameters, newId, taskQueue: ctx.config.taskQueue, catalog: builtinRegistry() });
     ctx.output.out(`Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`);
     return EXIT.ok;
   },
 };
 
-async function refusedOr<T>(ctx: CliContext, planId: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof DecisionRefusedError) throw refused(`refused: ${err.message}`);
-    if (err instanceof PlanValidationError) throw usageError(`the forked plan is invalid:\n${err.problems.map(formatProblem).join('\n')}`);
-    if (err instanceof WorkflowNotFoundError || err instanceof PlanNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
-    throw err;
-  }
-}

@@ -1,6 +1,6 @@
 /** `plan validate`, `plan start`, `plan cancel`: from a plan file to a running plan, and back out of it. */
 import { userInfo } from 'node:os';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { readPlanState } from '../api/plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
 import { builtinRegistry } from '../tools';
@@ -92,10 +92,7 @@ export const cancel: Command = {
   async run(ctx, parsed) {
     const planId = parsed.positionals[0]!;
     const handle = (await ctx.temporal()).workflow.getHandle(planId);
-    const description = await handle.describe().catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) throw usageError(`no plan "${planId}" in namespace ${ctx.config.namespace}`);
-      throw err;
-    });
+    const description = await handle.describe();
     if (description.status.name !== 'RUNNING') {
       // Temporal records most plan endings as a completed run; the plan's own status says how it really ended.
       const reading = await readPlanState(await ctx.temporal(), planId, () => ctx.database().catch(() => null)).catch(() => null);
