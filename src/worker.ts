@@ -23,6 +23,8 @@ export interface PlanWorkerOptions {
   services?: ToolServices;
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Step results whose JSON is larger are kept in PostgreSQL, referenced from history (default 64 KiB). */
+  resultInlineLimitBytes?: number;
   /** Extra worker options (tuning), applied last. */
   tuning?: Partial<WorkerOptions>;
 }
@@ -37,6 +39,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
       tools: options.tools,
       pool: options.pool,
       services: options.services ?? createToolServices(NO_TOOL_SETTINGS).services,
+      resultInlineLimitBytes: options.resultInlineLimitBytes,
     }),
     // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
     workflowBundle:

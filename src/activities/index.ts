@@ -5,6 +5,7 @@ import type { ToolServices } from '../tools/services';
 import { createCheckPlanTools } from './check-plan-tools';
 import { createGeneratePlan } from './generate-plan-activity';
 import { createMirrorPlan } from './mirror-plan';
+import { ResultStore } from './result-store';
 import { createToolActivities } from './tool-activities';
 import type { PlanActivities, ToolActivity } from './types';
 
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   pool: Pool;
   /** What the shell, sql and llm tools may reach (built by createToolServices). */
   services: ToolServices;
+  /** Results whose JSON is larger are stored in PostgreSQL and referenced (default 64 KiB). */
+  resultInlineLimitBytes?: number;
 }
 
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
@@ -25,7 +28,8 @@ export function createActivities(deps: ActivityDeps): Record<string, ToolActivit
     cleanupExpiredMemory: () => memory.cleanupExpired(),
     generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
   };
-  const tools = createToolActivities(deps.tools, { ...deps.services, memory });
+  const results = new ResultStore(deps.pool, deps.resultInlineLimitBytes);
+  const tools = createToolActivities(deps.tools, { ...deps.services, memory, results });
   for (const name of Object.keys(own)) {
     if (name in tools) throw new Error(`tool "${name}" collides with a built-in activity`);
   }

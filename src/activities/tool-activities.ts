@@ -6,11 +6,14 @@ import type { ToolServices } from '../tools/services';
 import { z } from 'zod';
 import { INVALID_PARAMETERS, undoActivityName, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
+import type { ResultStore } from './result-store';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
 
 /** What tools may use besides their parameters, injected once by createActivities. */
 export interface ActivityServices extends ToolServices {
   memory: SharedMemory;
+  /** Large results in and out of PostgreSQL, so they never travel through workflow history. */
+  results: ResultStore;
 }
 
 /** One activity per tool, registered under the tool's name, plus `<name>:undo` for tools with a default compensation. */
@@ -36,9 +39,15 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     const context = Context.current();
     const { attempt, startToCloseTimeoutMs } = context.info;
     const deadline = Date.now() + startToCloseTimeoutMs - deadlineMargin(startToCloseTimeoutMs);
+    let parameters: Record<string, unknown>;
+    try {
+      parameters = await services.results.dereference(call.parameters);
+    } catch (err) {
+      throw withAttempt(err, attempt, []);
+    }
     // Whatever the tool returns or throws is scrubbed of the values of its secret parameters.
-    const secrets = secretValues(tool.secretParams, call.parameters);
-    const parsed = tool.parameters.safeParse(call.parameters);
+    const secrets = secretValues(tool.secretParams, parameters);
+    const parsed = tool.parameters.safeParse(parameters);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(parameters)'}: ${i.message}`).join('; ');
       throw ApplicationFailure.create({
@@ -49,8 +58,9 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
       });
     }
     const idempotencyKey = `${call.planId}:${call.stepId}${call.purpose === 'compensation' ? ':compensate' : ''}`;
+    let result: unknown;
     try {
-      const result = await tool.run(parsed.data, {
+      result = await tool.run(parsed.data, {
         planId: call.planId,
         stepId: call.stepId,
         attempt,
@@ -64,11 +74,27 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
         sql: services.sql,
         llm: services.llm,
       });
-      return { result: scrubSecrets(result ?? null, secrets), attempt };
     } catch (err) {
       throw withAttempt(err, attempt, secrets);
     }
+    const scrubbed = scrubSecrets(result ?? null, secrets);
+    return { result: await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed)), attempt };
   };
+}
+
+/**
+ * Stores a large result, retrying while PostgreSQL is away until the attempt's deadline: failing the attempt would
+ * run the tool (and its side effects) again for the sake of a write.
+ */
+async function keepUntil(deadline: number, keep: () => Promise<unknown>): Promise<unknown> {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await keep();
+    } catch (err) {
+      if (Date.now() + delay >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /**

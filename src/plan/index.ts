@@ -26,12 +26,23 @@ export { dependsTransitively } from './transitive-dependencies';
 export {
   REFERENCE_SYNTAX,
   ReferenceResolutionError,
+  followPath,
   malformedReferences,
   referencedSteps,
   resolveReferences,
   type MalformedReference,
   type StepReference,
 } from './references';
+export {
+  asText,
+  INTERPOLATION,
+  isInterpolation,
+  isStoredResult,
+  STORED_RESULT,
+  type InterpolationMarker,
+  type StoredResultMarker,
+  type StoredResultRef,
+} from './stored-result';
 export { utf8Length } from './utf8-length';
 export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
 export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';

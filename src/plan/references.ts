@@ -1,4 +1,5 @@
 import { isFields } from './fields';
+import { asText, INTERPOLATION, isStoredResult, storedResultAt } from './stored-result';
 
 /** A reference to an earlier step's result, found in a step's parameters. */
 export interface StepReference {
@@ -96,10 +97,16 @@ function resolveString(text: string, resultOf: (stepId: string) => unknown): unk
   const matches = [...text.matchAll(CANDIDATE)];
   if (matches.length === 0) return text;
   if (matches.length === 1 && matches[0]![0] === text) return lookUp(text, matches[0]![1]!, resultOf);
-  return text.replace(CANDIDATE, (whole: string, body: string) => {
-    const found = lookUp(whole, body, resultOf);
-    return typeof found === 'string' ? found : JSON.stringify(found);
-  });
+  // Text around stored results cannot be written here: the activity joins the parts once it has fetched them.
+  const parts: unknown[] = [];
+  let from = 0;
+  for (const match of matches) {
+    parts.push(text.slice(from, match.index), lookUp(match[0], match[1]!, resultOf));
+    from = match.index! + match[0].length;
+  }
+  parts.push(text.slice(from));
+  if (parts.some(isStoredResult)) return { [INTERPOLATION]: parts.filter((part) => part !== '') };
+  return parts.map(asText).join('');
 }
 
 function lookUp(whole: string, body: string, resultOf: (stepId: string) => unknown): unknown {
@@ -108,18 +115,28 @@ function lookUp(whole: string, body: string, resultOf: (stepId: string) => unkno
     throw new ReferenceResolutionError(`malformed reference "${whole}": write ${REFERENCE_SYNTAX}`, null, []);
   }
   const { stepId, path } = parsed;
-  let found = resultOf(stepId);
+  const found = resultOf(stepId);
   if (found === undefined) {
     throw new ReferenceResolutionError(`cannot resolve "${whole}": step "${stepId}" has no result`, stepId, path);
   }
+  return followPath(found, path, whole, stepId);
+}
+
+/**
+ * Walks `path` inside a step's result. A stored result met on the way is not walked here: the marker takes the
+ * rest of the path, and the activity that fetches the value walks it with this same function.
+ */
+export function followPath(result: unknown, path: readonly string[], whole: string, stepId: string): unknown {
+  let found = result;
   for (let depth = 0; depth < path.length; depth++) {
+    if (isStoredResult(found)) return storedResultAt(found, path.slice(depth));
     found = member(found, path[depth]!);
     if (found === undefined) {
       const missing = path.slice(0, depth + 1).join('.');
       throw new ReferenceResolutionError(
         `cannot resolve "${whole}": the result of step "${stepId}" has nothing at "${missing}"`,
         stepId,
-        path,
+        [...path],
       );
     }
   }

@@ -36,6 +36,11 @@ const STEP_COLUMNS = `
   complexity text, "isRequiredValidateByDatabase" boolean, status text, attempts int, result jsonb,
   "errorMessage" text, "errorType" text, compensation jsonb, "startedAt" timestamptz, "finishedAt" timestamptz`;
 
+// A result kept in stored_results (too large for history) is written as the value itself, not as its marker.
+const RESULT_VALUE = `coalesce(
+  (SELECT r.value FROM stored_results r WHERE r.plan_id = $1 AND r.sha256 = s.result->'$storedResult'->>'sha256'),
+  s.result)`;
+
 // A full write creates every row of the run; partial writes only update rows that exist.
 const UPSERT_STEPS = `
   INSERT INTO task_plans AS t (
@@ -43,7 +48,7 @@ const UPSERT_STEPS = `
     is_required_validate_by_database, status, attempts, result, error_message, error_type, compensation_status,
     compensation, started_at, finished_at, updated_at, generation, version)
   SELECT $1, s."stepId", s.position, s."toolName", s.description, coalesce(s.parameters, '{}'::jsonb), s."batchIndex",
-         s."dependsOn", s.complexity, s."isRequiredValidateByDatabase", s.status, s.attempts, s.result,
+         s."dependsOn", s.complexity, s."isRequiredValidateByDatabase", s.status, s.attempts, ${RESULT_VALUE},
          s."errorMessage", s."errorType", s.compensation->>'status', s.compensation, s."startedAt", s."finishedAt",
          now(), $3, $4
     FROM jsonb_to_recordset($2::jsonb) AS s(${STEP_COLUMNS})
@@ -59,7 +64,7 @@ const UPSERT_STEPS = `
 
 const UPDATE_STEPS = `
   UPDATE task_plans AS t SET
-    status = s.status, attempts = s.attempts, result = s.result, error_message = s."errorMessage",
+    status = s.status, attempts = s.attempts, result = ${RESULT_VALUE}, error_message = s."errorMessage",
     error_type = s."errorType", compensation_status = s.compensation->>'status', compensation = s.compensation,
     started_at = s."startedAt", finished_at = s."finishedAt", updated_at = now(), generation = $3, version = $4
     FROM jsonb_to_recordset($2::jsonb) AS s(${STEP_COLUMNS})

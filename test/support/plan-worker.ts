@@ -26,7 +26,7 @@ let runtimeReady = false;
 /** Runs a real plan worker on a task queue of its own, against the suite's dev server (and database, unless told). */
 export async function startTestWorker(
   tools: ToolRegistry = builtinRegistry(),
-  options: { databaseUrl?: string; toolSettings?: Partial<ToolSettings> } = {},
+  options: { databaseUrl?: string; toolSettings?: Partial<ToolSettings>; resultInlineLimitBytes?: number } = {},
 ): Promise<TestWorker> {
   if (!runtimeReady) {
     // Tests fail steps on purpose; the SDK's warnings about it would drown the output. Errors still show.
@@ -47,6 +47,7 @@ export async function startTestWorker(
     pool,
     services: tooling.services,
     workflowBundle: { codePath: stack.workflowBundlePath },
+    resultInlineLimitBytes: options.resultInlineLimitBytes,
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: stack.temporalAddress });
