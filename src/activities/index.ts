@@ -3,6 +3,7 @@ import { SharedMemory } from '../store/shared-memory';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolServices } from '../tools/services';
 import { createCheckPlanTools } from './check-plan-tools';
+import { createCheckpointActivities } from './checkpoint-activities';
 import { createGeneratePlan } from './generate-plan-activity';
 import { createMirrorPlan } from './mirror-plan';
 import { ResultStore } from './result-store';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps): Record<string, ToolActivit
   const own: PlanActivities = {
     checkPlanTools: createCheckPlanTools(deps.tools),
     mirrorPlan: createMirrorPlan(deps.pool),
+    ...createCheckpointActivities(deps.pool),
     cleanupExpiredMemory: () => memory.cleanupExpired(),
     generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
   };

@@ -46,11 +46,28 @@ export interface ToolCheck {
 /** Every tool is an activity of this shape, named after the tool. */
 export type ToolActivity = (call: StepCall) => Promise<StepOutcome>;
 
+/** Where one piece of a plan's carried progress is kept: the run that wrote it, and its index. */
+export interface CheckpointChunkRef {
+  planId: string;
+  runId: string;
+  chunk: number;
+}
+
+export interface CheckpointChunk extends CheckpointChunkRef {
+  data: string;
+}
+
 export interface PlanActivities {
   /** Checks a plan (compact form) against the worker's tool registry. */
   checkPlanTools(compact: Record<string, unknown>): Promise<ToolCheck>;
   /** Writes the plan's changed rows to PostgreSQL; run as a local activity, one in flight at a time. */
   mirrorPlan(batch: MirrorBatch): Promise<void>;
+  /** Stores one chunk of the progress a run carries over when it continues as new. */
+  saveCheckpoint(chunk: CheckpointChunk): Promise<void>;
+  /** Reads one chunk back, in the run that continued. */
+  loadCheckpoint(ref: CheckpointChunkRef): Promise<string>;
+  /** Drops a plan's checkpoints once its last run has ended. */
+  dropCheckpoints(planId: string): Promise<void>;
   /** Deletes expired shared-memory entries; returns how many. */
   cleanupExpiredMemory(): Promise<number>;
   /** Asks the model for a plan and repairs it until valid (the planner, as an activity). */

@@ -2,6 +2,7 @@
  * One approval gate (the plan's, or a step's): who may decide, how many distinct approvals it needs,
  * and whether a decision is acceptable now. Pure, so the workflow's signal and update paths share it.
  */
+import type { GateProgress } from './plan-progress';
 import type { Approval, Decision, DecisionInput } from './snapshot';
 
 export interface ApprovalPolicy {
@@ -40,6 +41,18 @@ export class ApprovalGate {
       return `"${input.by}" already approved ${what}; ${this.policy.requiredApprovals} distinct approvals are needed`;
     }
     return null;
+  }
+
+  /** What a run that continues as new carries of this gate. */
+  progress(): GateProgress {
+    return { state: this.state, openedAt: this.openedAt, approvedBy: [...this.approvedBy] };
+  }
+
+  /** Takes over what an earlier run of the plan carried. */
+  restore(progress: GateProgress): void {
+    this.state = progress.state;
+    this.openedAt = progress.openedAt;
+    for (const by of progress.approvedBy) this.approvedBy.add(by);
   }
 
   /** Records an accepted decision; the caller checked `refusal` first. */

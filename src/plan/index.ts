@@ -45,6 +45,7 @@ export {
 } from './stored-result';
 export { utf8Length } from './utf8-length';
 export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
+export type { PlanProgress, StepProgressRow, GateProgress } from './plan-progress';
 export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';
 export type * from './snapshot';
 export {
@@ -62,3 +63,4 @@ export { nonJsonParts } from './json-value';
 export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';
 export { ownParameters, SUBPLAN_TOOL, withNestedPlan, withSubplans, type SubplanParameters } from './subplan';
 export type { OperatorAction, OperatorActionRecord, RetryStepInput, SkipStepInput, AbortInput } from './operator-actions';
+export { chunkText } from './chunk-text';

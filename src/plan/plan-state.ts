@@ -20,6 +20,7 @@ import type { PlanStatus, StepStatus } from './statuses';
 import type { OperatorAction, OperatorActionRecord } from './operator-actions';
 import type { DependencyOutcome } from './dependency-outcomes';
 import type { Plan, StepSpec } from './types';
+import type { PlanProgress, StepProgressRow } from './plan-progress';
 
 interface StepRecord extends StepSnapshot {
   spec: StepSpec;
@@ -61,6 +62,8 @@ export class PlanState {
   readonly planGate: ApprovalGate | null;
   private readonly stepGates = new Map<string, ApprovalGate>();
   private readonly batches = new BatchProgress();
+  /** When scheduling began; the total timeout counts from it. */
+  executingSince: string | null = null;
   /** Steps changed since the mirror last took them; all of them before the first write. */
   private changed = new Set<string>();
   private mirroredOnce = false;
@@ -129,6 +132,8 @@ export class PlanState {
 
   /** Starts scheduling: every step without dependencies becomes ready, in the plan file's order. */
   beginExecution(at: string): void {
+    if (this.executingSince !== null) return; // a run that continued as new took over the scheduling state
+    this.executingSince = at;
     this.status = 'executing';
     // Steps whose dependencies are all met: none at all, or all reused from an earlier run (resume, fork).
     for (const spec of this.plan.steps) if (this.unmet.get(spec.id) === 0) this.becomeReady(spec.id, at);
@@ -368,6 +373,76 @@ export class PlanState {
     this.completedAt = at;
     this.touch();
     return this.status;
+  }
+
+  /** Everything a run that continues as new must carry; `restore` on a fresh state of the same plan takes it over. */
+  progress(): PlanProgress {
+    const steps: StepProgressRow[] = [];
+    const unmet: [string, number][] = [];
+    for (const r of this.records.values()) {
+      if (r.status !== 'pending' || r.attempts > 0) {
+        steps.push([r.id, r.status, r.attempts, r.startedAt, r.completedAt, r.error, r.errorType, r.result, r.compensation]);
+      }
+      const left = this.unmet.get(r.id)!;
+      if ((r.status === 'pending' || r.status === 'waiting_approval') && left !== r.spec.dependsOn.length) unmet.push([r.id, left]);
+    }
+    return {
+      startedAt: this.startedAt,
+      seq: this.seq,
+      status: this.status,
+      reason: this.reason,
+      ending: this.ending,
+      stopping: this.stopping,
+      paused: this.paused,
+      aborted: this.aborted,
+      skippedByOperator: this.skippedByOperator,
+      executingSince: this.executingSince,
+      approvals: [...this.approvals],
+      operatorActions: [...this.operatorActions],
+      overrides: [...this.overrides],
+      planGate: this.planGate?.progress() ?? null,
+      stepGates: [...this.stepGates].filter(([, gate]) => gate.openedAt !== null || gate.state !== 'waiting').map(([id, gate]) => [id, gate.progress()]),
+      steps,
+      unmet,
+      unmirrored: this.mirroredOnce ? [...this.changed] : 'all',
+    };
+  }
+
+  /** Takes over the progress an earlier run of this plan carried; call on a fresh state, before anything else. */
+  restore(progress: PlanProgress): void {
+    for (const [id, status, attempts, startedAt, completedAt, error, errorType, result, compensation] of progress.steps) {
+      const record = this.records.get(id)!;
+      this.setStatus(record, status);
+      Object.assign(record, { attempts, startedAt, completedAt, error, errorType, result, compensation });
+    }
+    for (const [id, left] of progress.unmet) this.unmet.set(id, left);
+    for (const [id, gate] of progress.stepGates) this.stepGates.get(id)!.restore(gate);
+    if (progress.planGate) this.planGate?.restore(progress.planGate);
+    this.approvals.push(...progress.approvals);
+    this.operatorActions.push(...progress.operatorActions);
+    for (const [id, parameters] of progress.overrides) this.overrides.set(id, parameters);
+    // Readonly and private fields are set here once, as the constructor would have set them in the first run.
+    Object.assign(this, {
+      startedAt: progress.startedAt,
+      // One past the carried number: the new run's first mirror write (with its run id) is newer than any before.
+      seq: progress.seq + 1,
+      status: progress.status,
+      reason: progress.reason,
+      ending: progress.ending,
+      stopping: progress.stopping,
+      paused: progress.paused,
+      aborted: progress.aborted,
+      skippedByOperator: progress.skippedByOperator,
+      executingSince: progress.executingSince,
+    });
+    // Ready again: every pending step with nothing left to wait for (the earlier run had queued exactly these).
+    if (this.executingSince !== null) {
+      for (const spec of this.plan.steps) {
+        if (this.records.get(spec.id)!.status === 'pending' && this.unmet.get(spec.id) === 0) this.ready.push(spec.id);
+      }
+    }
+    this.mirroredOnce = progress.unmirrored !== 'all';
+    this.changed = new Set(progress.unmirrored === 'all' ? this.records.keys() : progress.unmirrored);
   }
 
   summary(): PlanSummary {

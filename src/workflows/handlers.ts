@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
-import { ANONYMOUS, normalizeDecision, normalizeDecisionInput, type Decision, type OperatorAction, type PlanState, type RetryStepInput, type SkipStepInput, type AbortInput } from '../plan';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
+import { ANONYMOUS, normalizeDecision, normalizeDecisionInput, type Decision, type NormalizedDecision, type OperatorAction, type PlanState, type RetryStepInput, type SkipStepInput, type AbortInput } from '../plan';
 import {
   abortUpdate,
   approveSignal,
@@ -16,27 +16,50 @@ import {
 /** Error type of a decision the plan refused (wrong approver, nothing waiting, already decided). */
 export const DECISION_REFUSED = 'DecisionRefused';
 
+/**
+ * Whether the state is whole. A run that continued as new loads its progress first: until then signals wait,
+ * updates are accepted and checked once it is loaded, and the query asks to be retried.
+ */
+export interface Restoring {
+  readonly done: boolean;
+}
+
+const WHOLE: Restoring = { done: true };
+
 /** Registers every handler; called before the workflow's first await so no early signal or query is missed. */
-export function registerHandlers(state: PlanState): void {
-  setHandler(stateQuery, () => state.snapshot());
-  setHandler(cancelSignal, (input) => cancelBySignal(state, input));
-  registerOperatorUpdate<RetryStepInput>(state, retryStepUpdate, (input, by) => ({ kind: 'retry', step: input.step ?? onlyFailed(state), by, parameters: input.parameters }));
-  registerOperatorUpdate<SkipStepInput>(state, skipStepUpdate, (input, by) => ({ kind: 'skip', step: input.step, by, result: input.result }));
-  registerOperatorUpdate<AbortInput>(state, abortUpdate, (input, by) => ({ kind: 'abort', by, detail: input?.reason }));
-  setHandler(approveSignal, (input) => decideBySignal(state, 'approve', input));
-  setHandler(rejectSignal, (input) => decideBySignal(state, 'reject', input));
+export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE): void {
+  const whole = (): Promise<void> => condition(() => restoring.done);
+  // Synchronous whenever the state is whole, so handling is exactly as in a run that never continued.
+  const onceWhole = (apply: () => void): void | Promise<void> => (restoring.done ? apply() : whole().then(apply));
+  setHandler(stateQuery, () => {
+    if (!restoring.done) throw new Error(`plan "${state.planId}" is taking over from its previous run (continue-as-new); ask again`);
+    return state.snapshot();
+  });
+  setHandler(cancelSignal, (input) => onceWhole(() => cancelBySignal(state, input)));
+  registerOperatorUpdate<RetryStepInput>(state, restoring, retryStepUpdate, (input, by) => ({ kind: 'retry', step: input.step ?? onlyFailed(state), by, parameters: input.parameters }));
+  registerOperatorUpdate<SkipStepInput>(state, restoring, skipStepUpdate, (input, by) => ({ kind: 'skip', step: input.step, by, result: input.result }));
+  registerOperatorUpdate<AbortInput>(state, restoring, abortUpdate, (input, by) => ({ kind: 'abort', by, detail: input?.reason }));
+  setHandler(approveSignal, (input) => onceWhole(() => decideBySignal(state, 'approve', input)));
+  setHandler(rejectSignal, (input) => onceWhole(() => decideBySignal(state, 'reject', input)));
+  const refusalOf = (input: Parameters<typeof normalizeDecisionInput>[0]): string | null => {
+    const decision = normalizeDecisionInput(input);
+    return typeof decision === 'string' ? decision : state.refusalOf(decision);
+  };
   setHandler(
     decideUpdate,
-    (input) => {
-      const decision = normalizeDecisionInput(input);
-      if (typeof decision === 'string') throw ApplicationFailure.nonRetryable(decision, DECISION_REFUSED);
-      return state.decide(decision, new Date().toISOString());
+    async (input) => {
+      // Only a wait may come before the decision: taken synchronously, a second racing update sees it in its validator.
+      if (!restoring.done) {
+        await whole();
+        const refusal = refusalOf(input);
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, DECISION_REFUSED);
+      }
+      return state.decide(normalizeDecisionInput(input) as NormalizedDecision, new Date().toISOString());
     },
     {
       // Refused here, a decision leaves no trace in history and the caller gets the reason.
       validator: (input) => {
-        const decision = normalizeDecisionInput(input);
-        const refusal = typeof decision === 'string' ? decision : state.refusalOf(decision);
+        const refusal = restoring.done ? refusalOf(input) : null;
         if (refusal) throw new Error(refusal);
       },
     },
@@ -69,6 +92,7 @@ function cancelBySignal(state: PlanState, input: unknown): void {
 /** An operator update: the validator refuses what cannot be done now (with the reason), the handler does it. */
 function registerOperatorUpdate<I>(
   state: PlanState,
+  restoring: Restoring,
   update: UpdateDefinition<OperatorAnswer, [I]>,
   toAction: (input: I, by: string) => OperatorAction,
 ): void {
@@ -79,17 +103,25 @@ function registerOperatorUpdate<I>(
     if (action.kind !== 'abort' && typeof action.step !== 'string') return '"step" must name a failed step';
     return action;
   };
+  const refusalOf = (input: I): string | null => {
+    const action = actionOf(input);
+    return typeof action === 'string' ? action : state.operatorRefusal(action);
+  };
   setHandler(
     update,
-    (input) => {
-      const action = actionOf(input) as OperatorAction; // the validator refused anything else
+    async (input) => {
+      if (!restoring.done) {
+        await condition(() => restoring.done);
+        const refusal = refusalOf(input);
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, DECISION_REFUSED);
+      }
+      const action = actionOf(input) as OperatorAction; // refused above or by the validator otherwise
       state.operate(action, new Date().toISOString());
       return { status: state.status, step: action.kind === 'abort' ? null : action.step };
     },
     {
       validator: (input) => {
-        const action = actionOf(input);
-        const refusal = typeof action === 'string' ? action : state.operatorRefusal(action);
+        const refusal = restoring.done ? refusalOf(input) : null;
         if (refusal) throw new Error(refusal);
       },
     },

@@ -18,6 +18,7 @@ import { registerHandlers } from './handlers';
 import { compensateStep, runStep } from './run-step';
 import { checkPlanTools } from './step-activities';
 import { MirrorLoop } from './mirror-loop';
+import { carryOver, dropCheckpoints, takeOver } from './continue-as-new';
 import type { RunPlanMode } from './run-mode';
 import { Visibility } from './visibility';
 import type { PlanSnapshot } from '../plan';
@@ -35,23 +36,37 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     for (const step of mode.undo.steps) state.restoreCompleted(step);
     state.cancel(mode.undo.reason);
   }
-  registerHandlers(state);
+  const restoring = { done: !mode?.continued };
+  registerHandlers(state, restoring);
   const visibility = new Visibility(state);
-  visibility.publish();
 
-  const toolCheck = await checkPlanTools(compactPlan(plan));
-  if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
-  state.applyDefaultCompensations((tool) => toolCheck.hints[tool]?.undo ?? null, onFailureChosen(input));
+  let hints: Record<string, ToolHint>;
+  if (mode?.continued) {
+    // A run that continued as new: the plan was checked by the first run; its progress comes from PostgreSQL.
+    state.restore(await takeOver(state.planId, mode.continued));
+    restoring.done = true;
+    hints = mode.continued.hints;
+  } else {
+    visibility.publish();
+    const toolCheck = await checkPlanTools(compactPlan(plan));
+    if (toolCheck.problems.length > 0) throw validationFailure(toolCheck.problems);
+    hints = toolCheck.hints;
+  }
+  visibility.publish();
+  state.applyDefaultCompensations((tool) => hints[tool]?.undo ?? null, onFailureChosen(input));
   // Started once the worker said which parameters are secret, so the first write is already redacted.
-  const secrets = Object.fromEntries(Object.entries(toolCheck.hints).map(([tool, hint]) => [tool, hint.secretParams]));
+  const secrets = Object.fromEntries(Object.entries(hints).map(([tool, hint]) => [tool, hint.secretParams]));
   const mirror = plan.options.mirror ? new MirrorLoop(state, secrets) : null;
 
   let cancellation: unknown = null;
   try {
     // 2. Approval gate.
     await waitForApproval(state, visibility);
-    // 3. Schedule the DAG.
-    if (!state.stopping) await execute(state, toolCheck.hints, visibility);
+    // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
+    if (!state.stopping && (await execute(state, hints, visibility)) === 'continue') {
+      await mirror?.close();
+      return await carryOver(state, input, hints);
+    }
   } catch (err) {
     if (!isCancellation(err)) throw err;
     cancellation = err;
@@ -62,11 +77,12 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   await CancellationScope.nonCancellable(async () => {
     visibility.publish();
     await condition(() => state.running === 0);
-    if (state.needsCompensation) await compensate(state, toolCheck.hints, visibility);
+    if (state.needsCompensation) await compensate(state, hints, visibility);
     state.finish(now());
     visibility.publish();
     // 5. The final state is in PostgreSQL before the workflow returns.
     await mirror?.close();
+    if (mode?.continued) await dropCheckpoints(state.planId);
   });
   log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
   if (cancellation) throw cancellation;
@@ -81,26 +97,37 @@ async function waitForApproval(state: PlanState, visibility: Visibility): Promis
   visibility.publish();
 }
 
-/** Starts every ready step while slots are free, then sleeps until the state changes; ends when nothing can run. */
-async function execute(state: PlanState, hints: Record<string, ToolHint>, visibility: Visibility): Promise<void> {
+/**
+ * Starts every ready step while slots are free, then sleeps until the state changes; ends when nothing can run, or
+ * with 'continue' once Temporal suggests continue-as-new and the steps this run started have finished.
+ */
+async function execute(state: PlanState, hints: Record<string, ToolHint>, visibility: Visibility): Promise<'done' | 'continue'> {
   const { options } = state.plan;
   const limit = options.allowParallel ? options.maxParallelSteps : 1;
   const steps = new CancellationScope();
   const timers = new CancellationScope();
+  state.beginExecution(now());
   if (options.totalTimeoutMs !== null) {
-    void timers.run(() => sleep(options.totalTimeoutMs!)).then(() => state.cancel('timeout'), ignoreCancellation);
+    // Counted from when scheduling began, which was in an earlier run if this one continued as new.
+    const left = Date.parse(state.executingSince!) + options.totalTimeoutMs - Date.now();
+    void timers.run(() => sleep(Math.max(1, left))).then(() => state.cancel('timeout'), ignoreCancellation);
   }
   let gateTimerAt: number | null = null;
-  state.beginExecution(now());
+  let startedHere = 0;
+  let handingOver = false;
   try {
     for (;;) {
-      for (let spec = nextIfFree(state, limit); spec; spec = nextIfFree(state, limit)) {
+      // Only a run that did some work hands over, so a run can never do nothing but continue.
+      handingOver ||= startedHere > 0 && workflowInfo().continueAsNewSuggested;
+      for (let spec = handingOver ? null : nextIfFree(state, limit); spec; spec = nextIfFree(state, limit)) {
+        startedHere++;
         void steps.run(() => runStep(state, spec!, hints[spec!.toolName]));
       }
       // A timeout or a `cancel` signal: running steps are cancelled (they heartbeat) and report back.
       if (state.cancelling && !steps.consideredCancelled) steps.cancel();
       visibility.publish();
-      if (state.finished) return;
+      if (state.finished) return 'done';
+      if (handingOver && state.running === 0) return 'continue';
       gateTimerAt = armGateTimer(state, timers, gateTimerAt);
       const seen = state.seq;
       await condition(() => state.seq !== seen);

@@ -9,6 +9,10 @@ export interface TestStack {
   workflowBundlePath: string;
 }
 
+/** The dev server setting for how many history events make Temporal suggest continue-as-new, and the suite's value. */
+export const SUGGEST_CONTINUE_AS_NEW_AT = 'limit.historyCount.suggestContinueAsNew';
+export const TEST_SUGGEST_CONTINUE_AS_NEW_AT = 400;
+
 const KEYS = {
   temporalAddress: 'DP_TEST_TEMPORAL_ADDRESS',
   databaseUrl: 'DP_TEST_DATABASE_URL',

@@ -111,3 +111,44 @@ test('compensation layers put a step after everything that depends on it, and sk
   expect(layers.at(-1)).toEqual(['a']);
   expect(layers.flat()).not.toContain('b');
 });
+
+test('a run that continues as new takes over exactly where the last one stopped: paused, gated, half done', () => {
+  const input = {
+    options: { allowParallel: true, continueOnError: false, onFailure: 'pause', requireApproval: true, requiredApprovals: 2 },
+    steps: [
+      { id: 'a', toolName: 'x' },
+      { id: 'b', toolName: 'x', dependsOn: ['a'] },
+      { id: 'gate', toolName: 'x', dependsOn: ['a'], requiresApproval: true },
+      { id: 'c', toolName: 'x', dependsOn: ['b', 'gate'] },
+      { id: 'd', toolName: 'x' },
+    ],
+  };
+  const first = new PlanState(plan(input), 'p', T0);
+  first.decide(approve('alice'), at(1));
+  first.decide(approve('bob'), at(2));
+  first.beginExecution(at(3));
+  expect(drain(first)).toEqual(['a', 'd']);
+  first.start('a', at(3));
+  first.complete('a', { big: [1, 2] }, 1, at(4));
+  first.start('d', at(3));
+  first.fail('d', 'boom', 'Boom', 1, at(5));
+  first.takeChanges();
+  first.decide(approve('carol', 'gate'), at(6));
+  // Carried as JSON, as it is through PostgreSQL.
+  const progress = JSON.parse(JSON.stringify(first.progress()));
+
+  const next = new PlanState(plan(input), 'p', at(100));
+  next.restore(progress);
+  expect(next.snapshot()).toEqual(first.snapshot());
+  expect(next.seq).toBe(first.seq + 1);
+  expect(next.batchSummary()).toEqual(first.batchSummary());
+  expect(next.takeChanges().steps.map((s) => s.step.id)).toEqual(first.takeChanges().steps.map((s) => s.step.id));
+  // Paused: nothing starts until an operator acts; then b (ready in the first run) is ready here too.
+  expect(next.takeReady()).toBeNull();
+  next.operate({ kind: 'skip', step: 'd', by: 'op' }, at(101));
+  expect(drain(next)).toEqual(['b']);
+  // The step gate keeps its first approval: one more distinct approver opens it.
+  expect(next.refusalOf(approve('carol', 'gate'))).toMatch(/already approved/);
+  expect(next.decide(approve('dave', 'gate'), at(102)).gate).toBe('approved');
+  expect(drain(next)).toEqual(['gate']);
+});
