@@ -17,6 +17,7 @@ export function createCheckPlanTools(registry: ToolRegistry): (compact: Record<s
             heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null,
             secretParams: tool.secretParams ?? [],
             undo: tool.undo ? undoActivityName(tool.name) : null,
+            local: tool.local === 'default' && registry.mayRunLocally(tool.name),
           };
         }
       }

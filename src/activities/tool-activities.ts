@@ -78,7 +78,10 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
       throw withAttempt(err, attempt, secrets);
     }
     const scrubbed = scrubSecrets(result ?? null, secrets);
-    return { result: await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed)), attempt };
+    const kept = await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed));
+    if (!context.info.isLocal) return { result: kept, attempt };
+    // A local step's times travel with its result: the workflow's clock after a local activity differs on replay.
+    return { result: kept, attempt, startedAt: new Date(context.info.scheduledTimestampMs).toISOString(), finishedAt: new Date().toISOString() };
   };
 }
 

@@ -22,6 +22,9 @@ export interface StepOutcome {
   result: unknown;
   /** The attempt that succeeded (1 = first). */
   attempt: number;
+  /** Only from a local activity: when its first attempt was scheduled and when it finished, by the worker's clock. */
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 /** What a failing tool call attaches to its ApplicationFailure, so the plan can count attempts. */
@@ -36,6 +39,8 @@ export interface ToolHint {
   secretParams: string[];
   /** The activity type of the tool's default compensation, or null when it has none. */
   undo: string | null;
+  /** Whether the tool's steps run as local activities unless they say otherwise. */
+  local: boolean;
 }
 
 export interface ToolCheck {

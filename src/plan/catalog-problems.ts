@@ -26,6 +26,13 @@ export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog
   };
   for (const step of steps) {
     check(step.id, '', step.toolName, step.parameters);
+    if (step.local === true && catalog.has(step.toolName) && catalog.mayRunLocally?.(step.toolName) === false) {
+      problems.push({
+        stepId: step.id,
+        field: 'local',
+        message: `tool "${step.toolName}" cannot run as a local activity: it may run long or needs heartbeats; remove "local"`,
+      });
+    }
     if (step.compensate !== null) check(step.id, 'compensate', step.compensate.toolName, step.compensate.parameters);
   }
   return problems;

@@ -42,6 +42,7 @@ export const STEP_DEFAULTS = {
   complexity: null,
   isRequiredValidateByDatabase: false,
   acceptFailedDependencies: false,
+  local: null,
 } as const satisfies Omit<StepSpec, 'id' | 'toolName' | 'timeoutMs'>;
 
 /** Compensation defaults, except timeoutMs, which is its step's. */

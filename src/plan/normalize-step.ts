@@ -38,6 +38,7 @@ const STEP_KEYS = [
   'complexity',
   'isRequiredValidateByDatabase',
   'acceptFailedDependencies',
+  'local',
 ] as const;
 
 const COMPENSATION_KEYS = ['toolName', 'parameters', 'maxRetries', 'retryDelayMs', 'timeoutMs'] as const;
@@ -86,6 +87,7 @@ export function normalizeStep(
       read(scope, input, 'isRequiredValidateByDatabase', A_BOOLEAN) ?? STEP_DEFAULTS.isRequiredValidateByDatabase,
     acceptFailedDependencies:
       read(scope, input, 'acceptFailedDependencies', A_BOOLEAN) ?? STEP_DEFAULTS.acceptFailedDependencies,
+    local: read(scope, input, 'local', A_BOOLEAN) ?? STEP_DEFAULTS.local,
   };
   return { spec, scope, batchGiven: own(input, 'batchIndex') != null };
 }

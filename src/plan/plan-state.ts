@@ -229,10 +229,12 @@ export class PlanState {
     this.touch();
   }
 
-  complete(id: string, result: unknown, attempts: number, at: string): void {
+  /** `startedAt` replaces the start time recorded by `start` (a local step reports its own). */
+  complete(id: string, result: unknown, attempts: number, at: string, startedAt?: string): void {
     const record = this.records.get(id)!;
     this.setStatus(record, 'completed');
     Object.assign(record, { result, attempts, completedAt: at, error: null, errorType: null });
+    if (startedAt !== undefined) record.startedAt = startedAt;
     for (const dependent of this.dependents.get(id) ?? []) this.dependencyFinished(dependent, at);
     this.touch();
   }

@@ -28,6 +28,8 @@ export function withSubplans(catalog: ToolCatalog, check: Check, depth = 0): Too
   const self: ToolCatalog & { [SUBPLAN_AWARE]: true } = {
     [SUBPLAN_AWARE]: true,
     has: (name) => name === SUBPLAN_TOOL || catalog.has(name),
+    // A sub-plan runs as a child workflow, never as a local activity.
+    ...(catalog.mayRunLocally ? { mayRunLocally: (name: string) => name !== SUBPLAN_TOOL && catalog.mayRunLocally!(name) } : {}),
     checkParameters(name, parameters): ParameterIssue[] {
       if (name !== SUBPLAN_TOOL) return catalog.checkParameters(name, parameters);
       return subplanIssues(parameters, depth >= MAX_DEPTH ? null : (input) => check(input, withSubplans(catalog, check, depth + 1)));

@@ -8,4 +8,6 @@ export interface ParameterIssue {
 export interface ToolCatalog {
   has(toolName: string): boolean;
   checkParameters(toolName: string, parameters: Record<string, unknown>): ParameterIssue[];
+  /** Whether steps of the tool may run as local activities (short tools that need no heartbeat); absent: not judged. */
+  mayRunLocally?(toolName: string): boolean;
 }

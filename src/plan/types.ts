@@ -30,6 +30,11 @@ export interface StepSpec {
    * steps such as `merge` in first_success mode, which see each dependency's outcome through `{{dependencies}}`.
    */
   acceptFailedDependencies: boolean;
+  /**
+   * Run as a Temporal local activity (true), as a regular one (false), or as the tool prefers (null). Local suits
+   * short tools: one history marker instead of three events, and no task-queue round trip.
+   */
+  local: boolean | null;
 }
 
 /** What a failure under stopOnError leads to: undo what completed, wait for an operator, or just fail. */

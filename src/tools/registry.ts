@@ -40,6 +40,11 @@ export class ToolRegistry implements ToolCatalog {
     return [...this.tools.values()];
   }
 
+  mayRunLocally(name: string): boolean {
+    const tool = this.tools.get(name);
+    return tool?.local !== undefined && tool.heartbeatTimeoutMs === undefined;
+  }
+
   checkParameters(name: string, parameters: Record<string, unknown>): ParameterIssue[] {
     const tool = this.tools.get(name);
     if (!tool) return [{ path: [], message: `unknown tool "${name}"` }];

@@ -56,6 +56,11 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
    * is delivered promptly. Leave unset for short tools.
    */
   heartbeatTimeoutMs?: number;
+  /**
+   * Whether steps may run it as a Temporal local activity (`local: true`): only for short tools that need no
+   * heartbeat. 'default' makes local the tool's default (a step's `local: false` still wins). Unset: never.
+   */
+  local?: 'allowed' | 'default';
   run(parameters: z.infer<S>, context: ToolContext): Promise<unknown>;
   /**
    * The tool's default compensation: how to undo a call, given its parameters and result. A step of this tool that

@@ -1,6 +1,7 @@
 import { CancellationScope, condition, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { takeMirrorBatch, type PlanState } from '../plan';
 import type { PlanActivities } from '../activities/types';
+import type { LocalWaves } from './local-waves';
 
 const { mirrorPlan } = proxyLocalActivities<PlanActivities>({
   startToCloseTimeout: '30 seconds',
@@ -27,6 +28,8 @@ export class MirrorLoop {
     private readonly state: PlanState,
     /** Tool name -> parameters never to be written (credentials). */
     private readonly secrets: Readonly<Record<string, readonly string[]>>,
+    /** The mirror's writes are local activities too, so they take turns with local steps. */
+    private readonly waves: LocalWaves,
   ) {
     this.done = CancellationScope.nonCancellable(() => this.run());
   }
@@ -40,11 +43,11 @@ export class MirrorLoop {
   private async run(): Promise<void> {
     const { runId } = workflowInfo();
     for (;;) {
-      await condition(() => this.state.seq !== this.written || this.closing);
+      await condition(() => (this.state.seq !== this.written || this.closing) && this.waves.idle);
       if (this.state.seq === this.written) return;
       const batch = takeMirrorBatch(this.state, runId, this.secrets);
       try {
-        await mirrorPlan(batch);
+        await this.waves.run(() => mirrorPlan(batch));
       } catch (err) {
         // Only rows PostgreSQL refuses for their content end up here (everything else is retried); the plan goes on.
         log.error('mirror write refused; the next change writes the plan row again', { planId: this.state.planId, error: String(err) });

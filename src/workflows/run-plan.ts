@@ -16,7 +16,8 @@ import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
 import { compensateStep, runStep } from './run-step';
-import { checkPlanTools } from './step-activities';
+import { checkPlanTools, runsLocally } from './step-activities';
+import { LocalWaves } from './local-waves';
 import { MirrorLoop } from './mirror-loop';
 import { carryOver, dropCheckpoints, takeOver } from './continue-as-new';
 import type { RunPlanMode } from './run-mode';
@@ -56,14 +57,15 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   state.applyDefaultCompensations((tool) => hints[tool]?.undo ?? null, onFailureChosen(input));
   // Started once the worker said which parameters are secret, so the first write is already redacted.
   const secrets = Object.fromEntries(Object.entries(hints).map(([tool, hint]) => [tool, hint.secretParams]));
-  const mirror = plan.options.mirror ? new MirrorLoop(state, secrets) : null;
+  const waves = new LocalWaves();
+  const mirror = plan.options.mirror ? new MirrorLoop(state, secrets, waves) : null;
 
   let cancellation: unknown = null;
   try {
     // 2. Approval gate.
     await waitForApproval(state, visibility);
     // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
-    if (!state.stopping && (await execute(state, hints, visibility)) === 'continue') {
+    if (!state.stopping && (await execute(state, hints, visibility, waves)) === 'continue') {
       await mirror?.close();
       return await carryOver(state, input, hints);
     }
@@ -101,7 +103,12 @@ async function waitForApproval(state: PlanState, visibility: Visibility): Promis
  * Starts every ready step while slots are free, then sleeps until the state changes; ends when nothing can run, or
  * with 'continue' once Temporal suggests continue-as-new and the steps this run started have finished.
  */
-async function execute(state: PlanState, hints: Record<string, ToolHint>, visibility: Visibility): Promise<'done' | 'continue'> {
+async function execute(
+  state: PlanState,
+  hints: Record<string, ToolHint>,
+  visibility: Visibility,
+  waves: LocalWaves,
+): Promise<'done' | 'continue'> {
   const { options } = state.plan;
   const limit = options.allowParallel ? options.maxParallelSteps : 1;
   const steps = new CancellationScope();
@@ -115,22 +122,32 @@ async function execute(state: PlanState, hints: Record<string, ToolHint>, visibi
   let gateTimerAt: number | null = null;
   let startedHere = 0;
   let handingOver = false;
+  // Local steps taken while a wave of local activities is in flight; they start with the next wave.
+  const held: StepSpec[] = [];
+  const launch = (spec: StepSpec) => {
+    startedHere++;
+    void steps.run(() => runStep(state, spec, hints[spec.toolName], waves));
+  };
   try {
     for (;;) {
       // Only a run that did some work hands over, so a run can never do nothing but continue.
       handingOver ||= startedHere > 0 && workflowInfo().continueAsNewSuggested;
-      for (let spec = handingOver ? null : nextIfFree(state, limit); spec; spec = nextIfFree(state, limit)) {
-        startedHere++;
-        void steps.run(() => runStep(state, spec!, hints[spec!.toolName]));
+      if (!handingOver && !state.stopping) {
+        const newWave = waves.idle;
+        if (newWave) held.splice(0).forEach(launch);
+        for (let spec = nextIfFree(state, limit - held.length); spec; spec = nextIfFree(state, limit - held.length)) {
+          if (!newWave && runsLocally(spec, hints[spec.toolName])) held.push(spec);
+          else launch(spec);
+        }
       }
       // A timeout or a `cancel` signal: running steps are cancelled (they heartbeat) and report back.
       if (state.cancelling && !steps.consideredCancelled) steps.cancel();
       visibility.publish();
-      if (state.finished) return 'done';
+      if (state.finished && (held.length === 0 || state.stopping)) return 'done';
       if (handingOver && state.running === 0) return 'continue';
       gateTimerAt = armGateTimer(state, timers, gateTimerAt);
       const seen = state.seq;
-      await condition(() => state.seq !== seen);
+      await condition(() => state.seq !== seen || (held.length > 0 && waves.idle));
     }
   } finally {
     timers.cancel();

@@ -2,13 +2,14 @@ import { log } from '@temporalio/workflow';
 import { ownParameters, ReferenceResolutionError, resolveReferences, SUBPLAN_TOOL, withDependencyOutcomes, withNestedPlan, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { describeFailure } from './failures';
-import { compensationActivity, stepActivity } from './step-activities';
+import { compensationActivity, runsLocally, stepActivity } from './step-activities';
+import type { LocalWaves } from './local-waves';
 import { runSubplan, undoSubplan } from './run-subplan';
 
 const now = () => new Date().toISOString();
 
 /** Runs one step (a tool activity, or a child workflow for a sub-plan) to its end and records the outcome; never throws. */
-export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined): Promise<void> {
+export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined, waves: LocalWaves): Promise<void> {
   state.start(spec.id, now());
   let parameters: Record<string, unknown>;
   try {
@@ -23,14 +24,18 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
   }
   if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters);
   try {
-    const outcome = await stepActivity(spec, hint)({
-      planId: state.planId,
-      stepId: spec.id,
-      parameters,
-      purpose: 'step',
-      memoryNamespace: state.plan.options.memoryNamespace,
-    });
-    state.complete(spec.id, outcome.result, outcome.attempt, now());
+    const call = () =>
+      stepActivity(spec, hint)({
+        planId: state.planId,
+        stepId: spec.id,
+        parameters,
+        purpose: 'step',
+        memoryNamespace: state.plan.options.memoryNamespace,
+      });
+    const outcome = await (runsLocally(spec, hint) ? waves.run(call) : call());
+    // A local step's times come from the worker, recorded with its result: the workflow clock after a local
+    // activity is not the same on replay.
+    state.complete(spec.id, outcome.result, outcome.attempt, outcome.finishedAt ?? now(), outcome.startedAt);
   } catch (err) {
     const failure = describeFailure(err, spec.maxRetries + 1);
     log.warn('step failed', { planId: state.planId, stepId: spec.id, type: failure.type, attempts: failure.attempts });

@@ -1,4 +1,4 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CompensationSpec, StepSpec } from '../plan';
 import type { PlanActivities, ToolActivity, ToolHint } from '../activities/types';
 
@@ -18,7 +18,37 @@ export const { checkPlanTools } = proxyActivities<PlanActivities>({
  * reads in the plan's own words; the step's retry and timeout settings become Temporal's retry policy.
  */
 export function stepActivity(spec: StepSpec, hint: ToolHint | undefined): ToolActivity {
-  return toolActivity(spec.toolName, spec.id, spec.description || `${spec.toolName} ${spec.id}`, spec, hint, spec.nonRetryableErrorTypes);
+  const summary = spec.description || `${spec.toolName} ${spec.id}`;
+  if (runsLocally(spec, hint)) return localToolActivity(spec, summary);
+  return toolActivity(spec.toolName, spec.id, summary, spec, hint, spec.nonRetryableErrorTypes);
+}
+
+/** Whether a step runs as a local activity: as the step says, else as its tool prefers. */
+export function runsLocally(spec: StepSpec, hint: ToolHint | undefined): boolean {
+  return spec.local ?? hint?.local ?? false;
+}
+
+/**
+ * A step as a local activity: run by the worker that runs the workflow, recorded as one marker. Same timeout and
+ * retry policy; retries after a long backoff wait on a server timer, as Temporal does for local activities.
+ */
+function localToolActivity(spec: StepSpec, summary: string): ToolActivity {
+  const activities = proxyLocalActivities<Record<string, ToolActivity>>({
+    summary,
+    startToCloseTimeout: spec.timeoutMs,
+    retry: retryPolicy(spec, spec.nonRetryableErrorTypes),
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  return activities[spec.toolName]!;
+}
+
+function retryPolicy(policy: { maxRetries: number; retryDelayMs: number }, nonRetryableErrorTypes: string[]) {
+  return {
+    maximumAttempts: policy.maxRetries + 1,
+    initialInterval: Math.max(1, policy.retryDelayMs),
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes,
+  };
 }
 
 /** The activity that runs a step's compensation, with its own retries. */
@@ -40,12 +70,7 @@ function toolActivity(
     summary,
     startToCloseTimeout: policy.timeoutMs,
     heartbeatTimeout: hint?.heartbeatTimeoutMs ?? undefined,
-    retry: {
-      maximumAttempts: policy.maxRetries + 1,
-      initialInterval: Math.max(1, policy.retryDelayMs),
-      backoffCoefficient: 2,
-      nonRetryableErrorTypes,
-    },
+    retry: retryPolicy(policy, nonRetryableErrorTypes),
     // A cancelled step is over only when its tool has stopped, so compensation never races the step it undoes.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });

@@ -51,6 +51,7 @@ export const merge = defineTool({
     weightField: z.string().min(1).optional().describe('weighted_average: dot path of each result\'s weight (default 1)'),
   }),
   risk: 'read',
+  local: 'allowed',
   run: async ({ mode, inputs, field, weightField }) => {
     const all = inputs.map(asInput);
     const ok = all.filter((i) => i.ok);

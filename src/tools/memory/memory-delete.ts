@@ -10,6 +10,7 @@ export const memoryDelete = defineTool({
     'a live entry at another version fails with MemoryConflict.',
   parameters: z.object({ key: keyParameter, expectedVersion: expectedVersionParameter, namespace: namespaceParameter }),
   risk: 'write',
+  local: 'allowed',
   run: async ({ key, expectedVersion, namespace }, context) => {
     const deleted = await permanentFailures(() =>
       context.memory.delete(namespaceOf(namespace, context.namespace), key, { expectedVersion }),

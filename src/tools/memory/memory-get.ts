@@ -10,6 +10,7 @@ export const memoryGet = defineTool({
     'Returns { found, value, version }; a missing or expired key gives found: false, value: null, version: null.',
   parameters: z.object({ key: keyParameter, namespace: namespaceParameter }),
   risk: 'read',
+  local: 'allowed',
   run: async ({ key, namespace }, context) => {
     const entry = await permanentFailures(() => context.memory.get(namespaceOf(namespace, context.namespace), key));
     return entry ? { found: true, value: entry.value, version: entry.version } : { found: false, value: null, version: null };

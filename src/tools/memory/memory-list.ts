@@ -11,6 +11,7 @@ export const memoryList = defineTool({
     'ordered by namespace then key; `keyPrefix` keeps keys starting with it; `limit` defaults to 1000.',
   parameters: z.object({ namespace: namespacePrefixParameter, keyPrefix: z.string().optional(), limit: limitParameter }),
   risk: 'read',
+  local: 'allowed',
   run: async ({ namespace, keyPrefix, limit }, context) => {
     const entries = await permanentFailures(() => context.memory.list(prefixOf(namespace, context.namespace), { keyPrefix, limit }));
     return {

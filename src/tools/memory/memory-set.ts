@@ -17,6 +17,7 @@ export const memorySet = defineTool({
     namespace: namespaceParameter,
   }),
   risk: 'write',
+  local: 'allowed',
   run: async ({ key, value, ttlSeconds, expectedVersion, namespace }, context) => {
     const ns = namespaceOf(namespace, context.namespace);
     // Kept in the result so the default compensation can put it back.

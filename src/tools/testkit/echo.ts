@@ -7,5 +7,6 @@ export const echo = defineTool({
   description: 'Returns its parameters as its result.',
   parameters: z.record(z.string(), z.unknown()),
   risk: 'read',
+  local: 'allowed',
   run: async (parameters) => parameters,
 });

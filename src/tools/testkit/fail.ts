@@ -15,6 +15,7 @@ export const fail = defineTool({
     nonRetryable: z.boolean().default(false),
   }),
   risk: 'read',
+  local: 'allowed',
   run: async ({ message, failTimes, nonRetryable }, { attempt }) => {
     if (failTimes !== undefined && attempt > failTimes) return { succeededOnAttempt: attempt };
     throw ApplicationFailure.create({ message, type: FAIL_TOOL_ERROR, nonRetryable });

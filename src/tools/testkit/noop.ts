@@ -7,5 +7,6 @@ export const noop = defineTool({
   description: 'Does nothing and returns null.',
   parameters: z.object({}).loose(),
   risk: 'read',
+  local: 'allowed',
   run: async () => null,
 });

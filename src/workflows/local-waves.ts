@@ -1,0 +1,43 @@
+import { CancellationScope, condition } from '@temporalio/workflow';
+
+/**
+ * Runs local activities in waves, so a plan with local steps replays exactly as it ran.
+ *
+ * On a first run, local activities resolve one by one as they complete; on replay they all resolve at once, in the
+ * order they were scheduled (a limitation of the SDK's core). A workflow that reacted to each resolution would
+ * issue its next commands in a different order on replay and fail with a nondeterminism error. So: a wave starts
+ * only when no local activity is in flight, and its calls hand back their outcomes only once every call of the wave
+ * has resolved, one after another in the order they were started. Whatever the workflow does next is then the same
+ * on a first run and on replay.
+ */
+export class LocalWaves {
+  private inFlight = 0;
+  /** Settles after the last call handed back its outcome (and its caller ran up to its next await). */
+  private lastTurn: Promise<unknown> = Promise.resolve();
+
+  /** Whether a new wave may start now. */
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  /** Runs `call` (one local activity) in the current wave; resolves or rejects in wave order. */
+  run<T>(call: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    const previous = this.lastTurn;
+    const settled = call().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const turn = settled.then(async (outcome) => {
+      this.inFlight--;
+      // Not cancellable: a cancelled step still hands back its outcome in its turn.
+      await CancellationScope.nonCancellable(() => condition(() => this.inFlight === 0));
+      // The caller registered on `turn` before the next call of the wave did, so it acts before that one resumes.
+      await previous.catch(() => undefined);
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    });
+    this.lastTurn = turn;
+    return turn;
+  }
+}
