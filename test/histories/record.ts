@@ -5,7 +5,7 @@
  *   npm run record-histories      (then commit the new files; never edit old ones — see README "Changing workflow code")
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -17,7 +17,10 @@ import { builtinRegistry, createToolServices, NO_TOOL_SETTINGS } from '../../src
 import { stateQuery } from '../../src/workflows/definitions';
 import { createPlanWorker } from '../../src/worker';
 
-const PLANS: Record<string, { plan: Record<string, unknown>; approve?: boolean }> = {
+/** Recorded with a low continue-as-new suggestion so a short plan spans runs (the suite's dev server uses the same). */
+const SUGGEST_CONTINUE_AS_NEW_AT = 400;
+
+const PLANS: Record<string, { plan: Record<string, unknown>; approve?: boolean; runs?: boolean }> = {
   approval: {
     approve: true,
     plan: { options: { requireApproval: true }, steps: [{ id: 'a', toolName: 'echo', parameters: { x: 1 } }, { id: 'b', toolName: 'noop', dependsOn: ['a'] }] },
@@ -49,12 +52,37 @@ const PLANS: Record<string, { plan: Record<string, unknown>; approve?: boolean }
       ],
     },
   },
+  // Every run of the plan is recorded (continue-as-new-1.json, -2.json, ...): the hand-over and the take-over.
+  'continue-as-new': {
+    runs: true,
+    plan: {
+      options: { allowParallel: true, maxParallelSteps: 20 },
+      steps: [
+        ...Array.from({ length: 150 }, (_, i) => ({ id: `s${i}`, toolName: 'echo', parameters: { i } })),
+        { id: 'last', toolName: 'echo', parameters: { first: '{{steps.s0.result.i}}' }, dependsOn: ['s0', 's149'] },
+      ],
+    },
+  },
+  local: {
+    plan: {
+      options: { allowParallel: true, maxParallelSteps: 8 },
+      steps: [
+        { id: 'a', toolName: 'echo', parameters: { n: 1 }, local: true },
+        ...Array.from({ length: 12 }, (_, i) => ({ id: `w${i}`, toolName: i % 4 === 0 ? 'fail' : 'echo', parameters: i % 4 === 0 ? { failTimes: 1 } : { i }, maxRetries: 1, retryDelayMs: 5, local: i % 3 !== 0, dependsOn: ['a'] })),
+        { id: 'z', toolName: 'echo', local: true, dependsOn: Array.from({ length: 12 }, (_, i) => `w${i}`) },
+      ],
+    },
+  },
 };
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const binary = await ensureTemporalBinary();
-  const stack = await startEphemeralStack({ label: 'histories', log: (line) => process.stderr.write(`${line}\n`) });
+  const stack = await startEphemeralStack({
+    label: 'histories',
+    log: (line) => process.stderr.write(`${line}\n`),
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': SUGGEST_CONTINUE_AS_NEW_AT },
+  });
   const pool = createPool(stack.databaseUrl);
   const tooling = createToolServices(NO_TOOL_SETTINGS);
   const native = await NativeConnection.connect({ address: stack.temporalAddress });
@@ -64,19 +92,25 @@ async function main(): Promise<void> {
   const worker = await createPlanWorker({ connection: native, namespace: 'default', taskQueue: 'histories', tools, pool, services: tooling.services, workflowBundle: { codePath: stack.workflowBundlePath } });
   try {
     await worker.runUntil(async () => {
-      for (const [name, { plan, approve }] of Object.entries(PLANS)) {
+      for (const [name, { plan, approve, runs }] of Object.entries(PLANS)) {
+        // A recorded history is never recorded again: it stands for plans that ran on the code of its day.
+        if (existsSync(join(__dirname, runs ? `${name}-1.json` : `${name}.json`))) continue;
         const handle = await startPlan(client, { id: `history-${name}`, ...plan }, { taskQueue: 'histories', catalog: tools });
         if (approve) {
           while ((await handle.query(stateQuery)).status !== 'pending_approval') await new Promise((r) => setTimeout(r, 50));
           await decide(client, handle.workflowId, { decision: 'approve', by: 'recorder' });
         }
         await handle.result();
-        // The Temporal CLI's JSON export: the standard history file format, read back by historyFromJSON.
-        const file = join(__dirname, `${name}.json`);
-        const shown = spawnSync(binary, ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
-        if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
-        writeFileSync(file, shown.stdout);
-        process.stdout.write(`recorded ${file}\n`);
+        const runIds = runs ? await runsOf(client, handle.workflowId, (await handle.describe()).runId) : [undefined];
+        for (const [index, runId] of runIds.entries()) {
+          const file = join(__dirname, runs ? `${name}-${index + 1}.json` : `${name}.json`);
+          // The Temporal CLI's JSON export: the standard history file format, read back by historyFromJSON.
+          const args = ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', handle.workflowId, '--output', 'json'];
+          const shown = spawnSync(binary, runId ? [...args, '--run-id', runId] : args, { encoding: 'utf8' });
+          if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
+          writeFileSync(file, shown.stdout);
+          process.stdout.write(`recorded ${file}\n`);
+        }
       }
     });
   } finally {
@@ -85,6 +119,17 @@ async function main(): Promise<void> {
     await pool.end();
     await tooling.close();
     await stack.stop();
+  }
+}
+
+/** The run ids of a workflow id, oldest first, once visibility lists the last one. */
+async function runsOf(client: Client, workflowId: string, lastRunId: string): Promise<string[]> {
+  for (;;) {
+    const runs = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(run);
+    const ids = runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
+    if (ids.at(-1) === lastRunId) return ids;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
