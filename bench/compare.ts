@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -21,11 +21,11 @@ import { createPlanWorker } from '../src/worker';
 import { mirrorLags, percentile } from './lags';
 
 type Shape = 'wide' | 'chain';
-type Variant = 'handwritten' | 'plan' | 'plan, no mirror';
+type Variant = 'handwritten' | 'plan' | 'plan, no mirror' | 'plan, local';
 interface Case { shape: Shape; n: number; parallel: number; concurrency: number }
 interface Run { wallMs: number; cpuMs: number; peakRssMb: number; eventsPerStep: number; ids: string[] }
 
-const VARIANTS: Variant[] = ['handwritten', 'plan', 'plan, no mirror'];
+const VARIANTS: Variant[] = ['handwritten', 'plan', 'plan, no mirror', 'plan, local'];
 
 export async function compare(args: string[]): Promise<string> {
   const rounds = Number(args[0] ?? 2);
@@ -52,7 +52,7 @@ export async function compare(args: string[]): Promise<string> {
   try {
     await worker.runUntil(async () => {
       for (const c of cases) {
-        const runs = { handwritten: [], plan: [], 'plan, no mirror': [] } as Record<Variant, Run[]>;
+        const runs = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as Record<Variant, Run[]>;
         for (let round = 0; round < rounds; round++) {
           for (const variant of VARIANTS) {
             process.stderr.write(`${c.shape} n=${c.n} x${c.concurrency} round ${round + 1}: ${variant}\n`);
@@ -70,7 +70,11 @@ export async function compare(args: string[]): Promise<string> {
     await stack.stop();
   }
   const report = render(results, rounds);
-  writeFileSync(join(__dirname, 'RESULTS.md'), report);
+  // The written reading of the numbers is kept: it is edited by hand after each run.
+  const file = join(__dirname, 'RESULTS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const reading = previous.indexOf(READING);
+  writeFileSync(file, reading >= 0 ? `${report}\n${previous.slice(reading)}` : report);
   writeFileSync(join(__dirname, 'ratios.svg'), chart(results));
   return report;
 }
@@ -89,9 +93,10 @@ async function measure(client: Client, taskQueue: string, tools: ReturnType<type
       const steps = Array.from({ length: c.n }, (_, i) => ({
         id: `s${i}`,
         toolName: 'noop',
+        ...(variant === 'plan, local' ? { local: true } : {}),
         ...(c.shape === 'chain' && i > 0 ? { dependsOn: [`s${i - 1}`] } : {}),
       }));
-      const options = { allowParallel: c.shape === 'wide', maxParallelSteps: c.parallel, mirror: variant === 'plan' };
+      const options = { allowParallel: c.shape === 'wide', maxParallelSteps: c.parallel, mirror: variant !== 'plan, no mirror' };
       return startPlan(client, { id, options, steps }, { taskQueue, catalog: tools });
     }),
   );
@@ -108,6 +113,9 @@ async function measure(client: Client, taskQueue: string, tools: ReturnType<type
     ids: handles.map((h) => h.workflowId),
   };
 }
+
+/** The heading of the hand-written part of RESULTS.md, which a new run keeps. */
+const READING = '## Reading it';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number, d = 2) => x.toFixed(d);
@@ -126,11 +134,11 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
     '',
     `Measured by \`npm run bench -- compare ${rounds}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${version}, @temporalio/* 1.24.0, one dev server (in memory) and one worker in this process, PostgreSQL on the same machine.`,
-    `Each case runs the three variants interleaved, ${rounds} rounds; ratios are per round (variant ÷ hand-written in the same round): median [min–max].`,
-    'CPU and peak RSS are of the process running client, worker and activities; events/step is the first workflow\'s history length ÷ steps.',
+    `Each case runs the ${VARIANTS.length} variants interleaved, ${rounds} rounds; ratios are per round (variant ÷ hand-written in the same round): median [min–max].`,
+    'CPU and peak RSS are of the process running client, worker and activities; events/step is the first workflow\'s history length ÷ steps; "plan, local" marks every step `local: true` (mirror on).',
     '',
-    '| case | variant | wall (median) | steps/s | ratio to hand-written | events/step | CPU s | peak RSS MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| case | variant | wall (median) | steps/s | ms per step | ratio to hand-written | events/step | CPU s | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { c, runs } of results) {
     for (const variant of VARIANTS) {
@@ -138,7 +146,7 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
       const wall = median(rs.map((r) => r.wallMs));
       const rt = ratios(runs, variant);
       lines.push(
-        `| ${label(c)} | ${variant} | ${fmt(wall / 1000)} s | ${fmt((c.n * c.concurrency) / (wall / 1000), 0)} | ` +
+        `| ${label(c)} | ${variant} | ${fmt(wall / 1000)} s | ${fmt((c.n * c.concurrency) / (wall / 1000), 0)} | ${fmt(wall / (c.n * c.concurrency))} | ` +
           `${variant === 'handwritten' ? '1' : `${fmt(median(rt))} [${fmt(Math.min(...rt))}–${fmt(Math.max(...rt))}]`} | ` +
           `${fmt(median(rs.map((r) => r.eventsPerStep)))} | ${fmt(median(rs.map((r) => r.cpuMs)) / 1000)} | ${fmt(Math.max(...rs.map((r) => r.peakRssMb)), 0)} |`,
       );
@@ -153,14 +161,14 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
 /** A bar chart of the median wall-time ratios (1.0 = as fast as the hand-written workflow). */
 function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>): string {
   const bars = results.flatMap(({ c, runs }) =>
-    (['plan', 'plan, no mirror'] as Variant[]).map((v) => ({ label: `${label(c)} — ${v}`, ratio: median(ratios(runs, v)) })),
+    VARIANTS.filter((v) => v !== 'handwritten').map((v) => ({ label: `${label(c)} — ${v}`, ratio: median(ratios(runs, v)) })),
   );
   const max = Math.max(2, ...bars.map((b) => b.ratio));
   const width = 760;
   const scale = (x: number) => 260 + (x / max) * (width - 300);
   const rows = bars.map((b, i) => {
     const y = 30 + i * 22;
-    const colour = b.label.endsWith('no mirror') ? '#8fb8de' : '#3b7dc4';
+    const colour = b.label.endsWith('no mirror') ? '#8fb8de' : b.label.endsWith('local') ? '#5aa469' : '#3b7dc4';
     return `<text x="255" y="${y + 14}" text-anchor="end" font-size="12">${b.label}</text>` +
       `<rect x="260" y="${y}" width="${scale(b.ratio) - 260}" height="16" fill="${colour}"/>` +
       `<text x="${scale(b.ratio) + 4}" y="${y + 13}" font-size="11">${b.ratio.toFixed(2)}×</text>`;

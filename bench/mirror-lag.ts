@@ -6,29 +6,13 @@
  *   npm run bench -- mirror-lag [plans=20] [steps=25] [parallel=5]
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startPlan } from '../src/api/plans';
-import { startEphemeralStack } from '../src/dev/ephemeral-stack';
-import { createPool } from '../src/store/pool';
-import { builtinRegistry } from '../src/tools';
-import { createPlanWorker } from '../src/worker';
+import { startBenchStack } from './bench-stack';
 import { mirrorLags, percentile } from './lags';
 
 export async function mirrorLag(args: string[]): Promise<string> {
   const [plans = 20, steps = 25, parallel = 5] = args.map(Number);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const stack = await startEphemeralStack({ label: 'bench', log: (line) => process.stderr.write(`${line}\n`) });
-  const pool = createPool(stack.databaseUrl);
-  const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
-  const taskQueue = `bench-${randomUUID()}`;
-  const tools = builtinRegistry();
-  const worker = await createPlanWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue, tools, pool,
-    workflowBundle: { codePath: stack.workflowBundlePath },
-  });
+  const { client, pool, tools, taskQueue, worker, stop } = await startBenchStack('bench');
   const lags: number[] = [];
   try {
     await worker.runUntil(async () => {
@@ -49,10 +33,7 @@ export async function mirrorLag(args: string[]): Promise<string> {
       lags.push(...(await mirrorLags(client, pool, handles.map((h) => h.workflowId))));
     });
   } finally {
-    await nativeConnection.close();
-    await connection.close();
-    await pool.end();
-    await stack.stop();
+    await stop();
   }
   lags.sort((a, b) => a - b);
   const pct = (p: number) => percentile(lags, p).toFixed(1);

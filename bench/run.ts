@@ -1,8 +1,9 @@
 /** `npm run bench -- <name> [args]`: runs one benchmark and prints its report. Not part of `npm test`. */
 import { compare } from './compare';
 import { mirrorLag } from './mirror-lag';
+import { scale } from './scale';
 
-const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = { compare, 'mirror-lag': mirrorLag };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = { compare, 'mirror-lag': mirrorLag, scale };
 
 async function main(): Promise<void> {
   const [name = 'compare', ...args] = process.argv.slice(2);

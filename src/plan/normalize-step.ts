@@ -87,7 +87,7 @@ export function normalizeStep(
       read(scope, input, 'isRequiredValidateByDatabase', A_BOOLEAN) ?? STEP_DEFAULTS.isRequiredValidateByDatabase,
     acceptFailedDependencies:
       read(scope, input, 'acceptFailedDependencies', A_BOOLEAN) ?? STEP_DEFAULTS.acceptFailedDependencies,
-    local: read(scope, input, 'local', A_BOOLEAN) ?? STEP_DEFAULTS.local,
+    local: readNullable(scope, input, 'local', A_BOOLEAN) ?? STEP_DEFAULTS.local,
   };
   return { spec, scope, batchGiven: own(input, 'batchIndex') != null };
 }

@@ -64,6 +64,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       complexity: null,
       isRequiredValidateByDatabase: false,
       acceptFailedDependencies: false,
+      local: null,
     });
     expect(plan.steps[1]!.dependsOn).toEqual(['build']);
     expect(plan.steps[1]!.requiresApproval).toBe(true);
