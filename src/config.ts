@@ -30,6 +30,8 @@ export interface Config {
   sqlConnections: Record<string, string>;
   /** The OpenAI-compatible server of llm_chat. */
   llm: { apiKey: string | null; baseUrl: string | null; model: string | null };
+  /** Step results whose JSON is larger are stored in PostgreSQL and referenced (PLAN_RESULT_INLINE_LIMIT); null: 64 KiB. */
+  resultInlineLimitBytes: number | null;
 }
 
 // The worker's environment also holds its credentials (DATABASE_URL, OPENAI_API_KEY): commands inherit only these.
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sqlConnections: sqlConnections(env.PLAN_SQL_CONNECTIONS),
     llm: { apiKey: nonEmpty(env.OPENAI_API_KEY), baseUrl: nonEmpty(env.OPENAI_BASE_URL), model: nonEmpty(env.PLAN_LLM_MODEL) },
+    resultInlineLimitBytes: inlineLimit(env.PLAN_RESULT_INLINE_LIMIT),
   };
 }
 
@@ -74,6 +77,17 @@ function sqlConnections(value: string | undefined): Record<string, string> {
 
 function nonEmpty(value: string | undefined): string | null {
   return value && value.trim() !== '' ? value.trim() : null;
+}
+
+/** PLAN_RESULT_INLINE_LIMIT: bytes, at most 1 MiB so a result and its step's other data stay well under 2 MB. */
+function inlineLimit(value: string | undefined): number | null {
+  const text = nonEmpty(value);
+  if (text === null) return null;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 1024 * 1024) {
+    throw new Error(`PLAN_RESULT_INLINE_LIMIT must be a number of bytes from 0 to 1048576, got "${text}"`);
+  }
+  return n;
 }
 
 function port(value: string | undefined, name: string): number | null {

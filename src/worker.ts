@@ -66,6 +66,7 @@ export async function connectPlanWorker(
     tools: builtinRegistry(),
     pool,
     services: tooling.services,
+    resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,
   });
   return { worker, close: async () => Promise.all([connection.close(), pool.end(), tooling.close()]).then(() => undefined) };
 }

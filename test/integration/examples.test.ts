@@ -39,3 +39,13 @@ test('the multi-agent example fans out to three analyst sub-plans and fuses thei
   const child = await env.client.workflow.getHandle(`${state.planId}/analyse_indexes`).describe();
   expect(child.parentExecution?.workflowId).toBe(state.planId);
 });
+
+test('the local-steps example reaches its majority without a single step going through the task queue', async () => {
+  const { value } = parsePlanText(readFileSync(join(dir, 'agent-votes-local.yaml'), 'utf8'));
+  const handle = await env.start({ ...(value as Record<string, unknown>), id: uniqueId('votes') });
+  const state = await handle.result();
+  expect(state.steps.find((s) => s.id === 'decide')!.result).toMatchObject({ winner: 'canary', votes: 2, total: 3 });
+  const { events } = await handle.fetchHistory();
+  const scheduled = events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+  expect(scheduled).toEqual(['checkPlanTools']);
+});
