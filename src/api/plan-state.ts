@@ -51,14 +51,17 @@ export async function readPlanState(
   if (!description) return fromMirror(null, null);
   const execution = description.status.name;
   const runId = description.runId;
-  if (execution === 'COMPLETED') return { state: await handle.result(), source: 'result', execution, runId };
+  // A state too large for one payload comes without its steps: the mirror has them, when there is one.
+  const whole = async (reading: PlanStateReading): Promise<PlanStateReading> =>
+    reading.state.stepsOmitted === undefined ? reading : fromMirror(execution, runId).catch(() => reading);
+  if (execution === 'COMPLETED') return whole({ state: await handle.result(), source: 'result', execution, runId });
   if (execution === 'FAILED') {
     const failure = await handle.result().catch((err: unknown) => err);
     if (failure instanceof WorkflowFailedError) throw new PlanHasNoStateError(failure.cause?.message ?? failure.message);
   }
   // Running, or closed without a result (cancelled, terminated): a worker answers the query, replaying if it must.
   const state = await withTimeout(handle.query(stateQuery), QUERY_TIMEOUT_MS).catch(() => null);
-  if (state) return { state, source: 'query', execution, runId };
+  if (state) return whole({ state, source: 'query', execution, runId });
   return fromMirror(execution, runId);
 }
 

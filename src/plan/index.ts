@@ -45,6 +45,7 @@ export {
 } from './stored-result';
 export { utf8Length } from './utf8-length';
 export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
+export { boundedSnapshot, SNAPSHOT_LIMIT_BYTES } from './bounded-snapshot';
 export type { PlanProgress, StepProgressRow, GateProgress } from './plan-progress';
 export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';
 export type * from './snapshot';

@@ -91,4 +91,9 @@ export interface PlanSnapshot {
   operatorActions: OperatorActionRecord[];
   steps: StepSnapshot[];
   summary: PlanSummary;
+  /**
+   * Set only when `steps` was left out because the state would not fit one Temporal payload (plans of many thousand
+   * steps): how many steps there are. The mirror (and `plan status`, which reads it then) has every step.
+   */
+  stepsOmitted?: number;
 }

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
-import { ANONYMOUS, normalizeDecision, normalizeDecisionInput, type Decision, type NormalizedDecision, type OperatorAction, type PlanState, type RetryStepInput, type SkipStepInput, type AbortInput } from '../plan';
+import { ANONYMOUS, boundedSnapshot, normalizeDecision, normalizeDecisionInput, type Decision, type NormalizedDecision, type OperatorAction, type PlanState, type RetryStepInput, type SkipStepInput, type AbortInput } from '../plan';
 import {
   abortUpdate,
   approveSignal,
@@ -33,7 +33,7 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
   const onceWhole = (apply: () => void): void | Promise<void> => (restoring.done ? apply() : whole().then(apply));
   setHandler(stateQuery, () => {
     if (!restoring.done) throw new Error(`plan "${state.planId}" is taking over from its previous run (continue-as-new); ask again`);
-    return state.snapshot();
+    return boundedSnapshot(state.snapshot());
   });
   setHandler(cancelSignal, (input) => onceWhole(() => cancelBySignal(state, input)));
   registerOperatorUpdate<RetryStepInput>(state, restoring, retryStepUpdate, (input, by) => ({ kind: 'retry', step: input.step ?? onlyFailed(state), by, parameters: input.parameters }));

@@ -11,7 +11,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
+import { boundedSnapshot, checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
@@ -88,7 +88,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   });
   log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
   if (cancellation) throw cancellation;
-  return state.snapshot();
+  return boundedSnapshot(state.snapshot());
 }
 
 async function waitForApproval(state: PlanState, visibility: Visibility): Promise<void> {

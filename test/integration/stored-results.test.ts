@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readPlanState } from '../../src/api/plan-state';
 import { isStoredResult, STORED_RESULT } from '../../src/plan';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
 
@@ -11,7 +12,10 @@ let server: Server;
 let url: string;
 let env: TestWorker;
 beforeAll(async () => {
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(document));
+  // /medium: 60 KB, just under the inline limit, so it stays in the state.
+  server = createServer((req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/medium' ? JSON.stringify({ text: 'm'.repeat(60_000) }) : document),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`;
   env = await startTestWorker();
@@ -72,4 +76,19 @@ test('a path missing from a stored result fails the step that uses it, naming th
 test('a result under the inline limit stays in the state as it is', async () => {
   const state = await (await env.start({ steps: [{ id: 'small', toolName: 'echo', parameters: { x: 1 } }] })).result();
   expect(state.steps[0]!.result).toEqual({ x: 1 });
+});
+
+test('a final state too large for one payload comes without its steps, and plan status reads them from the mirror', async () => {
+  const medium = url.replace('/report', '/medium');
+  const handle = await env.start({
+    options: { allowParallel: true },
+    steps: Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, toolName: 'http_request', parameters: { url: medium } })),
+  });
+  const result = await handle.result();
+  // 20 results of 60 KB: over the 1 MiB the workflow returns, so the run still completes, with the count instead.
+  expect(result).toMatchObject({ status: 'completed', steps: [], stepsOmitted: 20, summary: { total: 20, completed: 20 } });
+  const reading = await readPlanState(env.client, handle.workflowId, async () => env.pool);
+  expect(reading.source).toBe('mirror');
+  expect(reading.state.steps).toHaveLength(20);
+  expect((reading.state.steps[19]!.result as { body: { text: string } }).body.text).toHaveLength(60_000);
 });
