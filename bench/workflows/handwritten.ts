@@ -3,13 +3,16 @@
  * as a plan — wide (all independent, `parallel` at a time) or a chain (one after another). No validation, no state,
  * no mirror, no visibility: what runPlan is measured against.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { ToolActivity } from '../../src/activities/types';
 
 const { noop } = proxyActivities<Record<string, ToolActivity>>({ startToCloseTimeout: '1 minute' });
+const local = proxyLocalActivities<Record<string, ToolActivity>>({ startToCloseTimeout: '1 minute' });
 
-export async function handwrittenPlan(n: number, parallel: number, shape: 'wide' | 'chain'): Promise<number> {
-  const call = (i: number) => noop!({ planId: 'handwritten', stepId: `s${i}`, parameters: {}, purpose: 'step', memoryNamespace: null });
+/** `asLocal` runs the activities as local activities: the baseline of plans whose steps are `local: true`. */
+export async function handwrittenPlan(n: number, parallel: number, shape: 'wide' | 'chain', asLocal = false): Promise<number> {
+  const activity = asLocal ? local.noop! : noop!;
+  const call = (i: number) => activity({ planId: 'handwritten', stepId: `s${i}`, parameters: {}, purpose: 'step', memoryNamespace: null });
   if (shape === 'chain') {
     for (let i = 0; i < n; i++) await call(i);
     return n;

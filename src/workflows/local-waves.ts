@@ -10,14 +10,39 @@ import { CancellationScope, condition } from '@temporalio/workflow';
  * has resolved, one after another in the order they were started. Whatever the workflow does next is then the same
  * on a first run and on replay.
  */
+/** How many scheduler passes that start local steps may go by without a mirror write. */
+const MIRROR_EVERY = 16;
+
 export class LocalWaves {
   private inFlight = 0;
+  /** Whether the scheduler's last pass started local steps, and how many such passes since the mirror last wrote. */
+  private stepsStarting = false;
+  private passesSinceWrite = 0;
   /** Settles after the last call handed back its outcome (and its caller ran up to its next await). */
   private lastTurn: Promise<unknown> = Promise.resolve();
 
   /** Whether a new wave may start now. */
   get idle(): boolean {
     return this.inFlight === 0;
+  }
+
+  /** The scheduler says after each pass whether it started local steps. */
+  paced(startedLocalSteps: boolean): void {
+    this.stepsStarting = startedLocalSteps;
+    if (startedLocalSteps) this.passesSinceWrite++;
+  }
+
+  /**
+   * Whether the mirror may write now. A mirror write is a local activity too, so it joins a wave, and a wave lasts
+   * as long as its slowest call: while local steps keep starting, the mirror writes only every MIRROR_EVERY passes,
+   * so a chain of fast local steps is not held to one PostgreSQL commit each. In a pause, it writes at once.
+   */
+  get mirrorMayWrite(): boolean {
+    return !this.stepsStarting || this.passesSinceWrite >= MIRROR_EVERY;
+  }
+
+  mirrorWrote(): void {
+    this.passesSinceWrite = 0;
   }
 
   /** Runs `call` (one local activity) in the current wave; resolves or rejects in wave order. */

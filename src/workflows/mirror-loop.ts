@@ -34,6 +34,11 @@ export class MirrorLoop {
     this.done = CancellationScope.nonCancellable(() => this.run());
   }
 
+  /** Resolves once PostgreSQL holds the state as it is now; the loop goes on. */
+  flush(): Promise<void> {
+    return condition(() => this.written === this.state.seq);
+  }
+
   /** Writes whatever is still unwritten, then stops; resolves once PostgreSQL holds the state as it is now. */
   async close(): Promise<void> {
     this.closing = true;
@@ -43,9 +48,10 @@ export class MirrorLoop {
   private async run(): Promise<void> {
     const { runId } = workflowInfo();
     for (;;) {
-      await condition(() => (this.state.seq !== this.written || this.closing) && this.waves.idle);
+      await condition(() => (this.state.seq !== this.written || this.closing) && this.waves.idle && (this.waves.mirrorMayWrite || this.closing));
       if (this.state.seq === this.written) return;
       const batch = takeMirrorBatch(this.state, runId, this.secrets);
+      this.waves.mirrorWrote();
       try {
         await this.waves.run(() => mirrorPlan(batch));
       } catch (err) {

@@ -44,7 +44,8 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   let hints: Record<string, ToolHint>;
   if (mode?.continued) {
     // A run that continued as new: the plan was checked by the first run; its progress comes from PostgreSQL.
-    state.restore(await takeOver(state.planId, mode.continued));
+    // Not cancellable: a cancellation that arrives meanwhile is taken once the state is whole, so it can compensate.
+    state.restore(await CancellationScope.nonCancellable(() => takeOver(state.planId, mode.continued!)));
     restoring.done = true;
     hints = mode.continued.hints;
   } else {
@@ -66,7 +67,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     await waitForApproval(state, visibility);
     // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
     if (!state.stopping && (await execute(state, hints, visibility, waves)) === 'continue') {
-      await mirror?.close();
+      await mirror?.flush();
       return await carryOver(state, input, hints);
     }
   } catch (err) {
@@ -132,14 +133,19 @@ async function execute(
     for (;;) {
       // Only a run that did some work hands over, so a run can never do nothing but continue.
       handingOver ||= startedHere > 0 && workflowInfo().continueAsNewSuggested;
+      let startedLocal = false;
       if (!handingOver && !state.stopping) {
         const newWave = waves.idle;
         if (newWave) held.splice(0).forEach(launch);
+        startedLocal = newWave && !waves.idle;
         for (let spec = nextIfFree(state, limit - held.length); spec; spec = nextIfFree(state, limit - held.length)) {
-          if (!newWave && runsLocally(spec, hints[spec.toolName])) held.push(spec);
+          const local = runsLocally(spec, hints[spec.toolName]);
+          if (local && !newWave) held.push(spec);
           else launch(spec);
+          startedLocal ||= local;
         }
       }
+      waves.paced(startedLocal);
       // A timeout or a `cancel` signal: running steps are cancelled (they heartbeat) and report back.
       if (state.cancelling && !steps.consideredCancelled) steps.cancel();
       visibility.publish();
@@ -151,6 +157,8 @@ async function execute(
     }
   } finally {
     timers.cancel();
+    // No more local steps from here: the mirror writes as soon as anything changes.
+    waves.paced(false);
   }
 }
 

@@ -4,7 +4,10 @@ import { decide } from '../../src/api/plans';
 import { eventually } from '../support/eventually';
 import { waitForState } from '../support/plan-state';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
-import { TEST_SUGGEST_CONTINUE_AS_NEW_AT } from '../support/test-stack';
+import { TcpProxy } from '../support/tcp-proxy';
+import { testStack, TEST_SUGGEST_CONTINUE_AS_NEW_AT } from '../support/test-stack';
+
+jest.setTimeout(90_000);
 
 // The suite's dev server suggests continue-as-new after TEST_SUGGEST_CONTINUE_AS_NEW_AT events, so these plans
 // span several runs; every assertion is about what a user sees across them.
@@ -68,4 +71,43 @@ test('approvals, step gates and results from an earlier run survive the boundary
   expect(state.steps.at(-1)!.result).toEqual({ seed: 'from the first run' });
   expect(state.approvals.map((a) => [a.by, a.step])).toEqual([['alice', null], ['bob', 'c150']]);
   expect((await runsOf(env.client, state.planId)).length).toBeGreaterThan(1);
+});
+
+test('a decision sent while the hand-over waits for PostgreSQL is carried into the next run', async () => {
+  const target = new URL(testStack().databaseUrl);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.restore();
+  const viaProxy = new URL(target.toString());
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const worker = await startTestWorker(undefined, { databaseUrl: viaProxy.toString() });
+  try {
+    const chain = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, toolName: 'echo', parameters: { i }, ...(i > 0 ? { dependsOn: [`c${i - 1}`] } : {}) }));
+    const handle = await worker.start({ options: { allowParallel: true }, steps: [{ id: 'g', toolName: 'noop', requiresApproval: true }, ...chain] });
+    const firstRun = (await handle.describe()).runId;
+    await waitForState(handle, (s) => s.steps[0]!.status === 'waiting_approval');
+    await proxy.cut();
+    // The chain runs on until Temporal suggests continue-as-new; then the run stops starting steps and cannot write
+    // its checkpoint: nothing runs, the chain is unfinished, and it stays so.
+    let last = -1;
+    await eventually(async () => {
+      const s = await waitForState(handle, (x) => x.summary.running === 0 && x.summary.completed < 200);
+      const still = s.summary.completed === last;
+      last = s.summary.completed;
+      if (!still) await new Promise((resolve) => setTimeout(resolve, 700));
+      return still;
+    }, () => 'the run to stop at the hand-over', { timeoutMs: 60_000 });
+    expect((await handle.describe()).runId).toBe(firstRun);
+    await handle.signal(approveSignal, { by: 'alice', step: 'g' });
+    await waitForState(handle, (s) => s.steps[0]!.status !== 'waiting_approval');
+    await proxy.restore();
+    const state = await handle.result();
+    expect(state.status).toBe('completed');
+    expect(state.summary.completed).toBe(201);
+    expect(state.approvals).toEqual([expect.objectContaining({ by: 'alice', step: 'g', decision: 'approve' })]);
+    expect((await runsOf(worker.client, state.planId)).length).toBeGreaterThan(1);
+  } finally {
+    await proxy.restore().catch(() => undefined);
+    await worker.stop();
+    await proxy.cut();
+  }
 });
