@@ -3,9 +3,8 @@ import { approveSignal } from '../../src/workflows/definitions';
 import { decide } from '../../src/api/plans';
 import { eventually } from '../support/eventually';
 import { waitForState } from '../support/plan-state';
-import { startTestWorker, type TestWorker } from '../support/plan-worker';
-import { TcpProxy } from '../support/tcp-proxy';
-import { testStack, TEST_SUGGEST_CONTINUE_AS_NEW_AT } from '../support/test-stack';
+import { startTestWorker, startWorkerBehindProxy, type TestWorker } from '../support/plan-worker';
+import { TEST_SUGGEST_CONTINUE_AS_NEW_AT } from '../support/test-stack';
 
 jest.setTimeout(90_000);
 
@@ -74,12 +73,7 @@ test('approvals, step gates and results from an earlier run survive the boundary
 });
 
 test('a decision sent while the hand-over waits for PostgreSQL is carried into the next run', async () => {
-  const target = new URL(testStack().databaseUrl);
-  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-  await proxy.restore();
-  const viaProxy = new URL(target.toString());
-  viaProxy.host = `127.0.0.1:${proxy.port}`;
-  const worker = await startTestWorker(undefined, { databaseUrl: viaProxy.toString() });
+  const { worker, proxy, stop } = await startWorkerBehindProxy();
   try {
     const chain = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, toolName: 'echo', parameters: { i }, ...(i > 0 ? { dependsOn: [`c${i - 1}`] } : {}) }));
     const handle = await worker.start({ options: { allowParallel: true }, steps: [{ id: 'g', toolName: 'noop', requiresApproval: true }, ...chain] });
@@ -106,8 +100,6 @@ test('a decision sent while the hand-over waits for PostgreSQL is carried into t
     expect(state.approvals).toEqual([expect.objectContaining({ by: 'alice', step: 'g', decision: 'approve' })]);
     expect((await runsOf(worker.client, state.planId)).length).toBeGreaterThan(1);
   } finally {
-    await proxy.restore().catch(() => undefined);
-    await worker.stop();
-    await proxy.cut();
+    await stop();
   }
 });

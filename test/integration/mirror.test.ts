@@ -2,11 +2,9 @@ import { approveSignal, stateQuery } from '../../src/workflows/definitions';
 import { getPlanProgress, getTaskPlansByBatch, getTaskPlansByPlan } from '../../src/store/mirror-reads';
 import { writeMirrorBatch } from '../../src/store/plan-mirror';
 import type { MirrorBatch, PlanSnapshot } from '../../src/plan';
-import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
+import { startTestWorker, startWorkerBehindProxy, uniqueId, type TestWorker } from '../support/plan-worker';
 import { waitForState } from '../support/plan-state';
-import { TcpProxy } from '../support/tcp-proxy';
 import { eventually } from '../support/eventually';
-import { testStack } from '../support/test-stack';
 
 jest.setTimeout(90_000);
 
@@ -131,12 +129,7 @@ test('a stale or repeated mirror write changes nothing; a later run of the same 
 });
 
 test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirror catches up before the workflow returns', async () => {
-  const target = new URL(testStack().databaseUrl);
-  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-  await proxy.restore();
-  const viaProxy = new URL(target.toString());
-  viaProxy.host = `127.0.0.1:${proxy.port}`;
-  const worker = await startTestWorker(undefined, { databaseUrl: viaProxy.toString() });
+  const { worker, proxy, stop } = await startWorkerBehindProxy();
   try {
     const handle = await worker.start({
       steps: [
@@ -159,8 +152,7 @@ test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirro
     await handle.result().catch(() => undefined);
     expectMirrorMatches(await mirrored(handle.workflowId), await handle.query(stateQuery));
   } finally {
-    await worker.stop();
-    await proxy.cut();
+    await stop();
   }
 });
 

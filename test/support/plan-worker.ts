@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { createPool } from '../../src/store/pool';
 import { builtinRegistry, createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolSettings } from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
+import { TcpProxy } from './tcp-proxy';
 import { testStack } from './test-stack';
 
 export interface TestWorker {
@@ -73,4 +74,24 @@ export async function startTestWorker(
 /** A workflow id no other test uses. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A test worker whose PostgreSQL connections go through a TCP proxy, so a test can take the database away for real. */
+export async function startWorkerBehindProxy(): Promise<{ worker: TestWorker; proxy: TcpProxy; stop(): Promise<void> }> {
+  const target = new URL(testStack().databaseUrl);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.restore();
+  const viaProxy = new URL(target.toString());
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const worker = await startTestWorker(undefined, { databaseUrl: viaProxy.toString() });
+  return {
+    worker,
+    proxy,
+    async stop() {
+      // Restored first, so the worker can close its connections cleanly.
+      await proxy.restore().catch(() => undefined);
+      await worker.stop();
+      await proxy.cut();
+    },
+  };
 }
