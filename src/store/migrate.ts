@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
+import { inTransaction } from './pool';
 
 export const MIGRATIONS_DIR = join(__dirname, 'migrations');
 const LOCK_KEY = 'durable-plans:migrations';
@@ -35,9 +36,7 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 export async function applyMigrations(pool: Pool, dir: string = MIGRATIONS_DIR): Promise<number[]> {
   const applied: number[] = [];
   for (const migration of readMigrations(dir)) {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [LOCK_KEY]);
       await client.query(
         `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -52,13 +51,9 @@ export async function applyMigrations(pool: Pool, dir: string = MIGRATIONS_DIR):
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
         applied.push(migration.version);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+    }).catch((err: unknown) => {
       throw new Error(`migration ${migration.version}_${migration.name} failed: ${(err as Error).message}`, { cause: err });
-    } finally {
-      client.release();
-    }
+    });
   }
   return applied;
 }

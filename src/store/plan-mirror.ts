@@ -5,6 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { MirrorBatch } from '../plan';
+import { inTransaction } from './pool';
 
 const UPSERT_PLAN = `
   INSERT INTO plan_progress AS t (
@@ -74,19 +75,8 @@ const UPDATE_STEPS = `
 const DELETE_STALE_STEPS = `DELETE FROM task_plans WHERE plan_id = $1 AND generation < $2`;
 
 /** Applies a mirror batch; returns whether the plan row was newer than what was stored. */
-export async function writeMirrorBatch(pool: Pool, batch: MirrorBatch): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const applied = await writeIn(client, batch);
-    await client.query('COMMIT');
-    return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function writeMirrorBatch(pool: Pool, batch: MirrorBatch): Promise<boolean> {
+  return inTransaction(pool, (client) => writeIn(client, batch));
 }
 
 async function writeIn(client: PoolClient, batch: MirrorBatch): Promise<boolean> {

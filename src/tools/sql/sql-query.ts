@@ -41,6 +41,9 @@ export const sqlQuery = defineTool({
       throw sqlFailure(err, p.connection);
     }
     let broken: Error | undefined;
+    // A connection that breaks between queries would emit 'error' with nobody listening and crash the worker.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       await client.query(p.allowWrite ? 'BEGIN' : 'BEGIN; SET TRANSACTION READ ONLY');
       const result = await cappedQuery(client, p.sql, p.params, p.maxRows);
@@ -49,11 +52,12 @@ export const sqlQuery = defineTool({
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
+        broken ??= rollbackError;
       });
       throw sqlFailure(err, p.connection);
     } finally {
-      // A client whose rollback failed is in an unknown state: the pool discards it instead of reusing it.
+      // A client whose rollback failed (or whose connection broke) is in an unknown state: the pool discards it.
+      client.off('error', onError);
       client.release(broken);
     }
   },
