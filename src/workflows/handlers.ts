@@ -28,9 +28,9 @@ const WHOLE: Restoring = { done: true };
 
 /** Registers every handler; called before the workflow's first await so no early signal or query is missed. */
 export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE): void {
-  const whole = (): Promise<void> => condition(() => restoring.done);
   // Synchronous whenever the state is whole, so handling is exactly as in a run that never continued.
-  const onceWhole = (apply: () => void): void | Promise<void> => (restoring.done ? apply() : whole().then(apply));
+  const onceWhole = (apply: () => void): void | Promise<void> =>
+    restoring.done ? apply() : condition(() => restoring.done).then(apply);
   setHandler(stateQuery, () => {
     if (!restoring.done) throw new Error(`plan "${state.planId}" is taking over from its previous run (continue-as-new); ask again`);
     return boundedSnapshot(state.snapshot());
@@ -45,19 +45,34 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
     const decision = normalizeDecisionInput(input);
     return typeof decision === 'string' ? decision : state.refusalOf(decision);
   };
+  setRefusableUpdate(restoring, decideUpdate, refusalOf, (input) =>
+    state.decide(normalizeDecisionInput(input) as NormalizedDecision, new Date().toISOString()),
+  );
+}
+
+/**
+ * An update whose validator refuses, with the reason, what cannot be done now — so a refused update leaves no trace
+ * in history. While a continued run is still loading its state the validator cannot judge: the update is accepted,
+ * waits, and is judged (and refused, if so) once the state is whole. Otherwise `apply` runs synchronously, so a
+ * second racing update already sees its effect in its own validator.
+ */
+function setRefusableUpdate<R, I>(
+  restoring: Restoring,
+  update: UpdateDefinition<R, [I]>,
+  refusalOf: (input: I) => string | null,
+  apply: (input: I) => R,
+): void {
   setHandler(
-    decideUpdate,
+    update,
     async (input) => {
-      // Only a wait may come before the decision: taken synchronously, a second racing update sees it in its validator.
       if (!restoring.done) {
-        await whole();
+        await condition(() => restoring.done);
         const refusal = refusalOf(input);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal, DECISION_REFUSED);
       }
-      return state.decide(normalizeDecisionInput(input) as NormalizedDecision, new Date().toISOString());
+      return apply(input);
     },
     {
-      // Refused here, a decision leaves no trace in history and the caller gets the reason.
       validator: (input) => {
         const refusal = restoring.done ? refusalOf(input) : null;
         if (refusal) throw new Error(refusal);
@@ -107,25 +122,11 @@ function registerOperatorUpdate<I>(
     const action = actionOf(input);
     return typeof action === 'string' ? action : state.operatorRefusal(action);
   };
-  setHandler(
-    update,
-    async (input) => {
-      if (!restoring.done) {
-        await condition(() => restoring.done);
-        const refusal = refusalOf(input);
-        if (refusal) throw ApplicationFailure.nonRetryable(refusal, DECISION_REFUSED);
-      }
-      const action = actionOf(input) as OperatorAction; // refused above or by the validator otherwise
-      state.operate(action, new Date().toISOString());
-      return { status: state.status, step: action.kind === 'abort' ? null : action.step };
-    },
-    {
-      validator: (input) => {
-        const refusal = restoring.done ? refusalOf(input) : null;
-        if (refusal) throw new Error(refusal);
-      },
-    },
-  );
+  setRefusableUpdate(restoring, update, refusalOf, (input) => {
+    const action = actionOf(input) as OperatorAction; // refusalOf refused anything else
+    state.operate(action, new Date().toISOString());
+    return { status: state.status, step: action.kind === 'abort' ? null : action.step };
+  });
 }
 
 /** The failed step a retry means when it names none: the only one, or none (refused by the validator). */
