@@ -136,13 +136,18 @@ async function execute(
       let startedLocal = false;
       if (!handingOver && !state.stopping) {
         const newWave = waves.idle;
-        if (newWave) held.splice(0).forEach(launch);
-        startedLocal = newWave && !waves.idle;
+        if (newWave) {
+          startedLocal = held.length > 0;
+          held.splice(0).forEach(launch);
+        }
         for (let spec = nextIfFree(state, limit - held.length); spec; spec = nextIfFree(state, limit - held.length)) {
           const local = runsLocally(spec, hints[spec.toolName]);
-          if (local && !newWave) held.push(spec);
-          else launch(spec);
-          startedLocal ||= local;
+          if (local && !newWave) {
+            held.push(spec);
+          } else {
+            launch(spec);
+            startedLocal ||= local;
+          }
         }
       }
       waves.paced(startedLocal);
