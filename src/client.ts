@@ -6,6 +6,7 @@
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { PlanNotFoundError } from './api/plan-state';
 import { DecisionRefusedError, PlanValidationError } from './api/plans';
+import { ConfigFileError } from './config';
 import { GLOBAL_HELP, helpText, parseCommand } from './cli/args';
 import { formatProblem } from './plan';
 import { CliContext, temporalUnreachable, type Output } from './cli/context';
@@ -94,6 +95,7 @@ function asCliError(err: unknown, ctx: CliContext | null): CliError {
     return new CliError(`no plan "${err.workflowId}" in namespace ${ctx?.config.namespace ?? 'default'}`, EXIT.usage);
   }
   if (err instanceof PlanNotFoundError) return new CliError(err.message, EXIT.usage);
+  if (err instanceof ConfigFileError) return new CliError(`configuration file ${err.message}`, EXIT.usage);
   if (err instanceof PlanValidationError) {
     return new CliError(`the plan is invalid:\n${err.problems.map(formatProblem).join('\n')}`, EXIT.usage);
   }
@@ -103,7 +105,7 @@ function asCliError(err: unknown, ctx: CliContext | null): CliError {
   return new CliError(`error: ${err instanceof Error ? err.message : String(err)} (run with --verbose for details)`, EXIT.planEndedBadly);
 }
 
-/** Entry point of bin/plan.js. */
+/** Entry point of the command line (scripts/plan.js from the sources, dist/plan-cli.js in the package). */
 export function main(argv: string[]): void {
   const output: Output = {
     json: false,

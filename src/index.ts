@@ -2,6 +2,7 @@
  * durable-plans for agents written in TypeScript: start and steer plans, read their state and the PostgreSQL
  * mirror, and share memory — the same functions the `plan` command line is built on.
  */
+export { connectClient } from './api/connect';
 export { startPlan, decide, cancelPlan, getState, PlanValidationError, DecisionRefusedError, type StartPlanOptions } from './api/plans';
 export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/plan-state';
 export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
@@ -24,8 +25,30 @@ export {
 export { stateFromMirror } from './store/mirror-state';
 export { createPool } from './store/pool';
 export { applyMigrations } from './store/migrate';
-export { createPlanWorker, type PlanWorkerOptions } from './worker';
-export { ToolRegistry, builtinRegistry, defineTool, BUILTIN_TOOLS, type Tool, type ToolContext, type RiskLevel } from './tools';
+export { createPlanWorker, connectPlanWorker, toolSettings, planWorkflowsPath, type PlanWorkerOptions } from './worker';
+export {
+  defineConfig,
+  loadProjectConfig,
+  toolCatalogue,
+  loadConfig,
+  ConfigFileError,
+  type DurablePlansConfig,
+  type ProjectConfig,
+  type Config,
+} from './config';
+export {
+  ToolRegistry,
+  builtinRegistry,
+  defineTool,
+  createToolServices,
+  BUILTIN_TOOLS,
+  type Tool,
+  type ToolContext,
+  type ToolDescription,
+  type ToolServices,
+  type ToolSettings,
+  type RiskLevel,
+} from './tools';
 export {
   checkPlan,
   formatProblem,
@@ -44,6 +67,8 @@ export {
   type MemoryNamespace,
 } from './plan';
 export { parsePlanText } from './plan/parse';
+// Tools throw it for failures with a type (and `nonRetryable` ones); the worker's own copy, so types survive intact.
+export { ApplicationFailure } from '@temporalio/common';
 export {
   RUN_PLAN_WORKFLOW,
   approveSignal,

@@ -5,9 +5,16 @@
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { Pool } from 'pg';
-import { DEFAULTS, loadConfig, type Config } from './config';
+import { DEFAULTS, loadConfig, toolCatalogue, type Config } from './config';
 import { createPool } from './store/pool';
-import { builtinRegistry, createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolServices, type ToolSettings } from './tools';
+import { createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolServices, type ToolSettings } from './tools';
+
+/**
+ * The module that exports the plan workflows (`runPlan` and its helpers). A worker that also runs a team's own
+ * workflows bundles a file that re-exports them (`export * from 'durable-plans/workflows'`) beside its own, and
+ * passes that file as `workflowsPath`.
+ */
+export const planWorkflowsPath: string = require.resolve('./workflows');
 
 export interface PlanWorkerOptions {
   connection: NativeConnection;
@@ -23,6 +30,10 @@ export interface PlanWorkerOptions {
   services?: ToolServices;
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The workflows to bundle when no bundle is given: `planWorkflowsPath` (default), or a file of yours re-exporting it. */
+  workflowsPath?: string;
+  /** Activities of your own workflows, registered beside the plan's; a name the plan's activities use is an error. */
+  activities?: WorkerOptions['activities'];
   /** Step results whose JSON is larger are kept in PostgreSQL, referenced from history (default 64 KiB). */
   resultInlineLimitBytes?: number;
   /** Extra worker options (tuning), applied last. */
@@ -31,20 +42,24 @@ export interface PlanWorkerOptions {
 
 /** Creates a worker that runs plan workflows and one activity per tool. */
 export async function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
+  const planActivities = createActivities({
+    tools: options.tools,
+    pool: options.pool,
+    services: options.services ?? createToolServices(NO_TOOL_SETTINGS).services,
+    resultInlineLimitBytes: options.resultInlineLimitBytes,
+  });
+  for (const name of Object.keys(options.activities ?? {})) {
+    if (name in planActivities) throw new Error(`activity "${name}" collides with a plan activity (a tool or the plan's own); rename it`);
+  }
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({
-      tools: options.tools,
-      pool: options.pool,
-      services: options.services ?? createToolServices(NO_TOOL_SETTINGS).services,
-      resultInlineLimitBytes: options.resultInlineLimitBytes,
-    }),
+    activities: { ...planActivities, ...options.activities },
     // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
     workflowBundle:
       options.workflowBundle ??
-      (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') })),
+      (await bundleWorkflowCode({ workflowsPath: options.workflowsPath ?? planWorkflowsPath, logger: new DefaultLogger('WARN') })),
     // Cancellation reaches an activity on its next heartbeat; the default throttle (80% of the heartbeat
     // timeout) would let a cancelled step run on for seconds.
     maxHeartbeatThrottleInterval: '2 seconds',
@@ -52,9 +67,13 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
   });
 }
 
-/** Connects with the given configuration and builds a worker (for `plan worker`); `close` releases what it opened. */
+/**
+ * Connects with the given configuration and builds a worker running `tools` (for `plan worker` and `npm start`);
+ * `close` releases what it opened.
+ */
 export async function connectPlanWorker(
   config: Config = loadConfig(),
+  tools: ToolRegistry = toolCatalogue(),
 ): Promise<{ worker: Worker; close(): Promise<void> }> {
   const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
   const tooling = createToolServices(toolSettings(config));
@@ -63,7 +82,7 @@ export async function connectPlanWorker(
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    tools: builtinRegistry(),
+    tools,
     pool,
     services: tooling.services,
     resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,

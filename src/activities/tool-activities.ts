@@ -120,7 +120,7 @@ function withAttempt(err: unknown, attempt: number, secrets: string[]): unknown 
     message: scrubText(error.message, secrets),
     type: failure?.type ?? error.name,
     nonRetryable: failure?.nonRetryable ?? false,
-    nextRetryDelay: failure?.nextRetryDelay,
+    nextRetryDelay: failure?.nextRetryDelay ?? undefined,
     details: [{ attempt } satisfies FailureDetails, ...scrubSecrets(failure?.details ?? [], secrets)],
     cause: error.cause instanceof Error ? scrubbedCause(error.cause, secrets) : undefined,
   });

@@ -18,6 +18,7 @@ export const GLOBAL_OPTIONS = {
   address: { type: 'string' },
   namespace: { type: 'string' },
   'task-queue': { type: 'string' },
+  config: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
@@ -26,6 +27,8 @@ export const GLOBAL_HELP = `Options for every command:
   --address HOST:PORT   Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)
   --namespace NAME      Temporal namespace (env TEMPORAL_NAMESPACE, default "default")
   --task-queue NAME     task queue of plans and workers (env PLAN_TASK_QUEUE, default "plans")
+  --config FILE         the configuration file with your own tools (env PLAN_CONFIG; default: the nearest
+                        durable-plans.config.{ts,mts,cts,js,mjs,cjs} in this directory or above)
   --verbose             show stack traces of errors
   -h, --help            this help
 PostgreSQL is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).`;

@@ -1,10 +1,11 @@
 /**
- * What a command needs, opened on first use and closed at exit: configuration (environment, then flags),
- * a Temporal client, a PostgreSQL pool. Failing to reach either is exit code 3 with what to do about it.
+ * What a command needs, opened on first use and closed at exit: configuration (environment, then flags), the
+ * project's configuration file and its tool catalogue, a Temporal client, a PostgreSQL pool. Failing to reach either is exit code 3 with what to do about it.
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { DEFAULTS, loadConfig, type Config } from '../config';
+import { DEFAULTS, loadConfig, loadProjectConfig, type Config, type ProjectConfig } from '../config';
+import type { ToolRegistry } from '../tools';
 import { redact } from '../dev/database';
 import { createPool } from '../store/pool';
 import { CliError, EXIT } from './errors';
@@ -21,11 +22,14 @@ export class CliContext {
   private client: Client | null = null;
   private connection: Connection | null = null;
   private pool: Pool | null = null;
+  private project: Promise<ProjectConfig> | null = null;
+  private readonly configFlag: string | undefined;
 
   constructor(
-    flags: { address?: string; namespace?: string; 'task-queue'?: string },
+    flags: { address?: string; namespace?: string; 'task-queue'?: string; config?: string },
     readonly output: Output,
   ) {
+    this.configFlag = flags.config;
     const config = loadConfig();
     this.config = {
       ...config,
@@ -41,6 +45,17 @@ export class CliContext {
 
   get databaseUrl(): string {
     return this.config.databaseUrl ?? DEFAULTS.databaseUrl;
+  }
+
+  /** The project's configuration file (loaded once): where it is and the tool catalogue it makes. */
+  projectConfig(): Promise<ProjectConfig> {
+    this.project ??= loadProjectConfig({ flag: this.configFlag });
+    return this.project;
+  }
+
+  /** Built-in tools plus the configuration file's own: what every command validates plans against. */
+  async tools(): Promise<ToolRegistry> {
+    return (await this.projectConfig()).tools;
   }
 
   /** The Temporal client; exit code 3 when no server answers. */

@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { startPlan } from '../api/plans';
 import { generatePlan, PlanGenerationError } from '../planner';
-import { builtinRegistry } from '../tools';
 import { createLlmAccess } from '../tools/llm/llm-access';
 import { integerOption, stringOption } from './args';
 import { CliError, EXIT, usageError } from './errors';
@@ -39,7 +38,7 @@ export const generate: Command = {
           'vLLM, llama.cpp) or OPENAI_API_KEY for OpenAI, and PLAN_LLM_MODEL to the model name (or pass --model).',
       );
     }
-    const registry = builtinRegistry();
+    const registry = await ctx.tools();
     let generated;
     try {
       generated = await generatePlan(

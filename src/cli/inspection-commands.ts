@@ -4,7 +4,6 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { PlanHasNoStateError, readPlanState } from '../api/plan-state';
 import { checkPlan, PLAN_STATUSES, type Plan, type PlanStatus } from '../plan';
 import { getTaskPlansByPlan } from '../store/mirror-reads';
-import { builtinRegistry } from '../tools';
 import { planStatusKey, RUN_PLAN_WORKFLOW } from '../workflows/definitions';
 import { integerOption, stringOption } from './args';
 import type { CliContext } from './context';
@@ -109,7 +108,7 @@ export const graph: Command = {
     if (format !== 'mermaid' && format !== 'dot') throw usageError(`--format must be mermaid or dot; got "${format}"`);
     const target = parsed.positionals[0]!;
     if (existsSync(target)) {
-      ctx.output.out(renderGraph(loadPlanFile(target, builtinRegistry()).plan, format));
+      ctx.output.out(renderGraph(loadPlanFile(target, await ctx.tools()).plan, format));
       return EXIT.ok;
     }
     const reading = await stateOf(ctx, target);

@@ -1,7 +1,6 @@
 /** `plan retry`, `plan skip`, `plan abort` repair a paused plan; `plan resume`, `plan fork` run an ended one again. */
 import { abortPlan, retryStep, skipStep } from '../api/operator';
 import { forkPlan, resumePlan } from '../api/resume';
-import { builtinRegistry } from '../tools';
 import type { OperatorAnswer } from '../workflows/definitions';
 import { stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
@@ -115,7 +114,7 @@ export const fork: Command = {
     if (!fromStep) throw usageError('--from is required: the step to run again from');
     const parameters = jsonObject(parsed, 'params');
     const newId = stringOption(parsed, 'id') ?? `${planId}-fork-${Date.now().toString(36)}`;
-    const handle = await forkPlan(await ctx.temporal(), planId, { fromStep, parameters, newId, taskQueue: ctx.config.taskQueue, catalog: builtinRegistry() });
+    const handle = await forkPlan(await ctx.temporal(), planId, { fromStep, parameters, newId, taskQueue: ctx.config.taskQueue, catalog: await ctx.tools() });
     ctx.output.out(`Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`);
     return EXIT.ok;
   },

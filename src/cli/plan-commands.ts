@@ -3,7 +3,6 @@ import { userInfo } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { readPlanState } from '../api/plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
-import { builtinRegistry } from '../tools';
 import { stringOption, type CommandSpec, type Parsed } from './args';
 import type { CliContext } from './context';
 import { EXIT, refused, usageError } from './errors';
@@ -28,7 +27,7 @@ export const validate: Command = {
     positionals: 1,
   },
   async run(ctx, { positionals }) {
-    const { plan } = loadPlanFile(positionals[0]!, builtinRegistry());
+    const { plan } = loadPlanFile(positionals[0]!, await ctx.tools());
     const batches = new Set(plan.steps.map((s) => s.batchIndex).filter((b) => b !== null)).size;
     if (ctx.output.json) ctx.output.out(JSON.stringify({ valid: true, steps: plan.steps.length, batches }));
     else ctx.output.out(`valid: ${plan.steps.length} steps, ${batches} batches`);
@@ -47,7 +46,7 @@ export const start: Command = {
     positionals: 1,
   },
   async run(ctx, parsed) {
-    const catalog = builtinRegistry();
+    const catalog = await ctx.tools();
     const { plan, input } = loadPlanFile(parsed.positionals[0]!, catalog);
     const client = await ctx.temporal();
     const id = stringOption(parsed, 'id');

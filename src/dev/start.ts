@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureMemorySweepSchedule } from '../api/memory-sweep-schedule';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, loadProjectConfig, type Config } from '../config';
 import { createPool } from '../store/pool';
 import { applyMigrations } from '../store/migrate';
 import { connectPlanWorker } from '../worker';
@@ -42,7 +42,11 @@ export async function main(): Promise<void> {
 
 async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise<void> {
   const config = loadConfig();
-  const dataDir = resolve(process.env.PLAN_DATA_DIR || join(__dirname, '..', '..', '.data'));
+  // Loaded first: a broken configuration file stops the stack before anything starts.
+  const project = await loadProjectConfig();
+  if (project.path !== null) say(`configuration: ${project.path} (${project.tools.list().length} tools)`);
+  // Where the command runs (the repository for `npm start`, your project for an installed `plan dev`).
+  const dataDir = resolve(process.env.PLAN_DATA_DIR || '.data');
   mkdirSync(dataDir, { recursive: true });
 
   const { address, ui: startedUi } = await temporalServer(config, dataDir, stops);
@@ -58,7 +62,7 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise
   say(`PostgreSQL: ${redact(database.url)} (${database.origin}); ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`);
 
   // The worker uses what this stack resolved: its Temporal address and its database (perhaps the embedded one).
-  const { worker, close } = await connectPlanWorker({ ...config, temporalAddress: address, databaseUrl: database.url });
+  const { worker, close } = await connectPlanWorker({ ...config, temporalAddress: address, databaseUrl: database.url }, project.tools);
   const running = worker.run();
   stops.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -95,8 +95,8 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
 async function waitForApproval(state: PlanState, visibility: Visibility): Promise<void> {
   if (state.planGateSettled) return;
   const timeout = state.plan.options.approvalTimeoutMs;
-  const decided = await condition(() => state.planGateSettled, timeout ?? undefined);
-  if (!decided) state.expireGates(now());
+  if (timeout === null) await condition(() => state.planGateSettled);
+  else if (!(await condition(() => state.planGateSettled, timeout))) state.expireGates(now());
   visibility.publish();
 }
 

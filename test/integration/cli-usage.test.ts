@@ -1,7 +1,7 @@
 /**
  * The `plan` command line as a user meets it before any plan runs: help, usage errors and their exit codes,
  * unreachable servers, `validate` and `graph` of a file. Each command is
- * `node bin/plan.js ...` in a child process against the suite's dev server and throw-away database.
+ * `node scripts/plan.js ...` in a child process against the suite's dev server and throw-away database.
  */
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../../src/dev/free-port';

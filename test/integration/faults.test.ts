@@ -34,7 +34,7 @@ test('a worker killed with SIGKILL mid-plan: a new worker finishes the plan, and
     parameters: { sql: `INSERT INTO ${table} VALUES ($1, $2, 1)`, params: ['{{steps.plan_id.result.id}}', id], allowWrite: true },
   });
   const workerEnv = { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, PLAN_TASK_QUEUE: taskQueue };
-  const first = runNode(['bin/plan.js', 'worker'], workerEnv);
+  const first = runNode(['scripts/plan.js', 'worker'], workerEnv);
   try {
     await first.waitFor(/worker polling task queue/);
     const planId = uniqueId('crash');
@@ -56,7 +56,7 @@ test('a worker killed with SIGKILL mid-plan: a new worker finishes the plan, and
     first.child.kill('SIGKILL');
     await first.exited;
 
-    const second = runNode(['bin/plan.js', 'worker'], workerEnv);
+    const second = runNode(['scripts/plan.js', 'worker'], workerEnv);
     try {
       const state = await handle.result();
       expect(state).toMatchObject({ status: 'completed', reason: null });

@@ -11,9 +11,9 @@ export interface RunningChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a Node script of the project as a child process, capturing its output. */
-export function runNode(args: string[], env: NodeJS.ProcessEnv): RunningChild {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a Node script (of the project, unless `cwd` says where) as a child process, capturing its output. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): RunningChild {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -1,5 +1,5 @@
 /**
- * The `plan` command line as a user runs it: `node bin/plan.js <args>` in a child process, against the suite's
+ * The `plan` command line as a user runs it: `node scripts/plan.js <args>` in a child process, against the suite's
  * Temporal dev server and throw-away database (never a developer's), with stdout, stderr and the exit code captured.
  * Asynchronous on purpose: a test's worker runs in the test's own process and must keep polling while the CLI waits.
  */
@@ -48,7 +48,7 @@ export function cli(args: string[], options: CliOptions = {}): Promise<CliResult
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'plan.js'), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'plan.js'), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -2,7 +2,7 @@
  * Configuration from the environment. The names that cross process boundaries (workflow type, signals,
  * search attributes) live in `workflows/definitions.ts`, which workflow code can import.
  */
-export { RUN_PLAN_WORKFLOW, SEARCH_ATTRIBUTES } from './workflows/definitions';
+export { RUN_PLAN_WORKFLOW, SEARCH_ATTRIBUTES } from '../workflows/definitions';
 
 export const DEFAULTS = {
   temporalAddress: '127.0.0.1:7233',

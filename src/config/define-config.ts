@@ -1,0 +1,19 @@
+import type { Tool } from '../tools/tool';
+
+/** What a project's `durable-plans.config.*` declares (its default export). */
+export interface DurablePlansConfig {
+  /**
+   * The project's own tools, offered beside the built-ins everywhere: validation, `plan tools`, the planner and the
+   * worker. A name taken by another tool is an error naming both.
+   */
+  // `any`: each tool's parameter type is its own; the registry sees them all as the same shape.
+  tools?: readonly Tool<any>[];
+}
+
+/** Declares the configuration with its type checked; the file's default export. */
+export function defineConfig(config: DurablePlansConfig): DurablePlansConfig {
+  return config;
+}
+
+/** The keys a configuration may have, so a misspelt one is reported instead of ignored. */
+export const CONFIG_KEYS: readonly (keyof DurablePlansConfig)[] = ['tools'];
