@@ -15,6 +15,7 @@ export function createCheckPlanTools(registry: ToolRegistry): (compact: Record<s
         if (tool) {
           hints[tool.name] = {
             heartbeatTimeoutMs: tool.heartbeatTimeoutMs ?? null,
+            timeoutMs: tool.timeoutMs ?? null,
             secretParams: tool.secretParams ?? [],
             undo: tool.undo ? undoActivityName(tool.name) : null,
             local: tool.local === 'default' && registry.mayRunLocally(tool.name),

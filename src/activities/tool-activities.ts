@@ -1,10 +1,12 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { parseNamespace, planNamespace, type MemoryNamespace } from '../plan';
 import type { SharedMemory } from '../store/shared-memory';
+import { parseParameters } from '../tools/parse-parameters';
 import { scrubSecrets, scrubText, secretValues } from '../tools/secrets';
 import type { ToolServices } from '../tools/services';
+import { StepMemory } from '../tools/step-memory';
 import { z } from 'zod';
-import { INVALID_PARAMETERS, undoActivityName, type Tool } from '../tools/tool';
+import { INVALID_PARAMETERS, INVALID_TOOL_RESULT, undoActivityName, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
 import type { ResultStore } from './result-store';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
@@ -47,19 +49,16 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     }
     // Whatever the tool returns or throws is scrubbed of the values of its secret parameters.
     const secrets = secretValues(tool.secretParams, parameters);
-    const parsed = tool.parameters.safeParse(parameters);
+    const parsed = parseParameters(tool.parameters, parameters);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(parameters)'}: ${i.message}`).join('; ');
-      throw ApplicationFailure.create({
-        message: scrubText(`parameters do not fit tool "${tool.name}": ${issues}`, secrets),
-        type: INVALID_PARAMETERS,
-        nonRetryable: true,
-        details: [{ attempt } satisfies FailureDetails],
-      });
+      const issues = describeIssues(parsed.issues, '(parameters)');
+      throw permanentFailure(INVALID_PARAMETERS, `parameters do not fit tool "${tool.name}": ${issues}`, attempt, secrets);
     }
     const idempotencyKey = `${call.planId}:${call.stepId}${call.purpose === 'compensation' ? ':compensate' : ''}`;
     let result: unknown;
     try {
+      const writer = { planId: call.planId, stepId: call.stepId, attempt };
+      const memory = new StepMemory(services.memory, stepNamespace(call, context.info.namespace), { writer, idempotencyKey });
       result = await tool.run(parsed.data, {
         planId: call.planId,
         stepId: call.stepId,
@@ -68,8 +67,8 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
         deadline,
         heartbeat: (details) => context.heartbeat(details),
         signal: context.cancellationSignal,
-        memory: services.memory,
-        namespace: stepNamespace(call, context.info.namespace),
+        memory,
+        logger: context.log,
         shell: services.shell,
         sql: services.sql,
         llm: services.llm,
@@ -77,12 +76,36 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     } catch (err) {
       throw withAttempt(err, attempt, secrets);
     }
-    const scrubbed = scrubSecrets(result ?? null, secrets);
+    const scrubbed = scrubSecrets(checkedResult(tool, result, attempt, secrets) ?? null, secrets);
     const kept = await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed));
     if (!context.info.isLocal) return { result: kept, attempt };
     // A local step's times travel with its result: the workflow's clock after a local activity differs on replay.
     return { result: kept, attempt, startedAt: new Date(context.info.scheduledTimestampMs).toISOString(), finishedAt: new Date().toISOString() };
   };
+}
+
+/** What the tool returned, parsed with its `result` schema when it declares one; a misfit is the tool's bug, not retried. */
+function checkedResult(tool: Tool, result: unknown, attempt: number, secrets: string[]): unknown {
+  if (!tool.result) return result;
+  const parsed = tool.result.safeParse(result);
+  if (parsed.success) return parsed.data;
+  const issues = describeIssues(parsed.error.issues, '(result)');
+  throw permanentFailure(INVALID_TOOL_RESULT, `tool "${tool.name}" returned a result that does not fit its result schema: ${issues}`, attempt, secrets);
+}
+
+/** `path: message; ...`, with `whole` naming an issue about the value itself. */
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], whole: string): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || whole}: ${issue.message}`).join('; ');
+}
+
+/** A failure the same call would meet again: never retried, carries the attempt, holds none of the call's secrets. */
+function permanentFailure(type: string, message: string, attempt: number, secrets: string[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: scrubText(message, secrets),
+    type,
+    nonRetryable: true,
+    details: [{ attempt } satisfies FailureDetails],
+  });
 }
 
 /**

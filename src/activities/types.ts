@@ -35,6 +35,11 @@ export interface FailureDetails {
 /** How the workflow should run a tool: the worker knows, the workflow does not import tools. */
 export interface ToolHint {
   heartbeatTimeoutMs: number | null;
+  /**
+   * The tool's default start-to-close timeout, used when a step sets none (see stepTimeoutMs); null: the tool has
+   * none. Absent from hints recorded before tools could declare one, which read it as null.
+   */
+  timeoutMs?: number | null;
   /** Top-level parameters holding credentials: the mirror shows them as "[redacted]". */
   secretParams: string[];
   /** The activity type of the tool's default compensation, or null when it has none. */

@@ -1,26 +1,42 @@
 /** `plan tools`: the tools a plan may call, as the worker and the planner see them. */
-import { builtinRegistry } from '../tools';
-import { EXIT } from './errors';
+import { openAiFunctionTools } from '../tools';
+import { stringOption } from './args';
+import { EXIT, usageError } from './errors';
 import type { Command } from './plan-commands';
 import { table } from './render-state';
 
+const FORMATS = ['table', 'json', 'openai'] as const;
+type Format = (typeof FORMATS)[number];
+
 export const tools: Command = {
   spec: {
-    usage: 'plan tools [--json]',
+    usage: 'plan tools [--format table|json|openai] [--json]',
     summary:
-      'Lists the tools a plan step may call: name, risk and what it does. --json prints the full catalogue, with each\n' +
-      "tool's secret parameters and the JSON Schema of its parameters (what the LLM planner is given).",
-    example: 'npm run -s plan -- tools --json',
-    options: { json: { type: 'boolean' } },
+      'Lists the tools a plan step may call — the built-ins and those of the configuration file — with their risk and\n' +
+      "what they do. --format json (or --json) prints the full catalogue, with each tool's secret parameters and the\n" +
+      'JSON Schemas of its parameters and result (what the LLM planner is given); --format openai prints OpenAI\n' +
+      "function-tool definitions, for an agent's own model.",
+    example: 'npm run -s plan -- tools --format openai > tools.json',
+    options: { json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: 0,
   },
-  async run(ctx) {
-    const catalogue = builtinRegistry().describe();
-    if (ctx.output.json) ctx.output.out(JSON.stringify(catalogue, null, 2));
+  async run(ctx, parsed) {
+    const format = formatOf(stringOption(parsed, 'format'), ctx.output.json);
+    const catalogue = (await ctx.tools()).describe();
+    if (format === 'json') ctx.output.out(JSON.stringify(catalogue, null, 2));
+    else if (format === 'openai') ctx.output.out(JSON.stringify(openAiFunctionTools(catalogue), null, 2));
     else ctx.output.out(table(['TOOL', 'RISK', 'DESCRIPTION'], catalogue.map((tool) => [tool.name, tool.risk, firstSentence(tool.description)])));
     return EXIT.ok;
   },
 };
+
+/** --format, else json for --json, else table; --json beside another format is a contradiction, not a choice. */
+function formatOf(given: string | undefined, json: boolean): Format {
+  if (given === undefined) return json ? 'json' : 'table';
+  if (!(FORMATS as readonly string[]).includes(given)) throw usageError(`--format must be one of ${FORMATS.join(', ')}; got "${given}"`);
+  if (json && given !== 'json') throw usageError(`--json means --format json; it cannot go with --format ${given}`);
+  return given as Format;
+}
 
 // The table stays one line per tool; --json and --help-level detail live in the full description.
 function firstSentence(text: string): string {

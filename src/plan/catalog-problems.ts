@@ -13,14 +13,15 @@ export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog
       problems.push({ stepId, field: formatFieldPath(root, ['toolName']), message: `unknown tool "${toolName}"` });
       return;
     }
-    // A place holding a reference gets its value only at run time, so the schema cannot judge it (or below it) now.
+    // A place holding a reference gets its value only at run time, so the schema cannot judge it (or below it) now;
+    // whether its key is one the tool takes is known already.
     const own = ownParameters(toolName, parameters);
     const deferred = [
       ...[...referencedSteps(own), ...malformedReferences(own)].map((ref) => ref.location),
       ...dependencyPlaceholders(own),
     ];
     for (const issue of catalog.checkParameters(toolName, parameters)) {
-      if (deferred.some((location) => startsWith(issue.path, location))) continue;
+      if (!issue.unknownKey && deferred.some((location) => startsWith(issue.path, location))) continue;
       problems.push({ stepId, field: formatFieldPath(formatFieldPath(root, ['parameters']), issue.path), message: issue.message });
     }
   };

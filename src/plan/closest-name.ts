@@ -16,6 +16,12 @@ export function closestName(name: string, candidates: readonly string[]): string
   return bestDistance <= allowed ? best : null;
 }
 
+/** ` (did you mean "x"?)` after a misspelt name, or nothing when no candidate is close. */
+export function suggestion(name: string, candidates: readonly string[]): string {
+  const guess = closestName(name, candidates);
+  return guess === null ? '' : ` (did you mean "${guess}"?)`;
+}
+
 // Case and separators are the commonest slips (depends_on, TimeoutMs), so they cost nothing.
 function simplify(name: string): string {
   return name.toLowerCase().replace(/[_-]/g, '');

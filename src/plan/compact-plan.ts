@@ -7,16 +7,16 @@ import type { Plan, StepSpec } from './types';
 export function compactPlan(plan: Plan): Record<string, unknown> {
   const anyCompensation = plan.steps.some((step) => step.compensate !== null || step.toolName === SUBPLAN_TOOL);
   const options = withoutDefaults(plan.options, { ...OPTION_DEFAULTS, onFailure: defaultOnFailure(anyCompensation) });
-  const steps = plan.steps.map((step) => compactStep(step, plan.options.stepTimeoutMs));
+  const steps = plan.steps.map(compactStep);
   return withoutDefaults({ id: plan.id, description: plan.description, options, steps }, { id: null, description: '', options: {} });
 }
 
-/** One step with every defaulted field left out, given the plan's default step timeout. */
-export function compactStep(step: StepSpec, stepTimeoutMs: number): Record<string, unknown> {
+/** One step with every defaulted field left out. */
+export function compactStep(step: StepSpec): Record<string, unknown> {
   const { compensate, ...fields } = step;
-  const compact = withoutDefaults(fields, { ...STEP_DEFAULTS, timeoutMs: stepTimeoutMs });
+  const compact = withoutDefaults(fields, STEP_DEFAULTS);
   if (compensate === null) return compact;
-  return { ...compact, compensate: withoutDefaults(compensate, { ...COMPENSATION_DEFAULTS, timeoutMs: step.timeoutMs }) };
+  return { ...compact, compensate: withoutDefaults(compensate, COMPENSATION_DEFAULTS) };
 }
 
 function withoutDefaults(values: object, defaults: Record<string, unknown>): Record<string, unknown> {

@@ -26,8 +26,8 @@ export function defaultOnFailure(anyCompensation: boolean): OnFailure {
 }
 
 /**
- * Step defaults, except timeoutMs, which comes from options.stepTimeoutMs. The empty containers are for compacting:
- * normalising builds fresh ones, so that no two steps share an object.
+ * Step defaults. A null timeoutMs is decided when the step runs (its tool's default, else options.stepTimeoutMs). The
+ * empty containers are for compacting: normalising builds fresh ones, so that no two steps share an object.
  */
 export const STEP_DEFAULTS = {
   description: '',
@@ -35,6 +35,7 @@ export const STEP_DEFAULTS = {
   dependsOn: [],
   maxRetries: 0,
   retryDelayMs: 1000,
+  timeoutMs: null,
   requiresApproval: false,
   nonRetryableErrorTypes: [],
   compensate: null,
@@ -43,11 +44,12 @@ export const STEP_DEFAULTS = {
   isRequiredValidateByDatabase: false,
   acceptFailedDependencies: false,
   local: null,
-} as const satisfies Omit<StepSpec, 'id' | 'toolName' | 'timeoutMs'>;
+} as const satisfies Omit<StepSpec, 'id' | 'toolName'>;
 
-/** Compensation defaults, except timeoutMs, which is its step's. */
+/** Compensation defaults; a null timeoutMs is decided when it runs (its tool's default, else its step's timeout). */
 export const COMPENSATION_DEFAULTS = {
   parameters: {},
   maxRetries: 3,
   retryDelayMs: 1000,
-} as const satisfies Omit<CompensationSpec, 'toolName' | 'timeoutMs'>;
+  timeoutMs: null,
+} as const satisfies Omit<CompensationSpec, 'toolName'>;

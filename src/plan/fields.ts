@@ -1,4 +1,4 @@
-import { closestName } from './closest-name';
+import { suggestion } from './closest-name';
 import type { IntegerRange } from './limits';
 import type { Problem } from './types';
 
@@ -43,9 +43,7 @@ export function report(scope: Scope, key: string | null, message: string): void 
 /** Reports every key not in `known`, with the likeliest intended key when one is close. */
 export function reportUnknownKeys(scope: Scope, source: Fields, known: readonly string[]): void {
   for (const key of Object.keys(source)) {
-    if (known.includes(key)) continue;
-    const guess = closestName(key, known);
-    report(scope, null, `unknown key "${key}"${guess === null ? '' : ` (did you mean "${guess}"?)`}`);
+    if (!known.includes(key)) report(scope, null, `unknown key "${key}"${suggestion(key, known)}`);
   }
 }
 

@@ -2,6 +2,7 @@
 export { PLAN_STATUSES, STEP_STATUSES, isTerminalPlanStatus, type PlanStatus, type StepStatus } from './statuses';
 export type { CompensationSpec, OnFailure, Plan, PlanOptions, Problem, StepSpec } from './types';
 export type { ParameterIssue, ToolCatalog } from './tool-catalog';
+export { unknownParameter } from './unknown-parameter';
 export {
   MAX_BATCH_DEPENDENCIES,
   MAX_PARALLEL_STEPS,
@@ -19,6 +20,7 @@ export { normalizePlan } from './normalize';
 export { validatePlan } from './validate';
 export { checkPlan } from './check-plan';
 export { compactPlan, compactStep } from './compact-plan';
+export { compensationTimeoutMs, stepTimeoutMs, type ToolTimeouts } from './step-timeout';
 export { formatProblem } from './format-problem';
 export type { DagStep } from './graph';
 export { ancestorsOf, compensationOrder, dependentsOf, descendantsOf, findCycle, findCycles } from './dag';

@@ -19,7 +19,7 @@ import {
 import { COMPENSATION_DEFAULTS, STEP_DEFAULTS } from './defaults';
 import { BATCH_INDEX, MAX_RETRIES, RETRY_DELAY_MS, STEP_ID_PATTERN, STEP_TIMEOUT_MS } from './limits';
 import { readParameters } from './read-parameters';
-import type { CompensationSpec, PlanOptions, Problem, StepSpec } from './types';
+import type { CompensationSpec, Problem, StepSpec } from './types';
 
 const STEP_KEYS = [
   'id',
@@ -54,19 +54,13 @@ export interface StepDraft {
 }
 
 /** Checks one step as written and fills its defaults; `position` (e.g. `steps[3]`) names it while it has no id. */
-export function normalizeStep(
-  input: unknown,
-  position: string,
-  options: PlanOptions,
-  problems: Problem[],
-): StepDraft | null {
+export function normalizeStep(input: unknown, position: string, problems: Problem[]): StepDraft | null {
   if (!isFields(input)) {
     problems.push({ stepId: null, field: position, message: 'must be an object with an id and a toolName' });
     return null;
   }
   const { id, scope } = identify(input, position, problems);
   reportUnknownKeys(scope, input, STEP_KEYS);
-  const timeoutMs = read(scope, input, 'timeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? options.stepTimeoutMs;
   const spec: StepSpec = {
     id,
     toolName: readRequired(scope, input, 'toolName', A_NAME) ?? '',
@@ -75,11 +69,11 @@ export function normalizeStep(
     dependsOn: [...new Set(readList(scope, input, 'dependsOn', A_NAME, 'a list of step ids') ?? [])],
     maxRetries: read(scope, input, 'maxRetries', integerIn(MAX_RETRIES)) ?? STEP_DEFAULTS.maxRetries,
     retryDelayMs: read(scope, input, 'retryDelayMs', integerIn(RETRY_DELAY_MS)) ?? STEP_DEFAULTS.retryDelayMs,
-    timeoutMs,
+    timeoutMs: readNullable(scope, input, 'timeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? STEP_DEFAULTS.timeoutMs,
     requiresApproval: read(scope, input, 'requiresApproval', A_BOOLEAN) ?? STEP_DEFAULTS.requiresApproval,
     nonRetryableErrorTypes:
       readList(scope, input, 'nonRetryableErrorTypes', A_NAME, 'a list of error type names') ?? [],
-    compensate: readCompensation(scope, input, timeoutMs),
+    compensate: readCompensation(scope, input),
     batchIndex: readNullable(scope, input, 'batchIndex', integerIn(BATCH_INDEX)) ?? STEP_DEFAULTS.batchIndex,
     complexity:
       readNullable(scope, input, 'complexity', oneOf(['low', 'medium', 'high'] as const)) ?? STEP_DEFAULTS.complexity,
@@ -105,7 +99,7 @@ function identify(source: Fields, position: string, problems: Problem[]): { id: 
   return { id, scope };
 }
 
-function readCompensation(scope: Scope, source: Fields, stepTimeoutMs: number): CompensationSpec | null {
+function readCompensation(scope: Scope, source: Fields): CompensationSpec | null {
   const value = own(source, 'compensate');
   if (value == null) return null;
   if (!isFields(value)) {
@@ -119,6 +113,6 @@ function readCompensation(scope: Scope, source: Fields, stepTimeoutMs: number): 
     parameters: readParameters(inner, value) ?? {},
     maxRetries: read(inner, value, 'maxRetries', integerIn(MAX_RETRIES)) ?? COMPENSATION_DEFAULTS.maxRetries,
     retryDelayMs: read(inner, value, 'retryDelayMs', integerIn(RETRY_DELAY_MS)) ?? COMPENSATION_DEFAULTS.retryDelayMs,
-    timeoutMs: read(inner, value, 'timeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? stepTimeoutMs,
+    timeoutMs: readNullable(inner, value, 'timeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? COMPENSATION_DEFAULTS.timeoutMs,
   };
 }

@@ -29,7 +29,7 @@ export function normalizePlan(input: unknown): { plan: Plan | null; problems: Pr
     (item) => isFields(item) && (own(item, 'compensate') != null || own(item, 'toolName') === SUBPLAN_TOOL),
   );
   const options = normalizeOptions(own(input, 'options'), anyCompensation, problems);
-  const drafts = items.flatMap((item, index) => normalizeStep(item, `${key}[${index}]`, options, problems) ?? []);
+  const drafts = items.flatMap((item, index) => normalizeStep(item, `${key}[${index}]`, problems) ?? []);
   const steps = withBatchDependencies(drafts, problems);
   return { plan: problems.length === 0 ? { id, description, options, steps } : null, problems };
 }

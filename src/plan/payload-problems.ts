@@ -9,7 +9,7 @@ export function payloadProblems(plan: Plan): Problem[] {
   if (bytes <= MAX_PLAN_BYTES) return [];
   let largest: { id: string; bytes: number } | null = null;
   for (const step of plan.steps) {
-    const size = utf8Length(JSON.stringify(compactStep(step, plan.options.stepTimeoutMs)));
+    const size = utf8Length(JSON.stringify(compactStep(step)));
     if (largest === null || size > largest.bytes) largest = { id: step.id, bytes: size };
   }
   const hint = largest === null ? '' : `; the largest step is "${largest.id}" (${largest.bytes} bytes)`;

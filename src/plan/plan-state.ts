@@ -123,7 +123,6 @@ export class PlanState {
         ...COMPENSATION_DEFAULTS,
         toolName: undo,
         parameters: { parameters: spec.parameters, result: `{{steps.${spec.id}.result}}` },
-        timeoutMs: spec.timeoutMs,
       };
       any = true;
     }

@@ -8,11 +8,13 @@ import { formatProblem } from './format-problem';
 import { parseNamespace } from './memory-namespace';
 import type { ParameterIssue, ToolCatalog } from './tool-catalog';
 import type { Plan, Problem } from './types';
+import { unknownParameter } from './unknown-parameter';
 
 export const SUBPLAN_TOOL = 'subplan';
 /** Marks a catalog that already knows `subplan`, so nesting does not wrap it again (and lose count of depth). */
 export const SUBPLAN_AWARE = Symbol('subplan-aware');
 const MAX_DEPTH = 5;
+const SUBPLAN_PARAMETERS = ['plan', 'namespace'];
 
 /** What a subplan step's parameters hold once files are inlined. */
 export interface SubplanParameters {
@@ -43,8 +45,8 @@ function subplanIssues(parameters: Record<string, unknown>, checkNested: ((input
   for (const key of Object.keys(parameters)) {
     if (key === 'file') {
       issues.push({ path: ['file'], message: 'sub-plan files are read by the client: start the plan with `plan start`, which inlines them' });
-    } else if (key !== 'plan' && key !== 'namespace') {
-      issues.push({ path: [key], message: 'unknown parameter; a subplan takes plan and namespace' });
+    } else if (!SUBPLAN_PARAMETERS.includes(key)) {
+      issues.push(unknownParameter(key, SUBPLAN_PARAMETERS));
     }
   }
   const { plan, namespace } = parameters;

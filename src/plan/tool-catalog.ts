@@ -2,6 +2,8 @@
 export interface ParameterIssue {
   path: (string | number)[];
   message: string;
+  /** The key itself is wrong, whatever its value: reported even where the value is known only at run time. */
+  unknownKey?: true;
 }
 
 /** The tools a plan may call, as validation needs to see them. */

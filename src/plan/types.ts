@@ -4,7 +4,8 @@ export interface CompensationSpec {
   parameters: Record<string, unknown>;
   maxRetries: number;
   retryDelayMs: number;
-  timeoutMs: number;
+  /** As written; null: the compensation tool's own default, else its step's timeout (see compensationTimeoutMs). */
+  timeoutMs: number | null;
 }
 
 /** One step of a normalised plan; every field defaulted. */
@@ -17,7 +18,11 @@ export interface StepSpec {
   dependsOn: string[];
   maxRetries: number;
   retryDelayMs: number;
-  timeoutMs: number;
+  /**
+   * As written; null: the tool's own default, else options.stepTimeoutMs. Kept apart from those so that what the
+   * plan says wins over the tool, and the tool over the plan's default (see stepTimeoutMs).
+   */
+  timeoutMs: number | null;
   requiresApproval: boolean;
   nonRetryableErrorTypes: string[];
   compensate: CompensationSpec | null;

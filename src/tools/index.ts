@@ -15,7 +15,9 @@ import { llmChat } from './llm/llm-chat';
 import { merge } from './fusion/merge';
 
 export { ToolRegistry, secretParamsOf, type ToolDescription } from './registry';
-export { defineTool, INVALID_PARAMETERS, type Tool, type ToolContext, type RiskLevel } from './tool';
+export { defineTool, INVALID_PARAMETERS, INVALID_TOOL_RESULT, type Tool, type ToolContext, type RiskLevel } from './tool';
+export { StepMemory, type StepWriter } from './step-memory';
+export { openAiFunctionTools, type OpenAiFunctionTool } from './openai-tools';
 export { createToolServices, NO_TOOL_SETTINGS, type ToolServices, type ToolSettings } from './services';
 export { FAIL_TOOL_ERROR } from './testkit/fail';
 export { MERGE_NOTHING } from './fusion/merge';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { ParameterIssue, ToolCatalog } from '../plan';
+import { STEP_TIMEOUT_MS, type ParameterIssue, type ToolCatalog } from '../plan';
+import { integerIn } from '../plan/fields';
+import { objectShape } from './object-schema';
+import { parseParameters } from './parse-parameters';
 import type { RiskLevel, Tool } from './tool';
 
 const TOOL_NAME = /^[a-z][a-z0-9_]*$/;
@@ -13,6 +16,8 @@ export interface ToolDescription {
   secretParams: string[];
   /** JSON Schema (draft 2020-12) of the parameters a plan may pass, defaults included. */
   parameters: Record<string, unknown>;
+  /** JSON Schema of what the tool returns, when it declares it: what `{{steps.<id>.result...}}` can reach. */
+  result?: Record<string, unknown>;
 }
 
 /** The tools a worker offers; also the catalogue the client validates plans against. */
@@ -24,6 +29,7 @@ export class ToolRegistry implements ToolCatalog {
       if (!TOOL_NAME.test(tool.name)) throw new Error(`tool name "${tool.name}" must be snake_case`);
       if (this.tools.has(tool.name)) throw new Error(`two tools are named "${tool.name}"`);
       checkSecretParams(tool);
+      checkTimeout(tool);
       this.tools.set(tool.name, tool);
     }
   }
@@ -48,9 +54,8 @@ export class ToolRegistry implements ToolCatalog {
   checkParameters(name: string, parameters: Record<string, unknown>): ParameterIssue[] {
     const tool = this.tools.get(name);
     if (!tool) return [{ path: [], message: `unknown tool "${name}"` }];
-    const parsed = tool.parameters.safeParse(parameters);
-    if (parsed.success) return [];
-    return parsed.error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
+    const parsed = parseParameters(tool.parameters, parameters);
+    return parsed.success ? [] : parsed.issues;
   }
 
   /** Every tool with its JSON Schema: the catalogue the LLM planner is given. */
@@ -60,8 +65,9 @@ export class ToolRegistry implements ToolCatalog {
       description: tool.description,
       risk: tool.risk,
       secretParams: tool.secretParams ?? [],
-      // 'input': what a plan writes, so parameters with defaults are optional.
-      parameters: z.toJSONSchema(tool.parameters, { io: 'input' }) as Record<string, unknown>,
+      parameters: parametersSchema(tool),
+      // 'output': what the steps after it read, defaults filled in.
+      ...(tool.result ? { result: z.toJSONSchema(tool.result, { io: 'output' }) as Record<string, unknown> } : {}),
     }));
   }
 }
@@ -76,15 +82,29 @@ export function secretParamsOf(registry: ToolRegistry): Record<string, string[]>
   );
 }
 
+/** 'input': what a plan writes, so parameters with defaults are optional; closed when unknown keys are refused. */
+function parametersSchema(tool: Tool): Record<string, unknown> {
+  const schema = z.toJSONSchema(tool.parameters, { io: 'input' }) as Record<string, unknown>;
+  return objectShape(tool.parameters)?.closed ? { ...schema, additionalProperties: false } : schema;
+}
+
 // A misspelt secret parameter would silently leave the real one unredacted.
 function checkSecretParams(tool: Tool): void {
   const secret = tool.secretParams ?? [];
   if (secret.length === 0) return;
-  if (!(tool.parameters instanceof z.ZodObject)) {
+  const shape = objectShape(tool.parameters);
+  if (shape === null) {
     throw new Error(`tool "${tool.name}" declares secret parameters but its parameters are not an object schema`);
   }
-  const shape = tool.parameters.shape as Record<string, unknown>;
   for (const name of secret) {
-    if (!(name in shape)) throw new Error(`tool "${tool.name}" declares secret parameter "${name}" that it does not have`);
+    if (!shape.keys.includes(name)) throw new Error(`tool "${tool.name}" declares secret parameter "${name}" that it does not have`);
+  }
+}
+
+// The bounds a step's own timeoutMs has; refused when the registry is built, not when a step first runs.
+function checkTimeout(tool: Tool): void {
+  const expected = integerIn(STEP_TIMEOUT_MS);
+  if (tool.timeoutMs !== undefined && !expected.test(tool.timeoutMs)) {
+    throw new Error(`tool "${tool.name}": timeoutMs must be ${expected.description}; got ${tool.timeoutMs}`);
   }
 }

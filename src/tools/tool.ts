@@ -1,15 +1,18 @@
+import type { Logger } from '@temporalio/common';
 import type { z } from 'zod';
-import type { MemoryNamespace } from '../plan';
-import type { SharedMemory } from '../store/shared-memory';
 import type { LlmAccess } from './llm/llm-access';
 import type { ShellAccess } from './shell/shell-access';
 import type { SqlConnections } from './sql/sql-connections';
+import type { StepMemory } from './step-memory';
 
 /** How much harm a tool can do; shown to approvers and to the planner. */
 export type RiskLevel = 'read' | 'write' | 'destructive';
 
 /** Error type of a call whose parameters do not fit its tool; never retried, the same call would fail the same way. */
 export const INVALID_PARAMETERS = 'InvalidParameters';
+
+/** Error type of a result that does not fit the tool's `result` schema: a bug in the tool, which a retry repeats. */
+export const INVALID_TOOL_RESULT = 'InvalidToolResult';
 
 /** What a tool gets besides its parameters. */
 export interface ToolContext {
@@ -28,10 +31,10 @@ export interface ToolContext {
   heartbeat(details?: unknown): void;
   /** Aborted when the step is cancelled. */
   signal: AbortSignal;
-  /** The shared memory store (PostgreSQL). */
-  memory: SharedMemory;
-  /** The step's default memory namespace: the plan's `options.memoryNamespace`, else the plan's own. */
-  namespace: MemoryNamespace;
+  /** Shared memory in the step's namespace, writing as this step, so a tool need not work out where or as whom. */
+  memory: StepMemory;
+  /** The activity's logger, so a tool's lines carry the workflow and activity ids of its step. */
+  logger: Logger;
   /** What the `shell` tool may run, and the environment commands start from. */
   shell: ShellAccess;
   /** The databases `sql_query` may use, by name. */
@@ -40,11 +43,16 @@ export interface ToolContext {
   llm: LlmAccess | null;
 }
 
-export interface Tool<S extends z.ZodType = z.ZodType> {
+export interface Tool<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   /** snake_case; also the activity type, so Temporal Web shows it. */
   name: string;
   description: string;
+  /** What a step passes; an object schema refuses keys it does not name (unless `.loose()`), so typos are caught. */
   parameters: S;
+  /** What `run` returns: a misfit fails this step (InvalidToolResult), not the steps reading it; keeps the parsed value. */
+  result?: R;
+  /** Default start-to-close timeout of the tool's steps, for tools slower or stricter than a plan's default. */
+  timeoutMs?: number;
   risk: RiskLevel;
   /**
    * Top-level parameters whose values are credentials: they are scrubbed from the tool's results and errors, and
@@ -61,7 +69,7 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
    * heartbeat. 'default' makes local the tool's default (a step's `local: false` still wins). Unset: never.
    */
   local?: 'allowed' | 'default';
-  run(parameters: z.infer<S>, context: ToolContext): Promise<unknown>;
+  run(parameters: z.infer<S>, context: ToolContext): Promise<z.input<R>>;
   /**
    * The tool's default compensation: how to undo a call, given its parameters and result. A step of this tool that
    * declares no `compensate` of its own is undone with it (the worker registers it as activity `<name>:undo`).
@@ -75,7 +83,7 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
 /** The activity type of a tool's default compensation. */
 export const undoActivityName = (toolName: string) => `${toolName}:undo`;
 
-/** Declares a tool with its parameter type inferred from its schema. */
-export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
+/** Declares a tool with its parameter and result types inferred from its schemas. */
+export function defineTool<S extends z.ZodType, R extends z.ZodType = z.ZodType>(tool: Tool<S, R>): Tool<S, R> {
   return tool;
 }

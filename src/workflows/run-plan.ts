@@ -127,7 +127,7 @@ async function execute(
   const held: StepSpec[] = [];
   const launch = (spec: StepSpec) => {
     startedHere++;
-    void steps.run(() => runStep(state, spec, hints[spec.toolName], waves));
+    void steps.run(() => runStep(state, spec, hints, waves));
   };
   try {
     for (;;) {
@@ -186,11 +186,7 @@ async function compensate(state: PlanState, hints: Record<string, ToolHint>, vis
   state.beginCompensation();
   visibility.publish();
   for (const layer of state.compensationLayers()) {
-    await Promise.all(
-      layer.map((spec) =>
-        compensateStep(state, spec, spec.compensate ? hints[spec.compensate.toolName] : undefined),
-      ),
-    );
+    await Promise.all(layer.map((spec) => compensateStep(state, spec, hints)));
     visibility.publish();
   }
 }

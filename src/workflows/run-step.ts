@@ -1,5 +1,18 @@
 import { log } from '@temporalio/workflow';
-import { ownParameters, ReferenceResolutionError, resolveReferences, SUBPLAN_TOOL, withDependencyOutcomes, withNestedPlan, type PlanState, type StepSpec, type CompensationSpec } from '../plan';
+import {
+  compensationTimeoutMs,
+  ownParameters,
+  ReferenceResolutionError,
+  resolveReferences,
+  stepTimeoutMs,
+  SUBPLAN_TOOL,
+  withDependencyOutcomes,
+  withNestedPlan,
+  type CompensationSpec,
+  type PlanState,
+  type StepSpec,
+  type ToolTimeouts,
+} from '../plan';
 import type { ToolHint } from '../activities/types';
 import { describeFailure } from './failures';
 import { compensationActivity, runsLocally, stepActivity } from './step-activities';
@@ -8,8 +21,11 @@ import { runSubplan, undoSubplan } from './run-subplan';
 
 const now = () => new Date().toISOString();
 
+/** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
+const timeoutsOf = (hints: Record<string, ToolHint>): ToolTimeouts => (toolName) => hints[toolName]?.timeoutMs;
+
 /** Runs one step (a tool activity, or a child workflow for a sub-plan) to its end and records the outcome; never throws. */
-export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined, waves: LocalWaves): Promise<void> {
+export async function runStep(state: PlanState, spec: StepSpec, hints: Record<string, ToolHint>, waves: LocalWaves): Promise<void> {
   state.start(spec.id, now());
   let parameters: Record<string, unknown>;
   try {
@@ -23,9 +39,11 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
     return;
   }
   if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters);
+  const hint = hints[spec.toolName];
+  const timeoutMs = stepTimeoutMs(spec, state.plan.options, timeoutsOf(hints));
   try {
     const call = () =>
-      stepActivity(spec, hint)({
+      stepActivity(spec, hint, timeoutMs)({
         planId: state.planId,
         stepId: spec.id,
         parameters,
@@ -44,7 +62,7 @@ export async function runStep(state: PlanState, spec: StepSpec, hint: ToolHint |
 }
 
 /** Runs a completed step's compensation and records its outcome; never throws. */
-export async function compensateStep(state: PlanState, spec: StepSpec, hint: ToolHint | undefined): Promise<void> {
+export async function compensateStep(state: PlanState, spec: StepSpec, hints: Record<string, ToolHint>): Promise<void> {
   const startedAt = now();
   let error: string | null = null;
   try {
@@ -55,7 +73,9 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hint: Too
       return;
     }
     const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
-    await compensationActivity(spec as StepSpec & { compensate: CompensationSpec }, hint)({
+    const undoable = spec as StepSpec & { compensate: CompensationSpec };
+    const timeoutMs = compensationTimeoutMs(undoable, state.plan.options, timeoutsOf(hints));
+    await compensationActivity(undoable, hints[spec.compensate.toolName], timeoutMs)({
       planId: state.planId,
       stepId: spec.id,
       parameters,

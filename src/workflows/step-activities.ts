@@ -13,14 +13,23 @@ export const { checkPlanTools } = proxyActivities<PlanActivities>({
   summary: "check the plan against the worker's tools",
 });
 
+/** How an activity retries, and how long each attempt may take. */
+interface AttemptPolicy {
+  maxRetries: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+}
+
 /**
  * The activity that runs a step: type = tool name, id = step id, summary = step description, so Temporal Web
- * reads in the plan's own words; the step's retry and timeout settings become Temporal's retry policy.
+ * reads in the plan's own words; the step's retry settings and `timeoutMs` (see stepTimeoutMs) become Temporal's
+ * retry policy and start-to-close timeout.
  */
-export function stepActivity(spec: StepSpec, hint: ToolHint | undefined): ToolActivity {
+export function stepActivity(spec: StepSpec, hint: ToolHint | undefined, timeoutMs: number): ToolActivity {
   const summary = spec.description || `${spec.toolName} ${spec.id}`;
-  if (runsLocally(spec, hint)) return localToolActivity(spec, summary);
-  return toolActivity(spec.toolName, spec.id, summary, spec, hint, spec.nonRetryableErrorTypes);
+  const policy = { maxRetries: spec.maxRetries, retryDelayMs: spec.retryDelayMs, timeoutMs };
+  if (runsLocally(spec, hint)) return localToolActivity(spec, summary, policy);
+  return toolActivity(spec.toolName, spec.id, summary, policy, hint, spec.nonRetryableErrorTypes);
 }
 
 /** Whether a step runs as a local activity: as the step says, else as its tool prefers. */
@@ -32,17 +41,17 @@ export function runsLocally(spec: StepSpec, hint: ToolHint | undefined): boolean
  * A step as a local activity: run by the worker that runs the workflow, recorded as one marker. Same timeout and
  * retry policy; retries after a long backoff wait on a server timer, as Temporal does for local activities.
  */
-function localToolActivity(spec: StepSpec, summary: string): ToolActivity {
+function localToolActivity(spec: StepSpec, summary: string, policy: AttemptPolicy): ToolActivity {
   const activities = proxyLocalActivities<Record<string, ToolActivity>>({
     summary,
-    startToCloseTimeout: spec.timeoutMs,
-    retry: retryPolicy(spec, spec.nonRetryableErrorTypes),
+    startToCloseTimeout: policy.timeoutMs,
+    retry: retryPolicy(policy, spec.nonRetryableErrorTypes),
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   return activities[spec.toolName]!;
 }
 
-function retryPolicy(policy: { maxRetries: number; retryDelayMs: number }, nonRetryableErrorTypes: string[]) {
+function retryPolicy(policy: AttemptPolicy, nonRetryableErrorTypes: string[]) {
   return {
     maximumAttempts: policy.maxRetries + 1,
     initialInterval: Math.max(1, policy.retryDelayMs),
@@ -51,17 +60,22 @@ function retryPolicy(policy: { maxRetries: number; retryDelayMs: number }, nonRe
   };
 }
 
-/** The activity that runs a step's compensation, with its own retries. */
-export function compensationActivity(spec: StepSpec & { compensate: CompensationSpec }, hint: ToolHint | undefined): ToolActivity {
+/** The activity that runs a step's compensation, with its own retries and `timeoutMs` (see compensationTimeoutMs). */
+export function compensationActivity(
+  spec: StepSpec & { compensate: CompensationSpec },
+  hint: ToolHint | undefined,
+  timeoutMs: number,
+): ToolActivity {
   const { compensate } = spec;
-  return toolActivity(compensate.toolName, `${spec.id}:compensate`, `compensate ${spec.id}`, compensate, hint, []);
+  const policy = { maxRetries: compensate.maxRetries, retryDelayMs: compensate.retryDelayMs, timeoutMs };
+  return toolActivity(compensate.toolName, `${spec.id}:compensate`, `compensate ${spec.id}`, policy, hint, []);
 }
 
 function toolActivity(
   toolName: string,
   activityId: string,
   summary: string,
-  policy: { maxRetries: number; retryDelayMs: number; timeoutMs: number },
+  policy: AttemptPolicy,
   hint: ToolHint | undefined,
   nonRetryableErrorTypes: string[],
 ): ToolActivity {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../tool';
-import { expectedVersionParameter, keyParameter, namespaceOf, namespaceParameter, permanentFailures } from './memory-parameters';
+import { expectedVersionParameter, keyParameter, memoryIn, namespaceParameter, permanentFailures } from './memory-parameters';
 
 /** Deletes a key from shared memory, optionally only at an expected version. */
 export const memoryDelete = defineTool({
@@ -12,9 +12,7 @@ export const memoryDelete = defineTool({
   risk: 'write',
   local: 'allowed',
   run: async ({ key, expectedVersion, namespace }, context) => {
-    const deleted = await permanentFailures(() =>
-      context.memory.delete(namespaceOf(namespace, context.namespace), key, { expectedVersion }),
-    );
+    const deleted = await permanentFailures(() => memoryIn(namespace, context.memory).delete(key, { expectedVersion }));
     return { deleted };
   },
 });

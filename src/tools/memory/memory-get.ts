@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../tool';
-import { keyParameter, namespaceOf, namespaceParameter, permanentFailures } from './memory-parameters';
+import { keyParameter, memoryIn, namespaceParameter, permanentFailures } from './memory-parameters';
 
 /** Reads a value from shared memory; a missing or expired key is `found: false`, not an error. */
 export const memoryGet = defineTool({
@@ -12,7 +12,7 @@ export const memoryGet = defineTool({
   risk: 'read',
   local: 'allowed',
   run: async ({ key, namespace }, context) => {
-    const entry = await permanentFailures(() => context.memory.get(namespaceOf(namespace, context.namespace), key));
+    const entry = await permanentFailures(() => memoryIn(namespace, context.memory).get(key));
     return entry ? { found: true, value: entry.value, version: entry.version } : { found: false, value: null, version: null };
   },
 });

@@ -13,7 +13,9 @@ export const memoryList = defineTool({
   risk: 'read',
   local: 'allowed',
   run: async ({ namespace, keyPrefix, limit }, context) => {
-    const entries = await permanentFailures(() => context.memory.list(prefixOf(namespace, context.namespace), { keyPrefix, limit }));
+    // A prefix may cover many namespaces, so this reads the whole store rather than the step's namespace.
+    const prefix = prefixOf(namespace, context.memory.namespace);
+    const entries = await permanentFailures(() => context.memory.store.list(prefix, { keyPrefix, limit }));
     return {
       entries: entries.map((e) => ({ namespace: formatNamespace(e.namespace), key: e.key, value: e.value, version: e.version })),
     };

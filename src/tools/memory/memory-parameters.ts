@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseNamespace, parseNamespacePrefix, type MemoryNamespace, type MemoryNamespacePrefix } from '../../plan/memory-namespace';
 import { utf8Length } from '../../plan/utf8-length';
 import { MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_TTL_SECONDS, MemoryConflictError, MemoryInputError } from '../../store/shared-memory';
+import type { StepMemory } from '../step-memory';
 
 /** Error type of a compare-and-set that found another version: not retried, a retry would find the same. */
 export const MEMORY_CONFLICT = 'MemoryConflict';
@@ -46,12 +47,12 @@ export const expectedVersionParameter = z
 
 export const limitParameter = z.number().int().min(1).max(MAX_LIST_LIMIT).optional();
 
-/** The namespace a call names, or the step's default; the schema has already refused a malformed path. */
-export function namespaceOf(path: string | undefined, fallback: MemoryNamespace): MemoryNamespace {
-  if (path === undefined) return fallback;
+/** The step's memory in the namespace a call names, or in its own; the schema has already refused a malformed path. */
+export function memoryIn(path: string | undefined, memory: StepMemory): StepMemory {
+  if (path === undefined) return memory;
   const parsed = parseNamespace(path);
   if (typeof parsed === 'string') throw ApplicationFailure.nonRetryable(parsed, MEMORY_INPUT_ERROR);
-  return parsed;
+  return memory.withNamespace(parsed);
 }
 
 /** The prefix a call names, or the step's whole default namespace. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatNamespace } from '../../plan/memory-namespace';
 import { defineTool } from '../tool';
-import { expectedVersionParameter, keyParameter, namespaceOf, namespaceParameter, permanentFailures, ttlParameter } from './memory-parameters';
+import { expectedVersionParameter, keyParameter, memoryIn, namespaceParameter, permanentFailures, ttlParameter } from './memory-parameters';
 
 /** Writes a value to shared memory, optionally with a TTL and compare-and-set. */
 export const memorySet = defineTool({
@@ -19,17 +19,10 @@ export const memorySet = defineTool({
   risk: 'write',
   local: 'allowed',
   run: async ({ key, value, ttlSeconds, expectedVersion, namespace }, context) => {
-    const ns = namespaceOf(namespace, context.namespace);
+    const memory = memoryIn(namespace, context.memory);
     // Kept in the result so the default compensation can put it back.
-    const before = await context.memory.get(ns, key);
-    const entry = await permanentFailures(() =>
-      context.memory.set(ns, key, value, {
-        ttlSeconds,
-        expectedVersion,
-        writer: { planId: context.planId, stepId: context.stepId, attempt: context.attempt },
-        idempotencyKey: context.idempotencyKey,
-      }),
-    );
+    const before = await memory.get(key);
+    const entry = await permanentFailures(() => memory.set(key, value, { ttlSeconds, expectedVersion }));
     return {
       namespace: formatNamespace(entry.namespace),
       key: entry.key,
@@ -42,26 +35,20 @@ export const memorySet = defineTool({
     description: 'Puts back what the write replaced (or removes the key it created), unless someone wrote since.',
     run: async ({ parameters, result }, context) => {
       const written = result as { version: number; previous: { value: unknown; expiresAt: string | null } | null };
-      const ns = namespaceOf(parameters.namespace, context.namespace);
-      const current = await context.memory.get(ns, parameters.key);
+      const memory = memoryIn(parameters.namespace, context.memory);
+      const current = await memory.get(parameters.key);
       // Ours to undo if untouched since, or last written by this plan (a later step's undo, in reverse order).
       const ours = current !== null && (current.version === written.version || current.writtenBy?.planId === context.planId);
       if (!ours) return { undone: false, reason: 'someone else changed the entry since this step wrote it' };
-      const writer = { planId: context.planId, stepId: context.stepId, attempt: context.attempt };
       if (written.previous === null) {
-        await permanentFailures(() => context.memory.delete(ns, parameters.key, { expectedVersion: current.version }));
+        await permanentFailures(() => memory.delete(parameters.key, { expectedVersion: current.version }));
         return { undone: true, restored: null };
       }
       const ttlSeconds = written.previous.expiresAt
         ? Math.max(1, Math.ceil((Date.parse(written.previous.expiresAt) - Date.now()) / 1000))
         : undefined;
       await permanentFailures(() =>
-        context.memory.set(ns, parameters.key, written.previous!.value, {
-          expectedVersion: current.version,
-          ttlSeconds,
-          writer,
-          idempotencyKey: context.idempotencyKey,
-        }),
+        memory.set(parameters.key, written.previous!.value, { expectedVersion: current.version, ttlSeconds }),
       );
       return { undone: true, restored: written.previous.value };
     },

@@ -14,7 +14,7 @@ describe('compactPlan', () => {
     });
   });
 
-  it('keeps what differs from a default, including defaults that depend on other fields', () => {
+  it('keeps what differs from a default, and every timeout written, even one equal to the plan\'s', () => {
     const plan = normalized({
       id: 'p',
       options: { stepTimeoutMs: 1000, continueOnError: true, onFailure: 'fail', approvers: ['alice'] },
@@ -27,7 +27,8 @@ describe('compactPlan', () => {
       id: 'p',
       options: { stepTimeoutMs: 1000, stopOnError: false, continueOnError: true, onFailure: 'fail', approvers: ['alice'] },
       steps: [
-        { id: 'a', toolName: 't', compensate: { toolName: 'u' } },
+        // Written, so it wins over the tool's own default timeout as the plan's stepTimeoutMs would not.
+        { id: 'a', toolName: 't', timeoutMs: 1000, compensate: { toolName: 'u', timeoutMs: 1000 } },
         { id: 'b', toolName: 't', timeoutMs: 2000, compensate: { toolName: 'u', timeoutMs: 1000, maxRetries: 0 } },
       ],
     });

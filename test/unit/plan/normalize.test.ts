@@ -56,7 +56,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       dependsOn: [],
       maxRetries: 0,
       retryDelayMs: 1000,
-      timeoutMs: 300000,
+      timeoutMs: null,
       requiresApproval: false,
       nonRetryableErrorTypes: [],
       compensate: null,
@@ -73,7 +73,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       parameters: { url: 'https://deploy.example/rollback' },
       maxRetries: 3,
       retryDelayMs: 1000,
-      timeoutMs: 60000,
+      timeoutMs: null,
     });
   });
 
@@ -86,13 +86,15 @@ describe('normalizePlan, the DESIGN.md form', () => {
     expect(plan.description).toBe('');
   });
 
-  it('derives a step timeout from options.stepTimeoutMs, and a compensation timeout from its step', () => {
+  it('keeps a timeout only where one is written, so the tool\'s own default can apply elsewhere', () => {
     const plan = normalized({
       options: { stepTimeoutMs: 5000 },
-      steps: [{ id: 'a', toolName: 't', compensate: { toolName: 'undo' } }],
+      steps: [
+        { id: 'a', toolName: 't', compensate: { toolName: 'undo' } },
+        { id: 'b', toolName: 't', timeoutMs: 5000, compensate: { toolName: 'undo', timeoutMs: null } },
+      ],
     });
-    expect(plan.steps[0]!.timeoutMs).toBe(5000);
-    expect(plan.steps[0]!.compensate!.timeoutMs).toBe(5000);
+    expect(plan.steps.map((step) => [step.timeoutMs, step.compensate!.timeoutMs])).toEqual([[null, null], [5000, null]]);
   });
 
   it.each([
@@ -285,9 +287,9 @@ describe('normalizePlan problems', () => {
       'options.maxParallelSteps: must be an integer between 1 and 1000',
       'options.stepTimeoutMs: must be an integer between 1 and 604800000 (7 days)',
       'options.totalTimeoutMs: must be an integer between 1 and 31536000000 (365 days)',
-      'step "a": timeoutMs: must be an integer between 1 and 604800000 (7 days)',
       'step "a": maxRetries: must be an integer between 0 and 100',
       'step "a": retryDelayMs: must be an integer between 0 and 86400000 (1 day)',
+      'step "a": timeoutMs: must be an integer between 1 and 604800000 (7 days)',
       'step "a": compensate.maxRetries: must be an integer between 0 and 100',
       'step "a": compensate.timeoutMs: must be an integer between 1 and 604800000 (7 days)',
     ]);
