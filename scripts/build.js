@@ -22,4 +22,4 @@ cpSync(join(root, 'src', 'store', 'migrations'), join(dist, 'store', 'migrations
 // Node finds its named exports statically, and TypeScript reads the same declarations.
 writeFileSync(join(dist, 'index.mjs'), "export * from './index.js';\n");
 writeFileSync(join(dist, 'index.d.mts'), "export * from './index.js';\n");
-process.stdout.write(`build: dist/ ready\n`);
+process.stderr.write('build: dist/ ready\n');

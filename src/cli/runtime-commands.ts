@@ -2,6 +2,7 @@
 import { connectPlanWorker } from '../worker';
 import { main as startStack } from '../dev/start';
 import { applyMigrations } from '../store/migrate';
+import { stringOption } from './args';
 import { EXIT } from './errors';
 import type { Command } from './plan-commands';
 
@@ -16,13 +17,13 @@ export const worker: Command = {
     positionals: 0,
   },
   async run(ctx) {
-    // Say which server is missing before building anything.
+    // A broken configuration file, then a missing server, is said before anything is built.
+    const project = await ctx.projectConfig();
     await ctx.temporal();
     // A worker brings its side store up to date itself (under a lock, so workers starting together do not race):
     // a team's first worker on a fresh database needs no separate set-up step.
     const applied = await applyMigrations(await ctx.database());
     if (applied.length > 0) ctx.output.out(`applied PostgreSQL migrations ${applied.join(', ')}`);
-    const project = await ctx.projectConfig();
     const running = await connectPlanWorker(ctx.config, project.tools);
     const stop = () => running.worker.getState() === 'RUNNING' && running.worker.shutdown();
     process.once('SIGINT', stop);
@@ -43,8 +44,8 @@ export const dev: Command = {
     options: {},
     positionals: 0,
   },
-  async run() {
-    await startStack();
+  async run(_ctx, parsed) {
+    await startStack(stringOption(parsed, 'config'));
     // The stack runs until a signal; startStack exits the process itself.
     return new Promise<number>(() => undefined);
   },

@@ -48,8 +48,9 @@ export function configFilePath(options: { flag?: string; env?: NodeJS.ProcessEnv
 export async function loadConfigFile(path: string): Promise<DurablePlansConfig> {
   let loaded: unknown;
   try {
-    // A fresh loader per file, without jiti's disk cache: the file is read as it is now, and nothing is written.
-    loaded = await createJiti(__filename, { fsCache: false, moduleCache: false }).import(path, { default: true });
+    // Without jiti's disk cache, so loading writes nothing into the project. The default export is the
+    // configuration; for a CommonJS file, module.exports is.
+    loaded = await createJiti(__filename, { fsCache: false, tryNative: true }).import(path, { default: true });
   } catch (err) {
     throw new ConfigFileError(path, `cannot load it: ${(err as Error).message ?? String(err)}`);
   }

@@ -20,8 +20,11 @@ import { ensureTemporalBinary } from './temporal-binary';
 
 type Stop = () => Promise<void>;
 
-/** Runs the stack until SIGINT/SIGTERM; exits non-zero with one clear message when something cannot start. */
-export async function main(): Promise<void> {
+/**
+ * Runs the stack until SIGINT/SIGTERM; exits non-zero with one clear message when something cannot start.
+ * `configFile`: the configuration file `plan dev --config` named (else PLAN_CONFIG, else the nearest one).
+ */
+export async function main(configFile?: string): Promise<void> {
   const stops: Stop[] = [];
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -33,17 +36,17 @@ export async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   try {
-    await bringUp(stops, (code) => void shutdown(code));
+    await bringUp(stops, (code) => void shutdown(code), configFile);
   } catch (err) {
     say(`cannot start: ${(err as Error).message}`);
     await shutdown(1);
   }
 }
 
-async function bringUp(stops: Stop[], shutdown: (code: number) => void): Promise<void> {
+async function bringUp(stops: Stop[], shutdown: (code: number) => void, configFile: string | undefined): Promise<void> {
   const config = loadConfig();
   // Loaded first: a broken configuration file stops the stack before anything starts.
-  const project = await loadProjectConfig();
+  const project = await loadProjectConfig({ flag: configFile });
   if (project.path !== null) say(`configuration: ${project.path} (${project.tools.list().length} tools)`);
   // Where the command runs (the repository for `npm start`, your project for an installed `plan dev`).
   const dataDir = resolve(process.env.PLAN_DATA_DIR || '.data');
