@@ -3,4 +3,4 @@
 // have no build step to forget. The published package runs the compiled dist/plan-cli.js instead.
 'use strict';
 require('tsx/cjs');
-require('../src/client.ts').main(process.argv.slice(2));
+require('../src/cli/main.ts').main(process.argv.slice(2));

@@ -44,8 +44,6 @@ export {
   openAiFunctionTools,
   StepMemory,
   BUILTIN_TOOLS,
-  INVALID_PARAMETERS,
-  INVALID_TOOL_RESULT,
   type Tool,
   type ToolContext,
   type ToolDescription,
@@ -73,6 +71,8 @@ export {
   type MemoryNamespace,
 } from './plan';
 export { parsePlanText } from './plan/parse';
+// Every error type a plan reports (ApplicationFailure.type, a step's errorType), for scripts and nonRetryableErrorTypes.
+export * from './plan/error-types';
 // Tools throw it for failures with a type (and `nonRetryable` ones); the worker's own copy, so types survive intact.
 export { ApplicationFailure } from '@temporalio/common';
 export {

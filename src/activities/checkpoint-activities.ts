@@ -2,9 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { dropCheckpoints, loadCheckpointChunk, saveCheckpointChunk } from '../store/plan-checkpoints';
 import type { CheckpointChunk, CheckpointChunkRef, PlanActivities } from './types';
-
-/** Error type of a checkpoint chunk that is not in PostgreSQL (deleted by hand): the plan cannot take over. */
-export const CHECKPOINT_MISSING = 'CheckpointMissing';
+import { CHECKPOINT_MISSING } from '../plan/error-types';
 
 /** The activities that carry a plan's progress across continue-as-new through PostgreSQL. */
 export function createCheckpointActivities(pool: Pool): Pick<PlanActivities, 'saveCheckpoint' | 'loadCheckpoint' | 'dropCheckpoints'> {

@@ -1,11 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { generatePlan, PlanGenerationError, type GeneratedPlan, type PlanRequest } from '../planner';
 import type { ToolRegistry } from '../tools/registry';
-import { LLM_NOT_CONFIGURED, llmFailure } from '../tools/llm/llm-failures';
+import { llmFailure } from '../tools/llm/llm-failures';
 import type { LlmAccess } from '../tools/llm/llm-access';
-
-/** Error type when the model gave no valid plan within its attempts; the details list what is still wrong. */
-export const PLAN_GENERATION_ERROR = 'PlanGenerationError';
+import { LLM_NOT_CONFIGURED, PLAN_GENERATION_ERROR } from '../plan/error-types';
 
 export interface GeneratePlanInput extends PlanRequest {
   maxAttempts?: number;

@@ -2,9 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { MirrorBatch } from '../plan';
 import { writeMirrorBatch } from '../store/plan-mirror';
-
-/** Error type of a mirror write PostgreSQL refuses for its content; retrying the same rows cannot help. */
-export const MIRROR_DATA_ERROR = 'MirrorDataError';
+import { MIRROR_DATA_ERROR } from '../plan/error-types';
 
 /** The mirror activity: PostgreSQL being down is retried (by Temporal); rows it refuses are reported, not retried. */
 export function createMirrorPlan(pool: Pool): (batch: MirrorBatch) => Promise<void> {

@@ -17,12 +17,10 @@ import {
 } from '../plan';
 import { isFields } from '../plan/fields';
 import { loadResults, storeResult } from '../store/stored-results';
+import { STORED_RESULT_MISSING } from '../plan/error-types';
 
 /** Results whose JSON is larger than this many bytes are stored in PostgreSQL (Temporal's payload limit is 2 MB). */
 export const DEFAULT_RESULT_INLINE_LIMIT = 64 * 1024;
-
-/** Error type of a stored result that is gone from PostgreSQL (deleted by hand); retrying cannot bring it back. */
-export const STORED_RESULT_MISSING = 'StoredResultMissing';
 
 export class ResultStore {
   constructor(

@@ -7,12 +7,13 @@ import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/
 import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { checkPlan, compactPlan, type Plan, type CancelInput, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
+import { PLAN_VALIDATION_ERROR } from '../plan/error-types';
 import { cancelSignal, decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
 
 /** Raised when a plan is refused before it starts; `problems` lists every one. */
 export class PlanValidationError extends Error {
-  override readonly name = 'PlanValidationError';
+  override readonly name = PLAN_VALIDATION_ERROR;
   constructor(readonly problems: Problem[]) {
     super(`plan is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
   }

@@ -21,10 +21,13 @@ export async function planInputOf(client: Client, planId: string): Promise<Recor
   return client.options.loadedDataConverter.payloadConverter.fromPayload(payload) as Record<string, unknown>;
 }
 
-async function endedState(client: Client, planId: string): Promise<PlanSnapshot> {
+/** The state of an ended plan that may run again; `orCompleted`: a completed one too (a fork re-runs part of it on purpose). */
+async function endedState(client: Client, planId: string, orCompleted = false): Promise<PlanSnapshot> {
   const { state, execution } = await readPlanState(client, planId, async () => null);
   if (execution === 'RUNNING') throw new DecisionRefusedError(`plan "${planId}" is still running`);
-  if (!RESUMABLE.has(state.status)) throw new DecisionRefusedError(`plan "${planId}" ended ${state.status}; only failed, partial or cancelled plans can run again`);
+  if (!RESUMABLE.has(state.status) && !(orCompleted && state.status === 'completed')) {
+    throw new DecisionRefusedError(`plan "${planId}" ended ${state.status}; only failed, partial or cancelled plans can run again`);
+  }
   const undone = state.steps.filter((s) => s.compensation !== null).map((s) => s.id);
   if (undone.length > 0) throw new DecisionRefusedError(`plan "${planId}" was compensated (${undone.join(', ')}); start it afresh instead`);
   return state;
@@ -50,11 +53,7 @@ export async function forkPlan(
   planId: string,
   options: { fromStep: string; parameters?: Record<string, unknown>; newId: string; taskQueue: string; catalog: ToolCatalog },
 ) {
-  const state = await endedState(client, planId).catch((err: unknown) => {
-    // A fork may start from a completed plan too: it re-runs part of it on purpose.
-    if (err instanceof DecisionRefusedError && / ended completed;/.test(err.message)) return readPlanState(client, planId, async () => null).then((r) => r.state);
-    throw err;
-  });
+  const state = await endedState(client, planId, true);
   // Normalised, so seed-form plans (tasks, batches) fork the same way; sent back in compact form.
   const { plan } = checkPlan(await planInputOf(client, planId));
   if (!plan) throw new Error(`plan "${planId}" was started with an input that is not a valid plan`);

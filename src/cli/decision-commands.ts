@@ -4,7 +4,7 @@ import type { Decision } from '../plan';
 import { stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
 import { EXIT } from './errors';
-import { defaultActor, type Command } from './plan-commands';
+import { defaultActor, type Command } from './command';
 
 async function decideFromCli(ctx: CliContext, parsed: Parsed, decision: Decision): Promise<number> {
   const planId = parsed.positionals[0]!;

@@ -6,7 +6,7 @@ import { generatePlan, PlanGenerationError } from '../planner';
 import { createLlmAccess } from '../tools/llm/llm-access';
 import { integerOption, stringOption } from './args';
 import { CliError, EXIT, usageError } from './errors';
-import type { Command } from './plan-commands';
+import type { Command } from './command';
 
 export const generate: Command = {
   spec: {

@@ -11,7 +11,7 @@ import { EXIT, refused, usageError } from './errors';
 import { followPlan } from './follow';
 import { renderGraph, type GraphFormat } from './graph';
 import { loadPlanFile } from './load-plan';
-import type { Command } from './plan-commands';
+import type { Command } from './command';
 import { renderState, table } from './render-state';
 
 async function stateOf(ctx: CliContext, planId: string) {

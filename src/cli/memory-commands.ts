@@ -4,7 +4,7 @@ import { MemoryConflictError, MemoryInputError, SharedMemory, type MemoryEntry }
 import { integerOption, stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
 import { EXIT, refused, usageError } from './errors';
-import type { Command } from './plan-commands';
+import type { Command } from './command';
 import { table } from './render-state';
 
 const NS = 'project/environment/agent_type/session_id';

@@ -5,7 +5,7 @@ import type { OperatorAnswer } from '../workflows/definitions';
 import { stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
 import { EXIT, usageError } from './errors';
-import { defaultActor, type Command } from './plan-commands';
+import { defaultActor, type Command } from './command';
 
 function json(parsed: Parsed, name: string): unknown {
   const text = stringOption(parsed, name);

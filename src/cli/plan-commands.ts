@@ -1,22 +1,13 @@
 /** `plan validate`, `plan start`, `plan cancel`: from a plan file to a running plan, and back out of it. */
-import { userInfo } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { readPlanState } from '../api/plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
-import { stringOption, type CommandSpec, type Parsed } from './args';
-import type { CliContext } from './context';
+import { stringOption } from './args';
+import { defaultActor, type Command } from './command';
 import { EXIT, refused, usageError } from './errors';
 import { followPlan } from './follow';
 import { loadPlanFile } from './load-plan';
 import { renderState } from './render-state';
-
-export interface Command {
-  spec: CommandSpec;
-  run(ctx: CliContext, parsed: Parsed): Promise<number>;
-}
-
-/** Who a decision or cancellation is from when --by is not given: the person at the keyboard. */
-export const defaultActor = () => userInfo().username || 'cli';
 
 export const validate: Command = {
   spec: {

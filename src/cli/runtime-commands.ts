@@ -4,7 +4,7 @@ import { main as startStack } from '../dev/start';
 import { applyMigrations } from '../store/migrate';
 import { stringOption } from './args';
 import { EXIT } from './errors';
-import type { Command } from './plan-commands';
+import type { Command } from './command';
 
 export const worker: Command = {
   spec: {

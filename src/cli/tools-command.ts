@@ -2,7 +2,7 @@
 import { openAiFunctionTools } from '../tools';
 import { stringOption } from './args';
 import { EXIT, usageError } from './errors';
-import type { Command } from './plan-commands';
+import type { Command } from './command';
 import { table } from './render-state';
 
 const FORMATS = ['table', 'json', 'openai'] as const;

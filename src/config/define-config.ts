@@ -6,8 +6,7 @@ export interface DurablePlansConfig {
    * The project's own tools, offered beside the built-ins everywhere: validation, `plan tools`, the planner and the
    * worker. A name taken by another tool is an error naming both.
    */
-  // `any`: each tool's parameter type is its own; the registry sees them all as the same shape.
-  tools?: readonly Tool<any>[];
+  tools?: readonly Tool[];
 }
 
 /** Declares the configuration with its type checked; the file's default export. */

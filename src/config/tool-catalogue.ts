@@ -6,7 +6,7 @@ import type { Tool } from '../tools/tool';
  * The built-in tools plus a project's own, as one registry: what validation, `plan tools`, the planner and the
  * worker all use. A name taken twice is an error naming both tools, never a silent override.
  */
-export function toolCatalogue(tools: readonly Tool<any>[] = []): ToolRegistry {
+export function toolCatalogue(tools: readonly Tool[] = []): ToolRegistry {
   const builtin = new Set(BUILTIN_TOOLS.map((tool) => tool.name));
   const seen = new Map<string, number>();
   tools.forEach((tool, i) => {
@@ -16,5 +16,5 @@ export function toolCatalogue(tools: readonly Tool<any>[] = []): ToolRegistry {
     if (earlier !== undefined) throw new Error(`tools[${earlier}] and tools[${i}] are both named "${tool.name}"`);
     seen.set(tool.name, i);
   });
-  return new ToolRegistry([...BUILTIN_TOOLS, ...(tools as Tool[])]);
+  return new ToolRegistry([...BUILTIN_TOOLS, ...tools]);
 }

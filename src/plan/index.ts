@@ -67,3 +67,4 @@ export { withDependencyOutcomes, type DependencyOutcome } from './dependency-out
 export { ownParameters, SUBPLAN_TOOL, withNestedPlan, withSubplans, type SubplanParameters } from './subplan';
 export type { OperatorAction, OperatorActionRecord, RetryStepInput, SkipStepInput, AbortInput } from './operator-actions';
 export { chunkText } from './chunk-text';
+export * from './error-types';

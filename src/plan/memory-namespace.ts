@@ -1,5 +1,5 @@
 /**
- * Shared-memory namespaces, seed 000's `{ project, environment, agent_type, session_id }`, written as the path
+ * Shared-memory namespaces, `{ project, environment, agent_type, session_id }` as the agents' shared-memory store we replace had them, written as the path
  * `project/environment/agent_type/session_id`. Pure: plans validate them, the store and the CLI parse them.
  */
 export interface MemoryNamespace {
@@ -20,6 +20,8 @@ const MAX_PART_LENGTH = 200;
 function partProblem(part: string): string | null {
   if (part.length === 0) return 'has an empty part';
   if (part.length > MAX_PART_LENGTH) return `has a part longer than ${MAX_PART_LENGTH} characters`;
+  // Control characters are exactly what this looks for.
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(part)) return 'has a control character';
   return null;
 }

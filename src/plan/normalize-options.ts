@@ -56,7 +56,7 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
       ? { min: 1, max: Number.MAX_SAFE_INTEGER }
       : { min: 1, max: approvers.length, note: 'the number of approvers' },
   );
-  // The seed's two switches say one thing: after a failure, keep running independent steps or stop.
+  // The two switches plan files carry (StopOnError, ContinueOnError of the execution plans we replace) say one thing: after a failure, keep running independent steps or stop.
   const stopOnError = read(scope, source, 'stopOnError', A_BOOLEAN);
   const continueOnError = read(scope, source, 'continueOnError', A_BOOLEAN);
   const keepGoing = continueOnError === true || stopOnError === false;

@@ -476,7 +476,7 @@ export class PlanState {
     };
   }
 
-  /** Seed 000's batch counts. */
+  /** Per-batch counts of plans written in batch form (`batchIndex`), as the plan_progress mirror reports them. */
   batchSummary(): BatchSummary {
     return this.batches.summary();
   }

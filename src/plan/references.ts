@@ -1,5 +1,6 @@
 import { isFields } from './fields';
 import { asText, INTERPOLATION, isStoredResult, storedResultAt } from './stored-result';
+import { REFERENCE_RESOLUTION_ERROR } from './error-types';
 
 /** A reference to an earlier step's result, found in a step's parameters. */
 export interface StepReference {
@@ -24,7 +25,7 @@ export class ReferenceResolutionError extends Error {
     readonly path: readonly string[],
   ) {
     super(message);
-    this.name = 'ReferenceResolutionError';
+    this.name = REFERENCE_RESOLUTION_ERROR;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Sub-plans (seed 001's planner and sub-agents): a step with `toolName: subplan` runs a nested plan as a child
+ * Sub-plans (a planner handing parts of the work to sub-agents): a step with `toolName: subplan` runs a nested plan as a child
  * workflow. It is not an activity, so no registry holds it; this catalog wrapper knows it and validates the nested
  * plan like any plan, so a bad sub-plan is refused before the parent starts.
  */

@@ -26,7 +26,7 @@ export interface StepSpec {
   requiresApproval: boolean;
   nonRetryableErrorTypes: string[];
   compensate: CompensationSpec | null;
-  /** Seed fields, kept so the mirror can answer in the seed's terms. */
+  /** Fields of the batch plan format we accept (taskId, complexity, ...), kept so the mirror answers in its terms. */
   batchIndex: number | null;
   complexity: 'low' | 'medium' | 'high' | null;
   isRequiredValidateByDatabase: boolean;

@@ -1,5 +1,5 @@
 /**
- * Plan generation (seed 003's Generator): the model answers with a plan as structured output; the answer is checked
+ * Plan generation (the LLM plan generator of the Go execution-plan service it replaces): the model answers with a plan as structured output; the answer is checked
  * with the same validator as any plan, and while it is invalid its problems go back to the model, a bounded number
  * of times. The result is a valid plan or a PlanGenerationError listing what is still wrong.
  */
@@ -8,10 +8,11 @@ import { checkPlan, formatProblem, type ToolCatalog } from '../plan';
 import type { ToolDescription } from '../tools/registry';
 import { PLAN_JSON_SCHEMA } from './plan-json-schema';
 import { planningMessages, repairMessage, type ChatMessage, type PlanRequest } from './planner-prompt';
+import { PLAN_GENERATION_ERROR } from '../plan/error-types';
 
 /** Raised when no valid plan came back within the attempts; `problems` are the last answer's. */
 export class PlanGenerationError extends Error {
-  override readonly name = 'PlanGenerationError';
+  override readonly name = PLAN_GENERATION_ERROR;
   constructor(
     message: string,
     readonly problems: string[],

@@ -1,7 +1,7 @@
 import type { ToolDescription } from '../tools/registry';
 import { SUBPLAN_TOOL } from '../plan';
 
-/** What the planner is asked: seed 003's PlanRequest. */
+/** What the planner is asked: a task, its context and constraints (the PlanRequest of the service it replaces). */
 export interface PlanRequest {
   task: string;
   context?: string;

@@ -1,5 +1,5 @@
 /**
- * Reads of the plan mirror in seed 000's terms: a plan's progress, its tasks (all, by batch), and recent plans.
+ * Reads of the plan mirror in the terms of the batch-progress store it replaces: a plan's progress, its tasks (all, by batch), and recent plans.
  * For dashboards, other agents and `plan status` once Temporal's history of a plan is gone.
  */
 import type { Pool } from 'pg';
@@ -60,7 +60,7 @@ export async function getTaskPlansByPlan(db: Pool, planId: string): Promise<Task
   return rows as TaskPlan[];
 }
 
-/** The tasks of one batch of a plan (seed 000's getTaskPlansByBatch). */
+/** The tasks of one batch of a plan (what getTaskPlansByBatch answered). */
 export async function getTaskPlansByBatch(db: Pool, planId: string, batchIndex: number): Promise<TaskPlan[]> {
   const { rows } = await db.query(
     `SELECT ${TASK_COLUMNS} FROM task_plans WHERE plan_id = $1 AND batch_index = $2 ORDER BY position`,

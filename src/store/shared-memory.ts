@@ -1,5 +1,5 @@
 /**
- * Shared memory (seed 000's SharedMemoryManager): JSON values under a namespace and a key, with TTL and
+ * Shared memory (what agents used a SharedMemoryManager over PostgreSQL for): JSON values under a namespace and a key, with TTL and
  * compare-and-set. Keys and namespaces are always query parameters, never SQL; prefixes are compared with
  * equality and `left()`, never LIKE, so `%` and `_` in them are plain characters.
  *

@@ -8,12 +8,6 @@ import type { StepMemory } from './step-memory';
 /** How much harm a tool can do; shown to approvers and to the planner. */
 export type RiskLevel = 'read' | 'write' | 'destructive';
 
-/** Error type of a call whose parameters do not fit its tool; never retried, the same call would fail the same way. */
-export const INVALID_PARAMETERS = 'InvalidParameters';
-
-/** Error type of a result that does not fit the tool's `result` schema: a bug in the tool, which a retry repeats. */
-export const INVALID_TOOL_RESULT = 'InvalidToolResult';
-
 /** What a tool gets besides its parameters. */
 export interface ToolContext {
   planId: string;

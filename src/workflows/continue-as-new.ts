@@ -7,11 +7,12 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, workflo
 import { chunkText, type PlanProgress, type PlanState } from '../plan';
 import type { PlanActivities, ToolHint } from '../activities/types';
 import type { runPlan } from './run-plan';
+import { CHECKPOINT_MISSING } from '../plan/error-types';
 
 const { saveCheckpoint, loadCheckpoint, dropCheckpoints } = proxyActivities<PlanActivities>({
   startToCloseTimeout: '1 minute',
   // PostgreSQL may be away for a while: the plan waits for it rather than give up its progress.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CheckpointMissing'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: [CHECKPOINT_MISSING] },
   summary: 'carry the plan over to its next run',
 });
 

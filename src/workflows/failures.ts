@@ -2,9 +2,7 @@ import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, CancelledFailure, TimeoutFailure } from '@temporalio/workflow';
 import { formatProblem, type Problem } from '../plan';
 import type { FailureDetails } from '../activities/types';
-
-/** Error type of a plan refused before any step ran. One list of error types: see README "Error types". */
-export const PLAN_VALIDATION_ERROR = 'PlanValidationError';
+import { CANCELLED, PLAN_VALIDATION_ERROR } from '../plan/error-types';
 
 /** Refuses a bad plan: non-retryable, every problem listed, the problems attached as details for programs. */
 export function validationFailure(problems: Problem[]): ApplicationFailure {
@@ -38,7 +36,7 @@ export function describeFailure(err: unknown, maximumAttempts: number): StepFail
     const kind = timeoutName(cause.timeoutType);
     return { message: `timed out (${kind})`, type: kind, attempts: exhausted };
   }
-  if (cause instanceof CancelledFailure) return { message: 'cancelled', type: 'Cancelled', attempts: exhausted };
+  if (cause instanceof CancelledFailure) return { message: 'cancelled', type: CANCELLED, attempts: exhausted };
   return { message: cause?.message ?? err.message, type: cause?.name ?? null, attempts: exhausted };
 }
 

@@ -12,9 +12,7 @@ import {
   stateQuery,
   type OperatorAnswer,
 } from './definitions';
-
-/** Error type of a decision the plan refused (wrong approver, nothing waiting, already decided). */
-export const DECISION_REFUSED = 'DecisionRefused';
+import { DECISION_REFUSED } from '../plan/error-types';
 
 /**
  * Whether the state is whole. A run that continued as new loads its progress first: until then signals wait,

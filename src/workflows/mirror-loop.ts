@@ -2,12 +2,13 @@ import { CancellationScope, condition, log, proxyLocalActivities, workflowInfo }
 import { takeMirrorBatch, type PlanState } from '../plan';
 import type { PlanActivities } from '../activities/types';
 import type { LocalWaves } from './local-waves';
+import { MIRROR_DATA_ERROR } from '../plan/error-types';
 
 const { mirrorPlan } = proxyLocalActivities<PlanActivities>({
   startToCloseTimeout: '30 seconds',
   // PostgreSQL may be down for a while: keep trying, with backoff capped so the mirror catches up soon after.
   // Beyond the first retry the backoff runs on a server timer, so the plan's own work is never held up.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['MirrorDataError'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: [MIRROR_DATA_ERROR] },
   localRetryThreshold: '1 second',
   summary: 'mirror to PostgreSQL',
 });

@@ -9,10 +9,11 @@ import type { PlanActivities } from '../activities/types';
 import type { PlanSnapshot } from '../plan';
 import type { GeneratedPlan } from '../planner';
 import { RUN_PLAN_WORKFLOW } from './definitions';
+import { LLM_NOT_CONFIGURED, LLM_REQUEST_ERROR, PLAN_GENERATION_ERROR } from '../plan/error-types';
 
 const { generatePlan } = proxyActivities<PlanActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['PlanGenerationError', 'LlmNotConfigured', 'LlmRequestError'] },
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [PLAN_GENERATION_ERROR, LLM_NOT_CONFIGURED, LLM_REQUEST_ERROR] },
   summary: 'ask the model for a plan',
 });
 

@@ -8,11 +8,9 @@ import { ChildWorkflowCancellationType, ChildWorkflowFailure, executeChild, isCa
 import type { PlanSnapshot, PlanState, StepSpec } from '../plan';
 import { RUN_PLAN_WORKFLOW } from './definitions';
 import type { RunPlanMode } from './run-mode';
+import { CANCELLED, SUBPLAN_FAILED } from '../plan/error-types';
 
 const now = () => new Date().toISOString();
-
-/** Error type of a sub-plan that ended other than completed. */
-export const SUBPLAN_FAILED = 'SubPlanFailed';
 
 function child(state: PlanState, spec: StepSpec, suffix: string, args: [unknown, RunPlanMode?]): Promise<PlanSnapshot> {
   return executeChild<(plan: unknown, mode?: RunPlanMode) => Promise<PlanSnapshot>>(RUN_PLAN_WORKFLOW, {
@@ -38,7 +36,7 @@ export async function runSubplan(state: PlanState, spec: StepSpec, parameters: R
   } catch (err) {
     const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
     const message = isCancellation(err) ? 'cancelled' : (cause as Error | undefined)?.message ?? String(err);
-    const type = isCancellation(err) ? 'Cancelled' : ((cause as { type?: string } | undefined)?.type ?? SUBPLAN_FAILED);
+    const type = isCancellation(err) ? CANCELLED : ((cause as { type?: string } | undefined)?.type ?? SUBPLAN_FAILED);
     state.fail(spec.id, `sub-plan: ${message}`, type, 1, now());
   }
 }

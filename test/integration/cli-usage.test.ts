@@ -124,7 +124,7 @@ describe('unreachable servers exit 3, naming the server and how to start it', ()
 });
 
 describe('plan validate', () => {
-  test('the examples are valid: steps and seed 000 batches are counted; --json gives the same as an object', async () => {
+  test('the examples are valid: steps and batches are counted; --json gives the same as an object', async () => {
     const [cicd, batches, batchesJson] = await Promise.all([
       cli(['validate', 'examples/cicd.yaml']),
       cli(['validate', 'examples/batch-test-plan.json']),

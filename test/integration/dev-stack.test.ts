@@ -28,7 +28,12 @@ function descendants(pid: number): number[] {
   }
   const all: number[] = [];
   const queue = [pid];
-  while (queue.length) for (const c of children.get(queue.pop()!) ?? []) all.push(c), queue.push(c);
+  while (queue.length) {
+    for (const c of children.get(queue.pop()!) ?? []) {
+      all.push(c);
+      queue.push(c);
+    }
+  }
   return all;
 }
 

@@ -85,7 +85,7 @@ test('after a plan with batches, an approval, retries, a failure and compensatio
   expect((await getTaskPlansByBatch(env.pool, handle.workflowId, 1)).map((t) => t.stepId)).toEqual(['c', 'd']);
 });
 
-test('the mirror follows a running plan, and reports seed 000 batch progress as batches finish', async () => {
+test('the mirror follows a running plan, and reports batch progress as batches finish', async () => {
   const handle = await env.start({
     tasks: [
       { batchIndex: 0, taskId: 'first', toolName: 'echo', parameters: {} },

@@ -55,7 +55,7 @@ test('without allowParallel steps run one at a time, in the file order when noth
   expect(state.steps.map((s) => s.id)).toEqual(ids); // the state keeps the file's order
 });
 
-test('seed 000 batches: every step of batch k waits for all of batch k-1', async () => {
+test('plans in batch form: every step of batch k waits for all of batch k-1', async () => {
   const task = (batchIndex: number, taskId: string) => ({ batchIndex, taskId, toolName: 'sleep', parameters: { ms: batchIndex === 0 && taskId === 'slow0' ? 400 : 30 } });
   const state = await (
     await env.start({

@@ -1,4 +1,4 @@
-import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, type WorkflowFailedError } from '@temporalio/client';
 import { decide } from '../../src/api/plans';
 import type { PlanSnapshot } from '../../src/plan';
 import { SharedMemory } from '../../src/store/shared-memory';

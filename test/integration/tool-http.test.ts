@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { PlanValidationError } from '../../src/api/plans';
+import { type PlanValidationError } from '../../src/api/plans';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
 
 interface Seen {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** One scripted answer of the fake server: a chat completion with this content, or an HTTP error, or silence. */
 export type FakeReply =
@@ -22,7 +22,14 @@ export class FakeOpenAI {
   }
 
   async start(): Promise<this> {
-    this.server = createServer(async (req, res) => {
+    this.server = createServer((req, res) => void this.answer(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseURL = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/v1`;
+    return this;
+  }
+
+  /** Answers one request with the next scripted reply. */
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const body = JSON.parse(await read(req)) as Record<string, unknown>;
       this.requests.push(body);
       const next = this.script.shift() ?? { status: 500, body: { error: { message: 'the fake server has no more replies' } } };
@@ -44,10 +51,6 @@ export class FakeOpenAI {
           usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
         }),
       );
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.baseURL = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/v1`;
-    return this;
   }
 
   async stop(): Promise<void> {

@@ -76,6 +76,8 @@ describe('unknown parameter keys', () => {
   it('are refused for a tool built with another copy of zod, whose classes are not ours', () => {
     let other!: typeof z;
     jest.isolateModules(() => {
+      // A second copy of zod needs a fresh module registry, which only require() inside isolateModules gives.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       other = (require('zod') as { z: typeof z }).z;
     });
     expect(other.ZodObject).not.toBe(z.ZodObject);

@@ -1,14 +1,12 @@
 /**
- * Result fusion for fan-out / fan-in plans (seed 001): combines the results of the steps before it. Give it
+ * Result fusion for fan-out / fan-in plans (several agents answer, one result goes on): combines the results of the steps before it. Give it
  * `inputs: "{{dependencies}}"` to get every dependency's outcome (with `acceptFailedDependencies: true` on the step
  * it also runs after some failed), or a list of values / references of your choosing.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { defineTool } from '../tool';
-
-/** Error type when there is nothing to merge (no successful input, no numeric value). */
-export const MERGE_NOTHING = 'MergeNothingToMerge';
+import { MERGE_NOTHING } from '../../plan/error-types';
 
 interface Input {
   step: string | null;

@@ -1,14 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { retryAfterMs } from '../retry-after';
-
-/** A 4xx answer other than 429: the same request would be refused again, so it is not retried. */
-export const HTTP_CLIENT_ERROR = 'HttpClientError';
-/** 429 Too Many Requests: retried, after the server's Retry-After when it gives one. */
-export const HTTP_RATE_LIMITED = 'HttpRateLimited';
-/** A 5xx answer: retried (after Retry-After, if any). */
-export const HTTP_SERVER_ERROR = 'HttpServerError';
-/** No complete answer: connection refused or reset, DNS failure, or the time limit passed. Retried. */
-export const HTTP_NETWORK_ERROR = 'HttpNetworkError';
+import { HTTP_CLIENT_ERROR, HTTP_NETWORK_ERROR, HTTP_RATE_LIMITED, HTTP_SERVER_ERROR } from '../../plan/error-types';
 
 const BODY_IN_MESSAGE = 300;
 const BODY_IN_DETAILS = 4096;

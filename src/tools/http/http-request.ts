@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { attemptSignal, type AttemptSignal } from '../attempt-signal';
 import { heartbeatWhile, WAITING_TOOL_HEARTBEAT_TIMEOUT_MS } from '../heartbeat-while';
-import { defineTool, INVALID_PARAMETERS, type ToolContext } from '../tool';
+import { INVALID_PARAMETERS } from '../../plan/error-types';
+import { defineTool, type ToolContext } from '../tool';
 import { networkFailure, statusFailure, timeoutFailure } from './http-failures';
 import { readBody } from './read-body';
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { attemptSignal } from '../attempt-signal';
 import { heartbeatWhile, WAITING_TOOL_HEARTBEAT_TIMEOUT_MS } from '../heartbeat-while';
 import { defineTool } from '../tool';
-import { LLM_NOT_CONFIGURED, LLM_UNAVAILABLE, llmFailure } from './llm-failures';
+import { LLM_NOT_CONFIGURED, LLM_UNAVAILABLE } from '../../plan/error-types';
+import { llmFailure } from './llm-failures';
 
 const message = z.object({ role: z.enum(['system', 'developer', 'user', 'assistant']), content: z.string() });
 

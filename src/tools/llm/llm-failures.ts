@@ -1,13 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { APIConnectionError, APIError } from 'openai';
 import { retryAfterMs } from '../retry-after';
-
-/** The worker has no model server or no model configured; not retried. */
-export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
-/** Rate limit (429), server error (5xx), network error or timeout: retried, after Retry-After when given. */
-export const LLM_UNAVAILABLE = 'LlmUnavailable';
-/** The server refused the request (4xx: bad model, bad key, invalid messages); not retried. */
-export const LLM_REQUEST_ERROR = 'LlmRequestError';
+import { LLM_REQUEST_ERROR, LLM_UNAVAILABLE } from '../../plan/error-types';
 
 // Request timeout (408) and conflict (409) are worth another try, as the openai client's own policy says.
 const RETRYABLE_STATUS = new Set([408, 409, 429]);

@@ -5,11 +5,7 @@ import { parseNamespace, parseNamespacePrefix, type MemoryNamespace, type Memory
 import { utf8Length } from '../../plan/utf8-length';
 import { MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_TTL_SECONDS, MemoryConflictError, MemoryInputError } from '../../store/shared-memory';
 import type { StepMemory } from '../step-memory';
-
-/** Error type of a compare-and-set that found another version: not retried, a retry would find the same. */
-export const MEMORY_CONFLICT = 'MemoryConflict';
-/** Error type of a key or value the store refuses: not retried either. */
-export const MEMORY_INPUT_ERROR = 'MemoryInputError';
+import { MEMORY_CONFLICT, MEMORY_INPUT_ERROR } from '../../plan/error-types';
 
 // Checked here (not transformed) so the schema still converts to JSON Schema for the planner; run() parses again.
 export const namespaceParameter = z

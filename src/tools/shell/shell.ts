@@ -4,15 +4,7 @@ import { attemptSignal } from '../attempt-signal';
 import { heartbeatWhile, WAITING_TOOL_HEARTBEAT_TIMEOUT_MS } from '../heartbeat-while';
 import { defineTool } from '../tool';
 import { runProcess, type ProcessOutcome } from './run-process';
-
-/** The command is not in the worker's PLAN_SHELL_ALLOW; not retried. */
-export const SHELL_NOT_ALLOWED = 'ShellNotAllowed';
-/** The command exited non-zero or was killed by a signal; retried as the step's policy says. */
-export const SHELL_EXIT_ERROR = 'ShellExitError';
-/** The command ran past its time limit and was stopped; retried. */
-export const SHELL_TIMEOUT = 'ShellTimeout';
-/** The command could not be started (not found, not executable, no such cwd); not retried. */
-export const SHELL_SPAWN_ERROR = 'ShellSpawnError';
+import { SHELL_EXIT_ERROR, SHELL_NOT_ALLOWED, SHELL_SPAWN_ERROR, SHELL_TIMEOUT } from '../../plan/error-types';
 
 const KIB = 1024;
 // Enough to find an error in, small enough for Temporal's history.

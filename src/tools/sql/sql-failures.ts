@@ -1,13 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-
-/** A write in a read-only step (SQLSTATE 25006): the step needs `allowWrite: true`. Not retried. */
-export const SQL_READ_ONLY_VIOLATION = 'SqlReadOnlyViolation';
-/** PostgreSQL refused the statement; not retried when the statement itself is wrong (classes 42, 22, 23, 0A). */
-export const SQL_ERROR = 'SqlError';
-/** The database could not be reached or dropped the connection; retried. */
-export const SQL_CONNECTION_ERROR = 'SqlConnectionError';
-/** The step names a connection the worker does not have; not retried. */
-export const SQL_UNKNOWN_CONNECTION = 'SqlUnknownConnection';
+import { SQL_CONNECTION_ERROR, SQL_ERROR, SQL_READ_ONLY_VIOLATION } from '../../plan/error-types';
 
 // Syntax or access (42), data (22), integrity (23), unsupported feature (0A): the same statement fails again.
 const PERMANENT_CLASSES = new Set(['42', '22', '23', '0A']);

@@ -3,7 +3,8 @@ import type { PoolClient } from 'pg';
 import { z } from 'zod';
 import { defineTool } from '../tool';
 import { cappedQuery } from './capped-query';
-import { SQL_UNKNOWN_CONNECTION, sqlFailure } from './sql-failures';
+import { SQL_UNKNOWN_CONNECTION } from '../../plan/error-types';
+import { sqlFailure } from './sql-failures';
 
 // Rows travel in Temporal's history; a step needing more should aggregate in SQL or page with LIMIT/OFFSET.
 const MAX_ROWS = 10_000;

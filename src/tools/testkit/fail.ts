@@ -1,9 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { defineTool } from '../tool';
-
-/** Error type of the `fail` tool's failures, for `nonRetryableErrorTypes` and tests. */
-export const FAIL_TOOL_ERROR = 'FailToolError';
+import { FAIL_TOOL_ERROR } from '../../plan/error-types';
 
 /** Fails on purpose: always, or for the first `failTimes` attempts; for trying retries, error policies and sagas. */
 export const fail = defineTool({

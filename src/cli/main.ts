@@ -1,24 +1,25 @@
 /**
  * The `plan` command line: `npm run -s plan -- <command>` from the repository, or `plan <command>` once linked.
- * Each command lives in src/cli/; this file dispatches, prints errors without stack traces (unless --verbose) and
- * turns them into the documented exit codes.
+ * Each command lives in a file of its own beside this one; this file dispatches, prints errors without stack traces
+ * (unless --verbose) and turns them into the documented exit codes.
  */
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { PlanNotFoundError } from './api/plan-state';
-import { DecisionRefusedError, PlanValidationError } from './api/plans';
-import { ConfigFileError } from './config';
-import { GLOBAL_HELP, helpText, parseCommand } from './cli/args';
-import { formatProblem } from './plan';
-import { CliContext, temporalUnreachable, type Output } from './cli/context';
-import { decisionCommands } from './cli/decision-commands';
-import { CliError, EXIT } from './cli/errors';
-import { graph, list, status, watch } from './cli/inspection-commands';
-import { memoryDelete, memoryGet, memoryList, memorySet } from './cli/memory-commands';
-import { cancel, start, validate, type Command } from './cli/plan-commands';
-import { dev, worker } from './cli/runtime-commands';
-import { generate } from './cli/generate-command';
-import { abort, fork, resume, retry, skip } from './cli/operator-commands';
-import { tools } from './cli/tools-command';
+import { PlanNotFoundError } from '../api/plan-state';
+import { DecisionRefusedError, PlanValidationError } from '../api/plans';
+import { ConfigFileError } from '../config';
+import { GLOBAL_HELP, helpText, parseCommand } from './args';
+import { formatProblem } from '../plan';
+import { CliContext, temporalUnreachable, type Output } from './context';
+import { decisionCommands } from './decision-commands';
+import { CliError, EXIT } from './errors';
+import { graph, list, status, watch } from './inspection-commands';
+import { memoryDelete, memoryGet, memoryList, memorySet } from './memory-commands';
+import type { Command } from './command';
+import { cancel, start, validate } from './plan-commands';
+import { dev, worker } from './runtime-commands';
+import { generate } from './generate-command';
+import { abort, fork, resume, retry, skip } from './operator-commands';
+import { tools } from './tools-command';
 
 const COMMANDS: Record<string, Command> = {
   validate,

@@ -1,0 +1,107 @@
+/**
+ * Every error type durable-plans reports — as `ApplicationFailure.type`, as a step's `errorType` in the state and the
+ * mirror — in one list, so scripts and `nonRetryableErrorTypes` can rely on them. The README's "Error types" table is
+ * held to this list by a unit test. Pure constants: workflows, activities and tools all import them from here.
+ */
+
+// The plan itself.
+/** A plan refused before any step ran; the details list every problem. */
+export const PLAN_VALIDATION_ERROR = 'PlanValidationError';
+/** A decision (approve, reject, an operator action) the plan refused: wrong approver, nothing waiting, already decided. */
+export const DECISION_REFUSED = 'DecisionRefused';
+/** A `{{steps...}}` reference that points at a result path that does not exist. */
+export const REFERENCE_RESOLUTION_ERROR = 'ReferenceResolutionError';
+/** A step (or sub-plan) stopped because the plan was cancelled. */
+export const CANCELLED = 'Cancelled';
+/** A sub-plan that ended other than completed. */
+export const SUBPLAN_FAILED = 'SubPlanFailed';
+/** The model gave no valid plan within its attempts; the details list what is still wrong. */
+export const PLAN_GENERATION_ERROR = 'PlanGenerationError';
+
+// The side store.
+/** A mirror write PostgreSQL refuses for its content; retrying the same rows cannot help, the plan goes on. */
+export const MIRROR_DATA_ERROR = 'MirrorDataError';
+/** A stored result that is gone from PostgreSQL (deleted by hand); retrying cannot bring it back. */
+export const STORED_RESULT_MISSING = 'StoredResultMissing';
+/** A checkpoint chunk that is not in PostgreSQL (deleted by hand): the continued run cannot take over. */
+export const CHECKPOINT_MISSING = 'CheckpointMissing';
+
+// Any tool.
+/** A call whose parameters do not fit its tool; never retried, the same call would fail the same way. */
+export const INVALID_PARAMETERS = 'InvalidParameters';
+/** A result that does not fit the tool's `result` schema: a bug in the tool, which a retry repeats. */
+export const INVALID_TOOL_RESULT = 'InvalidToolResult';
+
+// The built-in tools.
+/** The `fail` tool's failures, for trying `nonRetryableErrorTypes`, retries and sagas. */
+export const FAIL_TOOL_ERROR = 'FailToolError';
+/** A compare-and-set that found another version: not retried, a retry would find the same. */
+export const MEMORY_CONFLICT = 'MemoryConflict';
+/** A key, value or namespace the shared memory refuses: not retried. */
+export const MEMORY_INPUT_ERROR = 'MemoryInputError';
+/** `merge` found nothing to merge (no successful input, no numeric value). */
+export const MERGE_NOTHING = 'MergeNothingToMerge';
+/** A 4xx answer other than 429: the same request would be refused again, so it is not retried. */
+export const HTTP_CLIENT_ERROR = 'HttpClientError';
+/** 429 Too Many Requests: retried, after the server's Retry-After when it gives one. */
+export const HTTP_RATE_LIMITED = 'HttpRateLimited';
+/** A 5xx answer: retried (after Retry-After, if any). */
+export const HTTP_SERVER_ERROR = 'HttpServerError';
+/** No complete answer: connection refused or reset, DNS failure, or the time limit passed. Retried. */
+export const HTTP_NETWORK_ERROR = 'HttpNetworkError';
+/** The command is not in the worker's PLAN_SHELL_ALLOW; not retried. */
+export const SHELL_NOT_ALLOWED = 'ShellNotAllowed';
+/** The command exited non-zero or was killed by a signal; retried as the step's policy says. */
+export const SHELL_EXIT_ERROR = 'ShellExitError';
+/** The command ran past its time limit and was stopped; retried. */
+export const SHELL_TIMEOUT = 'ShellTimeout';
+/** The command could not be started (not found, not executable, no such cwd); not retried. */
+export const SHELL_SPAWN_ERROR = 'ShellSpawnError';
+/** A write in a read-only step (SQLSTATE 25006): the step needs `allowWrite: true`. Not retried. */
+export const SQL_READ_ONLY_VIOLATION = 'SqlReadOnlyViolation';
+/** PostgreSQL refused the statement; not retried when the statement itself is wrong (classes 42, 22, 23, 0A). */
+export const SQL_ERROR = 'SqlError';
+/** The database could not be reached or dropped the connection; retried. */
+export const SQL_CONNECTION_ERROR = 'SqlConnectionError';
+/** The step names a connection the worker does not have; not retried. */
+export const SQL_UNKNOWN_CONNECTION = 'SqlUnknownConnection';
+/** The worker has no model server or no model configured; not retried. */
+export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
+/** Rate limit (429), server error (5xx), network error or timeout: retried, after Retry-After when given. */
+export const LLM_UNAVAILABLE = 'LlmUnavailable';
+/** The server refused the request (4xx: bad model, bad key, invalid messages); not retried. */
+export const LLM_REQUEST_ERROR = 'LlmRequestError';
+
+/** Every error type above. (Temporal adds its own timeout types, `StartToCloseTimeout` and `HeartbeatTimeout`.) */
+export const ERROR_TYPES: readonly string[] = [
+  PLAN_VALIDATION_ERROR,
+  DECISION_REFUSED,
+  REFERENCE_RESOLUTION_ERROR,
+  CANCELLED,
+  SUBPLAN_FAILED,
+  PLAN_GENERATION_ERROR,
+  MIRROR_DATA_ERROR,
+  STORED_RESULT_MISSING,
+  CHECKPOINT_MISSING,
+  INVALID_PARAMETERS,
+  INVALID_TOOL_RESULT,
+  FAIL_TOOL_ERROR,
+  MEMORY_CONFLICT,
+  MEMORY_INPUT_ERROR,
+  MERGE_NOTHING,
+  HTTP_CLIENT_ERROR,
+  HTTP_RATE_LIMITED,
+  HTTP_SERVER_ERROR,
+  HTTP_NETWORK_ERROR,
+  SHELL_NOT_ALLOWED,
+  SHELL_EXIT_ERROR,
+  SHELL_TIMEOUT,
+  SHELL_SPAWN_ERROR,
+  SQL_READ_ONLY_VIOLATION,
+  SQL_ERROR,
+  SQL_CONNECTION_ERROR,
+  SQL_UNKNOWN_CONNECTION,
+  LLM_NOT_CONFIGURED,
+  LLM_UNAVAILABLE,
+  LLM_REQUEST_ERROR,
+];
