@@ -4,7 +4,7 @@
  */
 export { connectClient } from './api/connect';
 export { startPlan, decide, cancelPlan, getState, PlanValidationError, DecisionRefusedError, type StartPlanOptions } from './api/plans';
-export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/plan-state';
+export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/read-plan-state';
 export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
 export { retryStep, skipStep, abortPlan } from './api/operator';
 export { resumePlan, forkPlan, planInputOf } from './api/resume';

@@ -8,7 +8,7 @@ import { checkPlan, compactPlan, descendantsOf, type PlanSnapshot, type StepSnap
 import { RUN_PLAN_WORKFLOW } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
 import type { RunPlanMode } from '../workflows/run-mode';
-import { readPlanState } from './plan-state';
+import { readPlanState } from './read-plan-state';
 import { DecisionRefusedError, PlanValidationError } from './plans';
 
 const RESUMABLE = new Set(['failed', 'partial', 'cancelled']);

@@ -2,7 +2,7 @@
  * Follows a plan to its end: a live progress bar and step list on a terminal, one plain line per change otherwise
  * (logs, CI). Used by `plan watch` and `plan start --wait`.
  */
-import { readPlanState } from '../api/plan-state';
+import { readPlanState } from '../api/read-plan-state';
 import type { PlanSnapshot } from '../plan';
 import { stateQuery } from '../workflows/definitions';
 import type { CliContext } from './context';

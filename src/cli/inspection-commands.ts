@@ -1,7 +1,7 @@
 /** `plan status`, `plan watch`, `plan list`, `plan graph`: what a plan is doing, has done, and looks like. */
 import { existsSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { PlanHasNoStateError, readPlanState } from '../api/plan-state';
+import { PlanHasNoStateError, readPlanState } from '../api/read-plan-state';
 import { checkPlan, PLAN_STATUSES, type Plan, type PlanStatus } from '../plan';
 import { getTaskPlansByPlan } from '../store/mirror-reads';
 import { planStatusKey, RUN_PLAN_WORKFLOW } from '../workflows/definitions';

@@ -4,7 +4,7 @@
  * (unless --verbose) and turns them into the documented exit codes.
  */
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
-import { PlanNotFoundError } from '../api/plan-state';
+import { PlanNotFoundError } from '../api/read-plan-state';
 import { DecisionRefusedError, PlanValidationError } from '../api/plans';
 import { ConfigFileError } from '../config';
 import { GLOBAL_HELP, helpText, parseCommand } from './args';

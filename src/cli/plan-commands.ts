@@ -1,6 +1,6 @@
 /** `plan validate`, `plan start`, `plan cancel`: from a plan file to a running plan, and back out of it. */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { readPlanState } from '../api/plan-state';
+import { readPlanState } from '../api/read-plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
 import { stringOption } from './args';
 import { defaultActor, type Command } from './command';

@@ -1,7 +1,7 @@
 import { decide, DecisionRefusedError } from '../../src/api/plans';
 import { approveSignal, rejectSignal } from '../../src/workflows/definitions';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 
 let env: TestWorker;
 beforeAll(async () => {

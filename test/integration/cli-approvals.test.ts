@@ -5,7 +5,7 @@
 import { stateQuery } from '../../src/workflows/definitions';
 import type { PlanSnapshot } from '../../src/plan';
 import { cliOn, cliUntil, planFiles, STACK_TRACE, type CliResult } from '../support/cli';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
 
 jest.setTimeout(60_000);

@@ -8,7 +8,7 @@ import type { PlanSnapshot } from '../../src/plan';
 import { approveSignal, stateQuery } from '../../src/workflows/definitions';
 import { cliOn, STACK_TRACE, type CliResult } from '../support/cli';
 import { eventually } from '../support/eventually';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
 
 jest.setTimeout(60_000);

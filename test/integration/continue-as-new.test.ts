@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { approveSignal } from '../../src/workflows/definitions';
 import { decide } from '../../src/api/plans';
 import { eventually } from '../support/eventually';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { startTestWorker, startWorkerBehindProxy, type TestWorker } from '../support/plan-worker';
 import { TEST_SUGGEST_CONTINUE_AS_NEW_AT } from '../support/test-stack';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { decide } from '../../src/api/plans';
 import { parsePlanText } from '../../src/plan/parse';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 
 let env: TestWorker;
 beforeAll(async () => {

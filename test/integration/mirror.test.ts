@@ -3,7 +3,7 @@ import { getPlanProgress, getTaskPlansByBatch, getTaskPlansByPlan } from '../../
 import { writeMirrorBatch } from '../../src/store/plan-mirror';
 import type { MirrorBatch, PlanSnapshot } from '../../src/plan';
 import { startTestWorker, startWorkerBehindProxy, uniqueId, type TestWorker } from '../support/plan-worker';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(90_000);

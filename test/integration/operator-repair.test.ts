@@ -2,7 +2,7 @@ import { abortPlan, retryStep, skipStep } from '../../src/api/operator';
 import { DecisionRefusedError } from '../../src/api/plans';
 import { getPlanProgress } from '../../src/store/mirror-reads';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { eventually } from '../support/eventually';
 import { cliOn } from '../support/cli';
 

@@ -1,5 +1,5 @@
 import { approveSignal, stateQuery } from '../../src/workflows/definitions';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { startTestWorker } from '../support/plan-worker';
 import { createPlanWorker } from '../../src/worker';
 import { NativeConnection } from '@temporalio/worker';

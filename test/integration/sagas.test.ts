@@ -2,7 +2,7 @@ import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { PlanSnapshot } from '../../src/plan';
 import { cancelSignal, stateQuery } from '../../src/workflows/definitions';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
-import { overlapped, waitForState } from '../support/plan-state';
+import { overlapped, waitForState } from '../support/wait-for-state';
 
 let env: TestWorker;
 beforeAll(async () => {

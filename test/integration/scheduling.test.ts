@@ -1,5 +1,5 @@
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
-import { overlapped, peakConcurrency } from '../support/plan-state';
+import { overlapped, peakConcurrency } from '../support/wait-for-state';
 
 let env: TestWorker;
 beforeAll(async () => {

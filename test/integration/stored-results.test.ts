@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readPlanState } from '../../src/api/plan-state';
+import { readPlanState } from '../../src/api/read-plan-state';
 import { isStoredResult, STORED_RESULT } from '../../src/plan';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
 

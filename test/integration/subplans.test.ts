@@ -4,7 +4,7 @@ import type { PlanSnapshot } from '../../src/plan';
 import { SharedMemory } from '../../src/store/shared-memory';
 import { stateQuery } from '../../src/workflows/definitions';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
-import { waitForState } from '../support/plan-state';
+import { waitForState } from '../support/wait-for-state';
 import { eventually } from '../support/eventually';
 
 let env: TestWorker;
