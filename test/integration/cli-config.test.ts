@@ -3,7 +3,7 @@
  * named by --config, by PLAN_CONFIG or found from the working directory; a broken one stops every command with its
  * path and the cause (exit 2), before anything connects or starts.
  */
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, STACK_TRACE } from '../support/cli';
@@ -11,9 +11,13 @@ import { ROOT } from '../support/child';
 
 jest.setTimeout(60_000);
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A project folder with a configuration file whose `lookup_order` tool takes `{ orderId }`, and a plan using it. */
 function project(config: string): { dir: string; config: string; plan: (parameters: object) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'dp-cli-config-'));
+  made.push(dir);
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules')); // the config imports zod, as a project's would
   writeFileSync(join(dir, 'durable-plans.config.ts'), config);
   let n = 0;

@@ -2,7 +2,7 @@
  * The project's configuration file as a team meets it: found from the working directory upwards (or named), loaded
  * from TypeScript without a build, its tools joined to the built-ins, and every way it can be wrong named with the file.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigFileError, findConfigFile, loadProjectConfig } from '../../src/config';
@@ -10,9 +10,13 @@ import { BUILTIN_TOOLS } from '../../src/tools';
 
 const ROOT = join(__dirname, '..', '..');
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A project folder whose files can import zod (through this repository's node_modules), with the given files. */
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'dp-config-'));
+  made.push(dir);
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -64,7 +68,7 @@ test('--config wins over PLAN_CONFIG, which wins over the file found nearby; wit
   expect(await names({ cwd: dir, env: { PLAN_CONFIG: 'env.config.mjs' }, flag: 'named.config.cjs' })).toContain('named_tool');
   expect(await names({ cwd: dir, env: { PLAN_CONFIG: 'env.config.mjs' } })).toContain('env_tool');
   expect(await names({ cwd: dir, env: {} })).toEqual(BUILTIN_TOOLS.map((t) => t.name));
-  const empty = mkdtempSync(join(tmpdir(), 'dp-config-none-'));
+  const empty = project({});
   expect(await loadProjectConfig({ cwd: empty, env: {} })).toMatchObject({ path: null });
 });
 
