@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { checkPlan, compactPlan, type Plan, type CancelInput, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
+import { checkPlan, compactPlan, needsApproval, type CancelInput, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
 import { PLAN_VALIDATION_ERROR } from '../plan/error-types';
 import { cancelSignal, decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
@@ -44,11 +44,11 @@ export async function startPlan(
   return client.workflow.start<typeof runPlan>(RUN_PLAN_WORKFLOW, {
     workflowId: planId,
     taskQueue: options.taskQueue,
-    args: [sendable(input, plan, planId)],
+    args: [{ ...compactPlan(plan), id: planId }],
     staticSummary: plan.description || undefined,
     typedSearchAttributes: [
-      { key: planStatusKey, value: plan.options.requireApproval && !plan.options.autoApprove ? 'pending_approval' : 'draft' },
-      { key: planPendingApprovalKey, value: plan.options.requireApproval && !plan.options.autoApprove },
+      { key: planStatusKey, value: needsApproval(plan.options) ? 'pending_approval' : 'draft' },
+      { key: planPendingApprovalKey, value: needsApproval(plan.options) },
     ],
   });
 }
@@ -85,16 +85,4 @@ export function getState(client: Client, planId: string): Promise<PlanSnapshot> 
 async function hasEnded(client: Client, planId: string): Promise<boolean> {
   const description = await client.workflow.getHandle(planId).describe().catch(() => null);
   return description !== null && description.status.name !== 'RUNNING';
-}
-
-/**
- * The compact form (what validation measured against the payload limit; it normalises back to the same plan), except
- * that an onFailure the author wrote stays even when it equals today's default: the worker may learn of default
- * compensations and change the default, but never an explicit choice.
- */
-function sendable(input: unknown, plan: Plan, planId: string): Record<string, unknown> {
-  const compact: Record<string, unknown> = { ...compactPlan(plan), id: planId };
-  const written = (input as { options?: { onFailure?: unknown } } | null)?.options?.onFailure;
-  if (written === undefined) return compact;
-  return { ...compact, options: { ...(compact.options as Record<string, unknown> | undefined), onFailure: plan.options.onFailure } };
 }

@@ -2,6 +2,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { readPlanState } from '../api/read-plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
+import { needsApproval } from '../plan';
 import { stringOption } from './args';
 import { defaultActor, type Command } from './command';
 import { EXIT, refused, usageError } from './errors';
@@ -52,15 +53,15 @@ export const start: Command = {
     }
     const planId = handle.workflowId;
     const runId = handle.firstExecutionRunId;
-    const needsApproval = plan.options.requireApproval && !plan.options.autoApprove;
+    const waits = needsApproval(plan.options);
     const approve = `npm run -s plan -- approve ${planId} --by <your-name>`;
     if (!parsed.values.wait || !ctx.output.json) {
       if (ctx.output.json) {
-        ctx.output.out(JSON.stringify({ planId, runId, url: ctx.webUrl(planId, runId), ...(needsApproval ? { approve } : {}) }));
+        ctx.output.out(JSON.stringify({ planId, runId, url: ctx.webUrl(planId, runId), ...(waits ? { approve } : {}) }));
       } else {
         ctx.output.out(`Started plan ${planId}`);
         ctx.output.out(`  Temporal Web: ${ctx.webUrl(planId, runId)}`);
-        if (needsApproval) ctx.output.out(`  Waiting for approval: ${approve}`);
+        if (waits) ctx.output.out(`  Waiting for approval: ${approve}`);
         if (!parsed.values.wait) ctx.output.out(`  Follow it: npm run -s plan -- watch ${planId}`);
       }
     }

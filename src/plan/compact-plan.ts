@@ -6,7 +6,10 @@ import type { Plan, StepSpec } from './types';
 /** The plan with every defaulted field left out, which normalises back to the same plan: the form to send over Temporal. */
 export function compactPlan(plan: Plan): Record<string, unknown> {
   const anyCompensation = plan.steps.some((step) => step.compensate !== null || step.toolName === SUBPLAN_TOOL);
-  const options = withoutDefaults(plan.options, { ...OPTION_DEFAULTS, onFailure: defaultOnFailure(anyCompensation) });
+  // An onFailure the author wrote stays even when it equals today's default: the worker may learn of default
+  // compensations and change the default, but never an explicit choice.
+  const { onFailureChosen, ...written } = plan.options;
+  const options = withoutDefaults(written, onFailureChosen ? OPTION_DEFAULTS : { ...OPTION_DEFAULTS, onFailure: defaultOnFailure(anyCompensation) });
   const steps = plan.steps.map(compactStep);
   return withoutDefaults({ id: plan.id, description: plan.description, options, steps }, { id: null, description: '', options: {} });
 }

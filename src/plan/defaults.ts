@@ -12,13 +12,12 @@ export const OPTION_DEFAULTS = {
   // The seed ran steps one at a time unless told otherwise.
   allowParallel: false,
   maxParallelSteps: 10,
-  stopOnError: true,
   continueOnError: false,
   stepTimeoutMs: 300_000,
   totalTimeoutMs: null,
   memoryNamespace: null,
   mirror: true,
-} as const satisfies Omit<PlanOptions, 'onFailure'>;
+} as const satisfies Omit<PlanOptions, 'onFailure' | 'onFailureChosen'>;
 
 /** Undo what completed when a plan fails, if any step says how; otherwise just fail. */
 export function defaultOnFailure(anyCompensation: boolean): OnFailure {

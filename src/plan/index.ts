@@ -20,6 +20,7 @@ export { normalizePlan } from './normalize';
 export { validatePlan } from './validate';
 export { checkPlan } from './check-plan';
 export { compactPlan, compactStep } from './compact-plan';
+export { needsApproval } from './needs-approval';
 export { compensationTimeoutMs, stepTimeoutMs, type ToolTimeouts } from './step-timeout';
 export { formatProblem } from './format-problem';
 export type { DagStep } from './graph';

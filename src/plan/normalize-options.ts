@@ -33,6 +33,8 @@ const OPTION_KEYS = [
   'stepTimeoutMs',
   'totalTimeoutMs',
   'onFailure',
+  // Written by normalisation, so a normalised plan normalises to itself; a plan file need not say it.
+  'onFailureChosen',
   'memoryNamespace',
   'mirror',
 ] as const;
@@ -56,7 +58,8 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
       ? { min: 1, max: Number.MAX_SAFE_INTEGER }
       : { min: 1, max: approvers.length, note: 'the number of approvers' },
   );
-  // The two switches plan files carry (StopOnError, ContinueOnError of the execution plans we replace) say one thing: after a failure, keep running independent steps or stop.
+  // The two switches plan files carry (StopOnError and ContinueOnError of the execution plans we replace) say one
+  // thing: after a failure, keep running independent steps or stop. The normalised plan keeps one.
   const stopOnError = read(scope, source, 'stopOnError', A_BOOLEAN);
   const continueOnError = read(scope, source, 'continueOnError', A_BOOLEAN);
   const keepGoing = continueOnError === true || stopOnError === false;
@@ -73,18 +76,22 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     allowParallel: read(scope, source, 'allowParallel', A_BOOLEAN) ?? OPTION_DEFAULTS.allowParallel,
     maxParallelSteps:
       read(scope, source, 'maxParallelSteps', integerIn(MAX_PARALLEL_STEPS)) ?? OPTION_DEFAULTS.maxParallelSteps,
-    stopOnError: !keepGoing,
     continueOnError: keepGoing,
     stepTimeoutMs: read(scope, source, 'stepTimeoutMs', integerIn(STEP_TIMEOUT_MS)) ?? OPTION_DEFAULTS.stepTimeoutMs,
     totalTimeoutMs:
       readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.totalTimeoutMs,
-    onFailure:
-      read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const)) ??
-      defaultOnFailure(anyCompensation),
+    ...readOnFailure(scope, source, anyCompensation),
     memoryNamespace:
       readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,
     mirror: read(scope, source, 'mirror', A_BOOLEAN) ?? OPTION_DEFAULTS.mirror,
   };
+}
+
+/** The failure policy, and whether the plan chose it (else it is the default, which default compensations may change). */
+function readOnFailure(scope: Scope, source: Fields, anyCompensation: boolean): Pick<PlanOptions, 'onFailure' | 'onFailureChosen'> {
+  const onFailure = read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const));
+  const chosen = read(scope, source, 'onFailureChosen', A_BOOLEAN) ?? onFailure !== undefined;
+  return { onFailure: onFailure ?? defaultOnFailure(anyCompensation), onFailureChosen: chosen };
 }
 
 function readApprovers(scope: Scope, source: Fields): string[] | undefined {

@@ -8,6 +8,7 @@ import { BatchProgress, type BatchSummary } from './batch-progress';
 import { compensationOrder } from './dag';
 import { COMPENSATION_DEFAULTS } from './defaults';
 import { SUBPLAN_TOOL } from './subplan';
+import { needsApproval } from './needs-approval';
 import type {
   Approval,
   CompensationOutcome,
@@ -75,7 +76,7 @@ export class PlanState {
   ) {
     const { options } = plan;
     const policy = { approvers: options.approvers, requiredApprovals: options.requiredApprovals };
-    this.planGate = options.requireApproval && !options.autoApprove ? new ApprovalGate(policy, null) : null;
+    this.planGate = needsApproval(options) ? new ApprovalGate(policy, null) : null;
     for (const [position, spec] of plan.steps.entries()) {
       this.records.set(spec.id, {
         spec,
@@ -260,6 +261,13 @@ export class PlanState {
     const record = this.records.get(action.step);
     if (!record) return `plan "${this.planId}" has no step "${action.step}"`;
     if (record.status !== 'failed') return `step "${action.step}" has not failed (it is ${record.status})`;
+    return null;
+  }
+
+  /** The one failed step, which a retry that names none means; null when none or several failed. */
+  onlyFailedStep(): string | null {
+    if (this.counts.failed !== 1) return null;
+    for (const record of this.records.values()) if (record.status === 'failed') return record.id;
     return null;
   }
 

@@ -57,12 +57,16 @@ export interface PlanOptions {
   requiredApprovals: number;
   allowParallel: boolean;
   maxParallelSteps: number;
-  /** Always the opposite of continueOnError. */
-  stopOnError: boolean;
+  /**
+   * After a failure, keep running independent branches (the failed step's dependents are skipped) instead of
+   * stopping. Plan files may say it either way: `continueOnError: true` or `stopOnError: false`.
+   */
   continueOnError: boolean;
   stepTimeoutMs: number;
   totalTimeoutMs: number | null;
   onFailure: OnFailure;
+  /** Whether the plan file chose `onFailure`: a tool's default compensation may change the default, never a choice. */
+  onFailureChosen: boolean;
   /** Shared-memory namespace of the plan's steps, `project/environment/agent_type/session_id`; null = the plan's own. */
   memoryNamespace: string | null;
   /** Whether the plan is mirrored into PostgreSQL (default true); off for plans nobody reads there. */

@@ -13,6 +13,7 @@ import {
   type OperatorAnswer,
 } from './definitions';
 import { DECISION_REFUSED } from '../plan/error-types';
+import { nowIso } from './clock';
 
 /**
  * Whether the state is whole. A run that continued as new loads its progress first: until then signals wait,
@@ -34,7 +35,10 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
     return boundedSnapshot(state.snapshot());
   });
   setHandler(cancelSignal, (input) => onceWhole(() => cancelBySignal(state, input)));
-  registerOperatorUpdate<RetryStepInput>(state, restoring, retryStepUpdate, (input, by) => ({ kind: 'retry', step: input.step ?? onlyFailed(state), by, parameters: input.parameters }));
+  registerOperatorUpdate<RetryStepInput>(state, restoring, retryStepUpdate, (input, by) => {
+    const step = input.step ?? state.onlyFailedStep();
+    return step === null ? NAME_A_FAILED_STEP : { kind: 'retry', step, by, parameters: input.parameters };
+  });
   registerOperatorUpdate<SkipStepInput>(state, restoring, skipStepUpdate, (input, by) => ({ kind: 'skip', step: input.step, by, result: input.result }));
   registerOperatorUpdate<AbortInput>(state, restoring, abortUpdate, (input, by) => ({ kind: 'abort', by, detail: input?.reason }));
   setHandler(approveSignal, (input) => onceWhole(() => decideBySignal(state, 'approve', input)));
@@ -44,7 +48,7 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
     return typeof decision === 'string' ? decision : state.refusalOf(decision);
   };
   setRefusableUpdate(restoring, decideUpdate, refusalOf, (input) =>
-    state.decide(normalizeDecisionInput(input) as NormalizedDecision, new Date().toISOString()),
+    state.decide(normalizeDecisionInput(input) as NormalizedDecision, nowIso()),
   );
 }
 
@@ -87,7 +91,7 @@ function decideBySignal(state: PlanState, kind: Decision, input: unknown): void 
     log.warn(`${kind} signal refused`, { planId: state.planId, refusal });
     return;
   }
-  state.decide(decision, new Date().toISOString());
+  state.decide(decision, nowIso());
 }
 
 /** Records who cancelled and why; the plan then stops like on any cancellation. A second cancel changes nothing. */
@@ -102,18 +106,21 @@ function cancelBySignal(state: PlanState, input: unknown): void {
   state.cancel(`cancelled by ${who}${why}`);
 }
 
+const NAME_A_FAILED_STEP = '"step" must name a failed step';
+
 /** An operator update: the validator refuses what cannot be done now (with the reason), the handler does it. */
 function registerOperatorUpdate<I>(
   state: PlanState,
   restoring: Restoring,
   update: UpdateDefinition<OperatorAnswer, [I]>,
-  toAction: (input: I, by: string) => OperatorAction,
+  toAction: (input: I, by: string) => OperatorAction | string,
 ): void {
   const actionOf = (input: I): OperatorAction | string => {
     const by = (input as { by?: unknown } | undefined)?.by;
     if (by !== undefined && (typeof by !== 'string' || by.trim() === '')) return '"by" must be a non-empty string';
     const action = toAction(input, typeof by === 'string' ? by.trim() : ANONYMOUS);
-    if (action.kind !== 'abort' && typeof action.step !== 'string') return '"step" must name a failed step';
+    // Inputs come from outside (Temporal Web, the CLI): a step the types promise may still be missing.
+    if (typeof action !== 'string' && action.kind !== 'abort' && typeof action.step !== 'string') return NAME_A_FAILED_STEP;
     return action;
   };
   const refusalOf = (input: I): string | null => {
@@ -122,13 +129,7 @@ function registerOperatorUpdate<I>(
   };
   setRefusableUpdate(restoring, update, refusalOf, (input) => {
     const action = actionOf(input) as OperatorAction; // refusalOf refused anything else
-    state.operate(action, new Date().toISOString());
+    state.operate(action, nowIso());
     return { status: state.status, step: action.kind === 'abort' ? null : action.step };
   });
-}
-
-/** The failed step a retry means when it names none: the only one, or none (refused by the validator). */
-function onlyFailed(state: PlanState): string {
-  const failed = state.snapshot().steps.filter((s) => s.status === 'failed');
-  return failed.length === 1 ? failed[0]!.id : (undefined as unknown as string);
 }

@@ -1,4 +1,8 @@
 import { CancellationScope, condition } from '@temporalio/workflow';
+import type { StepSpec } from '../plan';
+
+/** How many scheduler passes that start local steps may go by without a mirror write. */
+const MIRROR_EVERY = 16;
 
 /**
  * Runs local activities in waves, so a plan with local steps replays exactly as it ran.
@@ -9,12 +13,14 @@ import { CancellationScope, condition } from '@temporalio/workflow';
  * only when no local activity is in flight, and its calls hand back their outcomes only once every call of the wave
  * has resolved, one after another in the order they were started. Whatever the workflow does next is then the same
  * on a first run and on replay.
+ *
+ * The scheduler hands each pass's steps to `schedule`: a local step taken while a wave is in flight is held here and
+ * starts with the next wave.
  */
-/** How many scheduler passes that start local steps may go by without a mirror write. */
-const MIRROR_EVERY = 16;
-
 export class LocalWaves {
   private inFlight = 0;
+  /** Local steps taken while a wave was in flight; they start with the next wave. */
+  private readonly held: StepSpec[] = [];
   /** Whether the scheduler's last pass started local steps, and how many such passes since the mirror last wrote. */
   private stepsStarting = false;
   private passesSinceWrite = 0;
@@ -24,6 +30,39 @@ export class LocalWaves {
   /** Whether a new wave may start now. */
   get idle(): boolean {
     return this.inFlight === 0;
+  }
+
+  /** How many steps wait for the next wave (they count against the plan's parallelism). */
+  get holding(): number {
+    return this.held.length;
+  }
+
+  /** Whether held steps can start now: the scheduler wakes for it as for any change of state. */
+  get heldMayStart(): boolean {
+    return this.held.length > 0 && this.idle;
+  }
+
+  /**
+   * One scheduler pass: with no wave in flight, the held steps start (a new wave); then each step `next` gives
+   * starts, except a local one while a wave is in flight, which is held. Paces the mirror by what started.
+   */
+  schedule(next: () => StepSpec | null, isLocal: (spec: StepSpec) => boolean, launch: (spec: StepSpec) => void): void {
+    const newWave = this.idle;
+    let startedLocal = false;
+    if (newWave) {
+      startedLocal = this.held.length > 0;
+      this.held.splice(0).forEach(launch);
+    }
+    for (let spec = next(); spec; spec = next()) {
+      const local = isLocal(spec);
+      if (local && !newWave) {
+        this.held.push(spec);
+      } else {
+        launch(spec);
+        startedLocal ||= local;
+      }
+    }
+    this.paced(startedLocal);
   }
 
   /** The scheduler says after each pass whether it started local steps. */

@@ -23,15 +23,59 @@ import { carryOver, dropCheckpoints, takeOver } from './continue-as-new';
 import type { RunPlanMode } from './run-mode';
 import { Visibility } from './visibility';
 import type { PlanSnapshot } from '../plan';
-
-const now = () => new Date().toISOString();
+import { nowIso } from './clock';
 
 /** Runs a plan (the parsed plan file) to its end and returns its final state; `mode` undoes an earlier run instead. */
 export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanSnapshot> {
-  // 1. Set up before any await: a bad plan fails at once; handlers exist before the first signal can arrive.
+  // 1. Set up: the plan checked, its state built or taken over, the handlers listening, the tools known.
+  const { state, visibility, hints } = await setUp(input, mode);
+  // Started once the worker said which parameters are secret, so the first write is already redacted.
+  const secrets = Object.fromEntries(Object.entries(hints).map(([tool, hint]) => [tool, hint.secretParams]));
+  const waves = new LocalWaves();
+  const mirror = state.plan.options.mirror ? new MirrorLoop(state, secrets, waves) : null;
+
+  let cancellation: unknown = null;
+  try {
+    // 2. Approval gate.
+    await waitForApproval(state, visibility);
+    // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
+    if (!state.stopping && (await execute(state, hints, visibility, waves)) === 'continue') {
+      await mirror?.flush();
+      return await carryOver(state, input, hints);
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    cancellation = err;
+    state.cancel('cancelled');
+  }
+  // 4. Compensate and finish, even when the workflow itself is being cancelled.
+  await CancellationScope.nonCancellable(async () => {
+    visibility.publish();
+    await condition(() => state.running === 0);
+    if (state.needsCompensation) await compensate(state, hints, visibility);
+    state.finish(nowIso());
+    visibility.publish();
+    // 5. The final state is in PostgreSQL before the workflow returns.
+    await mirror?.close();
+    if (mode?.continued) await dropCheckpoints(state.planId);
+  });
+  log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
+  if (cancellation) throw cancellation;
+  return boundedSnapshot(state.snapshot());
+}
+
+/**
+ * Everything before the plan can run. Before any await, so a bad plan fails at once and handlers exist before the
+ * first signal can arrive: check the plan, build its state (reusing or undoing an earlier run's steps), register the
+ * handlers. Then either take over a continued run's progress from PostgreSQL, or ask the worker about the tools.
+ */
+async function setUp(
+  input: unknown,
+  mode: RunPlanMode | undefined,
+): Promise<{ state: PlanState; visibility: Visibility; hints: Record<string, ToolHint> }> {
   const { plan, problems } = checkPlan(input);
   if (!plan) throw validationFailure(problems);
-  const state = new PlanState(plan, workflowInfo().workflowId, now());
+  const state = new PlanState(plan, workflowInfo().workflowId, nowIso());
   for (const step of mode?.reuse?.steps ?? []) state.restoreCompleted(step);
   if (mode?.undo) {
     for (const step of mode.undo.steps) state.restoreCompleted(step);
@@ -55,48 +99,15 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     hints = toolCheck.hints;
   }
   visibility.publish();
-  state.applyDefaultCompensations((tool) => hints[tool]?.undo ?? null, onFailureChosen(input));
-  // Started once the worker said which parameters are secret, so the first write is already redacted.
-  const secrets = Object.fromEntries(Object.entries(hints).map(([tool, hint]) => [tool, hint.secretParams]));
-  const waves = new LocalWaves();
-  const mirror = plan.options.mirror ? new MirrorLoop(state, secrets, waves) : null;
-
-  let cancellation: unknown = null;
-  try {
-    // 2. Approval gate.
-    await waitForApproval(state, visibility);
-    // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
-    if (!state.stopping && (await execute(state, hints, visibility, waves)) === 'continue') {
-      await mirror?.flush();
-      return await carryOver(state, input, hints);
-    }
-  } catch (err) {
-    if (!isCancellation(err)) throw err;
-    cancellation = err;
-    state.cancel('cancelled');
-  }
-
-  // 4. Compensate and finish, even when the workflow itself is being cancelled.
-  await CancellationScope.nonCancellable(async () => {
-    visibility.publish();
-    await condition(() => state.running === 0);
-    if (state.needsCompensation) await compensate(state, hints, visibility);
-    state.finish(now());
-    visibility.publish();
-    // 5. The final state is in PostgreSQL before the workflow returns.
-    await mirror?.close();
-    if (mode?.continued) await dropCheckpoints(state.planId);
-  });
-  log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
-  if (cancellation) throw cancellation;
-  return boundedSnapshot(state.snapshot());
+  state.applyDefaultCompensations((tool) => hints[tool]?.undo ?? null, plan.options.onFailureChosen);
+  return { state, visibility, hints };
 }
 
 async function waitForApproval(state: PlanState, visibility: Visibility): Promise<void> {
   if (state.planGateSettled) return;
   const timeout = state.plan.options.approvalTimeoutMs;
   if (timeout === null) await condition(() => state.planGateSettled);
-  else if (!(await condition(() => state.planGateSettled, timeout))) state.expireGates(now());
+  else if (!(await condition(() => state.planGateSettled, timeout))) state.expireGates(nowIso());
   visibility.publish();
 }
 
@@ -114,7 +125,7 @@ async function execute(
   const limit = options.allowParallel ? options.maxParallelSteps : 1;
   const steps = new CancellationScope();
   const timers = new CancellationScope();
-  state.beginExecution(now());
+  state.beginExecution(nowIso());
   if (options.totalTimeoutMs !== null) {
     // Counted from when scheduling began, which was in an earlier run if this one continued as new.
     const left = Date.parse(state.executingSince!) + options.totalTimeoutMs - Date.now();
@@ -123,42 +134,27 @@ async function execute(
   let gateTimerAt: number | null = null;
   let startedHere = 0;
   let handingOver = false;
-  // Local steps taken while a wave of local activities is in flight; they start with the next wave.
-  const held: StepSpec[] = [];
+  const next = () => (state.running < limit - waves.holding ? state.takeReady() : null);
+  const isLocal = (spec: StepSpec) => runsLocally(spec, hints[spec.toolName]);
   const launch = (spec: StepSpec) => {
     startedHere++;
+    // Not awaited: runStep records every outcome in the state; it rejects only for a bug, failing the workflow task.
     void steps.run(() => runStep(state, spec, hints, waves));
   };
   try {
     for (;;) {
       // Only a run that did some work hands over, so a run can never do nothing but continue.
       handingOver ||= startedHere > 0 && workflowInfo().continueAsNewSuggested;
-      let startedLocal = false;
-      if (!handingOver && !state.stopping) {
-        const newWave = waves.idle;
-        if (newWave) {
-          startedLocal = held.length > 0;
-          held.splice(0).forEach(launch);
-        }
-        for (let spec = nextIfFree(state, limit - held.length); spec; spec = nextIfFree(state, limit - held.length)) {
-          const local = runsLocally(spec, hints[spec.toolName]);
-          if (local && !newWave) {
-            held.push(spec);
-          } else {
-            launch(spec);
-            startedLocal ||= local;
-          }
-        }
-      }
-      waves.paced(startedLocal);
+      if (!handingOver && !state.stopping) waves.schedule(next, isLocal, launch);
+      else waves.paced(false);
       // A timeout or a `cancel` signal: running steps are cancelled (they heartbeat) and report back.
       if (state.cancelling && !steps.consideredCancelled) steps.cancel();
       visibility.publish();
-      if (state.finished && (held.length === 0 || state.stopping)) return 'done';
+      if (state.finished && (waves.holding === 0 || state.stopping)) return 'done';
       if (handingOver && state.running === 0) return 'continue';
       gateTimerAt = armGateTimer(state, timers, gateTimerAt);
       const seen = state.seq;
-      await condition(() => state.seq !== seen || (held.length > 0 && waves.idle));
+      await condition(() => state.seq !== seen || waves.heldMayStart);
     }
   } finally {
     timers.cancel();
@@ -167,17 +163,13 @@ async function execute(
   }
 }
 
-function nextIfFree(state: PlanState, limit: number): StepSpec | null {
-  return state.running < limit ? state.takeReady() : null;
-}
-
 /** One timer for the earliest open step gate's approval deadline; re-armed only when an earlier one appears. */
 function armGateTimer(state: PlanState, timers: CancellationScope, armedAt: number | null): number | null {
   const deadline = state.nextGateDeadline();
   if (deadline === null || (armedAt !== null && armedAt <= deadline && armedAt > Date.now())) return armedAt;
   void timers
     .run(() => sleep(Math.max(1, deadline - Date.now())))
-    .then(() => state.expireGates(now()), ignoreCancellation);
+    .then(() => state.expireGates(nowIso()), ignoreCancellation);
   return deadline;
 }
 
@@ -193,10 +185,4 @@ async function compensate(state: PlanState, hints: Record<string, ToolHint>, vis
 
 function ignoreCancellation(err: unknown): void {
   if (!isCancellation(err)) throw err;
-}
-
-/** Whether the plan as written chose its onFailure policy (a default compensation must not override a choice). */
-function onFailureChosen(input: unknown): boolean {
-  const options = (input as { options?: unknown } | null)?.options;
-  return typeof options === 'object' && options !== null && (options as { onFailure?: unknown }).onFailure !== undefined;
 }

@@ -18,15 +18,18 @@ import { describeFailure } from './failures';
 import { compensationActivity, runsLocally, stepActivity } from './step-activities';
 import type { LocalWaves } from './local-waves';
 import { runSubplan, undoSubplan } from './run-subplan';
-
-const now = () => new Date().toISOString();
+import { nowIso } from './clock';
 
 /** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
 const timeoutsOf = (hints: Record<string, ToolHint>): ToolTimeouts => (toolName) => hints[toolName]?.timeoutMs;
 
-/** Runs one step (a tool activity, or a child workflow for a sub-plan) to its end and records the outcome; never throws. */
+/**
+ * Runs one step (a tool activity, or a child workflow for a sub-plan) to its end and records the outcome, failures
+ * included. It rejects only for a bug of ours (an error that is neither a failed call nor an unresolvable reference):
+ * that fails the workflow task, which Temporal retries until fixed code replays it, rather than failing the plan.
+ */
 export async function runStep(state: PlanState, spec: StepSpec, hints: Record<string, ToolHint>, waves: LocalWaves): Promise<void> {
-  state.start(spec.id, now());
+  state.start(spec.id, nowIso());
   let parameters: Record<string, unknown>;
   try {
     const own = ownParameters(spec.toolName, state.parametersOf(spec));
@@ -35,7 +38,7 @@ export async function runStep(state: PlanState, spec: StepSpec, hints: Record<st
     parameters = withNestedPlan(spec.toolName, resolved, state.parametersOf(spec));
   } catch (err) {
     if (!(err instanceof ReferenceResolutionError)) throw err;
-    state.fail(spec.id, err.message, err.name, 0, now());
+    state.fail(spec.id, err.message, err.name, 0, nowIso());
     return;
   }
   if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters);
@@ -53,23 +56,23 @@ export async function runStep(state: PlanState, spec: StepSpec, hints: Record<st
     const outcome = await (runsLocally(spec, hint) ? waves.run(call) : call());
     // A local step's times come from the worker, recorded with its result: the workflow clock after a local
     // activity is not the same on replay.
-    state.complete(spec.id, outcome.result, outcome.attempt, outcome.finishedAt ?? now(), outcome.startedAt);
+    state.complete(spec.id, outcome.result, outcome.attempt, outcome.finishedAt ?? nowIso(), outcome.startedAt);
   } catch (err) {
     const failure = describeFailure(err, spec.maxRetries + 1);
     log.warn('step failed', { planId: state.planId, stepId: spec.id, type: failure.type, attempts: failure.attempts });
-    state.fail(spec.id, failure.message, failure.type, failure.attempts, now());
+    state.fail(spec.id, failure.message, failure.type, failure.attempts, nowIso());
   }
 }
 
 /** Runs a completed step's compensation and records its outcome; never throws. */
 export async function compensateStep(state: PlanState, spec: StepSpec, hints: Record<string, ToolHint>): Promise<void> {
-  const startedAt = now();
+  const startedAt = nowIso();
   let error: string | null = null;
   try {
     if (spec.compensate === null) {
       // Only a sub-plan is compensated without a compensation of its own: its child's compensations run.
       error = await undoSubplan(state, spec);
-      state.recordCompensation(spec.id, { status: error === null ? 'compensated' : 'compensation_failed', startedAt, completedAt: now(), error });
+      state.recordCompensation(spec.id, { status: error === null ? 'compensated' : 'compensation_failed', startedAt, completedAt: nowIso(), error });
       return;
     }
     const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
@@ -89,7 +92,7 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
   state.recordCompensation(spec.id, {
     status: error === null ? 'compensated' : 'compensation_failed',
     startedAt,
-    completedAt: now(),
+    completedAt: nowIso(),
     error,
   });
 }

@@ -9,8 +9,7 @@ import type { PlanSnapshot, PlanState, StepSpec } from '../plan';
 import { RUN_PLAN_WORKFLOW } from './definitions';
 import type { RunPlanMode } from './run-mode';
 import { CANCELLED, SUBPLAN_FAILED } from '../plan/error-types';
-
-const now = () => new Date().toISOString();
+import { nowIso } from './clock';
 
 function child(state: PlanState, spec: StepSpec, suffix: string, args: [unknown, RunPlanMode?]): Promise<PlanSnapshot> {
   return executeChild<(plan: unknown, mode?: RunPlanMode) => Promise<PlanSnapshot>>(RUN_PLAN_WORKFLOW, {
@@ -31,13 +30,13 @@ export async function runSubplan(state: PlanState, spec: StepSpec, parameters: R
   }
   try {
     const result = await child(state, spec, '', [nested]);
-    if (result.status === 'completed') state.complete(spec.id, result, 1, now());
-    else state.fail(spec.id, `sub-plan ended ${result.status}${result.reason ? `: ${result.reason}` : ''}`, SUBPLAN_FAILED, 1, now());
+    if (result.status === 'completed') state.complete(spec.id, result, 1, nowIso());
+    else state.fail(spec.id, `sub-plan ended ${result.status}${result.reason ? `: ${result.reason}` : ''}`, SUBPLAN_FAILED, 1, nowIso());
   } catch (err) {
     const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
     const message = isCancellation(err) ? 'cancelled' : (cause as Error | undefined)?.message ?? String(err);
     const type = isCancellation(err) ? CANCELLED : ((cause as { type?: string } | undefined)?.type ?? SUBPLAN_FAILED);
-    state.fail(spec.id, `sub-plan: ${message}`, type, 1, now());
+    state.fail(spec.id, `sub-plan: ${message}`, type, 1, nowIso());
   }
 }
 

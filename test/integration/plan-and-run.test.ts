@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { WorkflowFailedError } from '@temporalio/client';
 import { parse } from 'yaml';
 import { decide } from '../../src/api/plans';
-import { stateQuery } from '../../src/workflows/definitions';
+import { PLAN_AND_RUN_WORKFLOW, stateQuery } from '../../src/workflows/definitions';
 import type { planAndRun } from '../../src/workflows';
 import { builtinRegistry, NO_TOOL_SETTINGS } from '../../src/tools';
 import { FakeOpenAI } from '../support/fake-openai';
@@ -38,7 +38,7 @@ afterAll(async () => {
 test('planAndRun generates a plan (repairing an invalid first answer), waits for approval, then runs it as a child', async () => {
   fake.reply({ content: JSON.stringify(invalid) }, { content: JSON.stringify(valid) });
   const id = uniqueId('pnr');
-  const handle = await env.client.workflow.start<typeof planAndRun>('planAndRun', {
+  const handle = await env.client.workflow.start<typeof planAndRun>(PLAN_AND_RUN_WORKFLOW, {
     workflowId: id,
     taskQueue: env.taskQueue,
     args: [{ task: 'is the orders table too big?' }],
@@ -54,7 +54,7 @@ test('planAndRun generates a plan (repairing an invalid first answer), waits for
 
 test('a model that never gives a valid plan fails planAndRun with PlanGenerationError, without pointless retries', async () => {
   fake.reply({ content: JSON.stringify(invalid) }, { content: JSON.stringify(invalid) });
-  const handle = await env.client.workflow.start<typeof planAndRun>('planAndRun', {
+  const handle = await env.client.workflow.start<typeof planAndRun>(PLAN_AND_RUN_WORKFLOW, {
     workflowId: uniqueId('pnr-bad'),
     taskQueue: env.taskQueue,
     args: [{ task: 't', maxAttempts: 2, requireApproval: false }],

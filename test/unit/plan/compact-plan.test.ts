@@ -25,7 +25,7 @@ describe('compactPlan', () => {
     });
     expect(compactPlan(plan)).toEqual({
       id: 'p',
-      options: { stepTimeoutMs: 1000, stopOnError: false, continueOnError: true, onFailure: 'fail', approvers: ['alice'] },
+      options: { stepTimeoutMs: 1000, continueOnError: true, onFailure: 'fail', approvers: ['alice'] },
       steps: [
         // Written, so it wins over the tool's own default timeout as the plan's stepTimeoutMs would not.
         { id: 'a', toolName: 't', timeoutMs: 1000, compensate: { toolName: 'u', timeoutMs: 1000 } },
@@ -60,4 +60,14 @@ describe('compactPlan', () => {
     const plan = normalized({ steps });
     expect(JSON.stringify(compactPlan(plan)).length).toBeLessThan(JSON.stringify(plan).length / 3);
   });
+});
+
+test('an onFailure the author chose survives compaction even when it equals the default, and is known as chosen', () => {
+  const chosen = normalizePlan({ options: { onFailure: 'fail' }, steps: [{ id: 'a', toolName: 'echo' }] }).plan!;
+  const defaulted = normalizePlan({ steps: [{ id: 'a', toolName: 'echo' }] }).plan!;
+  expect(chosen.options).toMatchObject({ onFailure: 'fail', onFailureChosen: true });
+  expect(defaulted.options).toMatchObject({ onFailure: 'fail', onFailureChosen: false });
+  expect(compactPlan(chosen).options).toEqual({ onFailure: 'fail' });
+  expect(compactPlan(defaulted).options).toBeUndefined();
+  expect(normalizePlan(compactPlan(chosen)).plan).toEqual(chosen);
 });

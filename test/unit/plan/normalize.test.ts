@@ -40,11 +40,11 @@ describe('normalizePlan, the DESIGN.md form', () => {
       requiredApprovals: 1,
       allowParallel: true,
       maxParallelSteps: 4,
-      stopOnError: true,
       continueOnError: false,
       stepTimeoutMs: 300000,
       totalTimeoutMs: 600000,
       onFailure: 'compensate',
+      onFailureChosen: false,
       memoryNamespace: null,
       mirror: true,
     });
@@ -98,14 +98,15 @@ describe('normalizePlan, the DESIGN.md form', () => {
   });
 
   it.each([
-    [{ continueOnError: true }, false, true],
-    [{ stopOnError: false }, false, true],
-    [{ stopOnError: true, continueOnError: true }, false, true],
-    [{ stopOnError: true }, true, false],
-    [{}, true, false],
-  ])('reads the error switches %j as stop=%s continue=%s', (options, stop, go) => {
+    [{ continueOnError: true }, true],
+    [{ stopOnError: false }, true],
+    [{ stopOnError: true, continueOnError: true }, true],
+    [{ stopOnError: true }, false],
+    [{}, false],
+  ])('reads the error switches %j into one: continueOnError=%s', (options, go) => {
     const plan = normalized({ options, steps: [{ id: 'a', toolName: 't' }] });
-    expect([plan.options.stopOnError, plan.options.continueOnError]).toEqual([stop, go]);
+    expect(plan.options.continueOnError).toBe(go);
+    expect(plan.options).not.toHaveProperty('stopOnError');
   });
 
   it('reads only fields of its own, as JSON would send them', () => {
