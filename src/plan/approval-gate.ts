@@ -2,7 +2,6 @@
  * One approval gate (the plan's, or a step's): who may decide, how many distinct approvals it needs,
  * and whether a decision is acceptable now. Pure, so the workflow's signal and update paths share it.
  */
-import type { GateProgress } from './plan-progress';
 import type { Approval, Decision, DecisionInput } from './snapshot';
 
 export interface ApprovalPolicy {
@@ -11,6 +10,13 @@ export interface ApprovalPolicy {
 }
 
 export type GateState = 'waiting' | 'approved' | 'rejected';
+
+/** What a gate carries to a continued run. */
+export interface GateProgress {
+  state: GateState;
+  openedAt: number | null;
+  approvedBy: string[];
+}
 
 export class ApprovalGate {
   state: GateState = 'waiting';

@@ -49,7 +49,8 @@ export {
 export { utf8Length } from './utf8-length';
 export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
 export { boundedSnapshot, SNAPSHOT_LIMIT_BYTES } from './bounded-snapshot';
-export type { PlanProgress, StepProgressRow, GateProgress } from './plan-progress';
+export type { CarriedProgress, StepProgressRow } from './carried-progress';
+export type { GateProgress } from './approval-gate';
 export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';
 export type * from './snapshot';
 export {

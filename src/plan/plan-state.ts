@@ -3,12 +3,16 @@
  * of its own (times come in as ISO strings), so it is tested without Temporal. Work per transition is proportional to
  * what changed: dependency counters, not rescans of the whole plan.
  */
-import { ApprovalGate, type NormalizedDecision } from './approval-gate';
-import { BatchProgress, type BatchSummary } from './batch-progress';
+import type { ApprovalGate, NormalizedDecision } from './approval-gate';
+import type { BatchSummary } from './batch-progress';
+import type { CarriedProgress } from './carried-progress';
 import { compensationOrder } from './dag';
 import { COMPENSATION_DEFAULTS } from './defaults';
-import { SUBPLAN_TOOL } from './subplan';
+import { GateBook } from './gate-book';
 import { needsApproval } from './needs-approval';
+import { StepBook } from './step-book';
+import { StepQueue } from './step-queue';
+import { SUBPLAN_TOOL } from './subplan';
 import type {
   Approval,
   CompensationOutcome,
@@ -17,17 +21,10 @@ import type {
   PlanSummary,
   StepSnapshot,
 } from './snapshot';
-import type { PlanStatus, StepStatus } from './statuses';
+import type { PlanStatus } from './statuses';
 import type { OperatorAction, OperatorActionRecord } from './operator-actions';
 import type { DependencyOutcome } from './dependency-outcomes';
 import type { Plan, StepSpec } from './types';
-import type { PlanProgress, StepProgressRow } from './plan-progress';
-
-interface StepRecord extends StepSnapshot {
-  spec: StepSpec;
-  /** Index in the plan file. */
-  position: number;
-}
 
 /** Who decides when an approval wait times out. */
 export const APPROVAL_TIMEOUT_ACTOR = 'approval-timeout';
@@ -50,65 +47,31 @@ export class PlanState {
   readonly operatorActions: OperatorActionRecord[] = [];
   /** New parameters an operator gave a step to retry with. */
   private readonly overrides = new Map<string, Record<string, unknown>>();
-  private readonly records = new Map<string, StepRecord>();
-  private readonly unmet = new Map<string, number>();
-  private readonly dependents = new Map<string, string[]>();
-  private ready: string[] = [];
-  private readyHead = 0;
-  private readonly counts = Object.fromEntries(
-    ['pending', 'waiting_approval', 'running', 'completed', 'failed', 'skipped', 'compensated', 'compensation_failed'].map(
-      (s) => [s, 0],
-    ),
-  ) as Record<StepStatus, number>;
-  readonly planGate: ApprovalGate | null;
-  private readonly stepGates = new Map<string, ApprovalGate>();
-  private readonly batches = new BatchProgress();
+  private readonly steps: StepBook;
+  private readonly queue: StepQueue;
+  private readonly gates: GateBook;
   /** When scheduling began; the total timeout counts from it. */
   executingSince: string | null = null;
-  /** Steps changed since the mirror last took them; all of them before the first write. */
-  private changed = new Set<string>();
-  private mirroredOnce = false;
 
   constructor(
     readonly plan: Plan,
     readonly planId: string,
-    readonly startedAt: string,
+    private started: string,
   ) {
-    const { options } = plan;
-    const policy = { approvers: options.approvers, requiredApprovals: options.requiredApprovals };
-    this.planGate = needsApproval(options) ? new ApprovalGate(policy, null) : null;
-    for (const [position, spec] of plan.steps.entries()) {
-      this.records.set(spec.id, {
-        spec,
-        position,
-        id: spec.id,
-        toolName: spec.toolName,
-        description: spec.description,
-        status: 'pending',
-        attempts: 0,
-        startedAt: null,
-        completedAt: null,
-        error: null,
-        errorType: null,
-        result: null,
-        compensation: null,
-      });
-      this.counts.pending++;
-      this.batches.add(spec.batchIndex);
-      this.changed.add(spec.id);
-      this.unmet.set(spec.id, spec.dependsOn.length);
-      for (const dep of spec.dependsOn) {
-        const list = this.dependents.get(dep);
-        if (list) list.push(spec.id);
-        else this.dependents.set(dep, [spec.id]);
-      }
-      if (spec.requiresApproval) this.stepGates.set(spec.id, new ApprovalGate(policy, spec.id));
-    }
-    if (this.planGate) {
-      // Open from the first moment, so a decision sent before the workflow's first task is not lost.
-      this.planGate.openedAt = Date.parse(startedAt);
-      this.status = 'pending_approval';
-    }
+    this.queue = new StepQueue(plan.steps);
+    this.gates = new GateBook(plan, started, needsApproval(plan.options));
+    this.steps = new StepBook(plan.steps);
+    if (this.gates.plan) this.status = 'pending_approval';
+  }
+
+  /** When the plan's first run started (a continued run keeps it). */
+  get startedAt(): string {
+    return this.started;
+  }
+
+  /** The plan's own approval gate; null when the plan does not wait for approval. */
+  get planGate(): ApprovalGate | null {
+    return this.gates.plan;
   }
 
   /**
@@ -136,7 +99,7 @@ export class PlanState {
     this.executingSince = at;
     this.status = 'executing';
     // Steps whose dependencies are all met: none at all, or all reused from an earlier run (resume, fork).
-    for (const spec of this.plan.steps) if (this.unmet.get(spec.id) === 0) this.becomeReady(spec.id, at);
+    for (const spec of this.plan.steps) if (this.queue.allMet(spec.id)) this.becomeReady(spec.id, at);
     this.touch();
   }
 
@@ -148,7 +111,7 @@ export class PlanState {
   /** Whether the plan or one of its steps waits for a decision now. */
   get pendingApproval(): boolean {
     if (this.planGate?.state === 'waiting' && !this.stopping) return true;
-    return this.counts.waiting_approval > 0;
+    return this.steps.counts.waiting_approval > 0;
   }
 
   /** Returns why a decision cannot be taken now, or null when it can; changes nothing. */
@@ -175,12 +138,7 @@ export class PlanState {
   nextGateDeadline(): number | null {
     const timeout = this.plan.options.approvalTimeoutMs;
     if (timeout === null) return null;
-    let earliest: number | null = null;
-    for (const gate of this.openGates()) {
-      const deadline = gate.openedAt! + timeout;
-      if (earliest === null || deadline < earliest) earliest = deadline;
-    }
-    return earliest;
+    return this.gates.nextDeadline(timeout, this.stopping, this.steps.counts.waiting_approval > 0);
   }
 
   /** Applies `onApprovalTimeout` to every gate whose wait ran out by `at`. */
@@ -189,7 +147,7 @@ export class PlanState {
     if (timeout === null) return;
     const now = Date.parse(at);
     const decision = this.plan.options.onApprovalTimeout;
-    for (const gate of this.openGates()) {
+    for (const gate of this.gates.open(this.stopping, this.steps.counts.waiting_approval > 0)) {
       if (gate.openedAt! + timeout > now) continue;
       const text = `no decision within ${timeout} ms`;
       this.recordDecision(gate, { decision, by: APPROVAL_TIMEOUT_ACTOR, text, step: gate.step }, at, true);
@@ -199,49 +157,42 @@ export class PlanState {
   /** Removes and returns the next step that may start, in the order steps became ready; null when none. */
   takeReady(): StepSpec | null {
     if (this.stopping) return null;
-    while (this.readyHead < this.ready.length) {
-      const record = this.records.get(this.ready[this.readyHead++]!)!;
-      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-        this.ready = this.ready.slice(this.readyHead);
-        this.readyHead = 0;
-      }
-      if (record.status === 'pending') return record.spec;
-    }
-    return null;
+    const id = this.queue.take((candidate) => this.steps.get(candidate).status === 'pending');
+    return id === null ? null : this.steps.get(id).spec;
   }
 
   get running(): number {
-    return this.counts.running;
+    return this.steps.counts.running;
   }
 
   /** True when nothing runs and nothing more can start without a decision that is not coming. */
   get finished(): boolean {
-    if (this.counts.running > 0) return false;
+    if (this.steps.counts.running > 0) return false;
     if (this.paused) return false;
     if (this.stopping) return true;
-    return this.readyHead >= this.ready.length && this.counts.waiting_approval === 0;
+    return this.queue.empty && this.steps.counts.waiting_approval === 0;
   }
 
   start(id: string, at: string): void {
-    const record = this.records.get(id)!;
-    this.setStatus(record, 'running');
+    const record = this.steps.get(id);
+    this.steps.setStatus(record, 'running');
     record.startedAt = at;
     this.touch();
   }
 
   /** `startedAt` replaces the start time recorded by `start` (a local step reports its own). */
   complete(id: string, result: unknown, attempts: number, at: string, startedAt?: string): void {
-    const record = this.records.get(id)!;
-    this.setStatus(record, 'completed');
+    const record = this.steps.get(id);
+    this.steps.setStatus(record, 'completed');
     Object.assign(record, { result, attempts, completedAt: at, error: null, errorType: null });
     if (startedAt !== undefined) record.startedAt = startedAt;
-    for (const dependent of this.dependents.get(id) ?? []) this.dependencyFinished(dependent, at);
+    for (const dependent of this.queue.dependentsOf(id)) this.dependencyFinished(dependent, at);
     this.touch();
   }
 
   fail(id: string, error: string, errorType: string | null, attempts: number, at: string): void {
-    const record = this.records.get(id)!;
-    this.setStatus(record, 'failed');
+    const record = this.steps.get(id);
+    this.steps.setStatus(record, 'failed');
     Object.assign(record, { error, errorType, attempts, completedAt: at });
     if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`, at);
     else if (this.plan.options.onFailure === 'pause' && (this.paused || this.ending === null)) this.pause(`step "${id}" failed: ${error}`);
@@ -258,16 +209,16 @@ export class PlanState {
   operatorRefusal(action: OperatorAction): string | null {
     if (!this.paused) return `plan "${this.planId}" is not paused (it is ${this.status})`;
     if (action.kind === 'abort') return null;
-    const record = this.records.get(action.step);
-    if (!record) return `plan "${this.planId}" has no step "${action.step}"`;
+    if (!this.steps.has(action.step)) return `plan "${this.planId}" has no step "${action.step}"`;
+    const record = this.steps.get(action.step);
     if (record.status !== 'failed') return `step "${action.step}" has not failed (it is ${record.status})`;
     return null;
   }
 
   /** The one failed step, which a retry that names none means; null when none or several failed. */
   onlyFailedStep(): string | null {
-    if (this.counts.failed !== 1) return null;
-    for (const record of this.records.values()) if (record.status === 'failed') return record.id;
+    if (this.steps.counts.failed !== 1) return null;
+    for (const record of this.steps.all()) if (record.status === 'failed') return record.id;
     return null;
   }
 
@@ -280,19 +231,19 @@ export class PlanState {
       this.aborted = true;
       this.stop('failed', `aborted by ${action.by}${action.detail ? `: ${action.detail}` : ''}`);
     } else {
-      const record = this.records.get(action.step)!;
+      const record = this.steps.get(action.step);
       if (action.kind === 'retry') {
-        this.setStatus(record, 'pending');
+        this.steps.setStatus(record, 'pending');
         Object.assign(record, { error: null, errorType: null, completedAt: null });
         if (action.parameters) this.overrides.set(record.id, action.parameters);
-        this.ready.push(record.id);
+        this.queue.push(record.id);
       } else {
-        this.setStatus(record, 'skipped');
+        this.steps.setStatus(record, 'skipped');
         Object.assign(record, { result: action.result ?? null, error: `skipped by ${action.by}` });
         this.skippedByOperator = true;
-        for (const dependent of this.dependents.get(record.id) ?? []) this.dependencyFinished(dependent, at);
+        for (const dependent of this.queue.dependentsOf(record.id)) this.dependencyFinished(dependent, at);
       }
-      if (this.counts.failed === 0) {
+      if (this.steps.counts.failed === 0) {
         this.paused = false;
         this.stopping = false;
         this.status = 'executing';
@@ -323,19 +274,20 @@ export class PlanState {
 
   /** Takes over a step an earlier run completed, result and times included, without running it again. */
   restoreCompleted(step: StepSnapshot): void {
-    const record = this.records.get(step.id);
+    const record = this.steps.get(step.id);
     if (!record || record.status !== 'pending' || step.status !== 'completed') return;
-    this.setStatus(record, 'completed');
+    this.steps.setStatus(record, 'completed');
     Object.assign(record, { result: step.result, attempts: step.attempts, startedAt: step.startedAt, completedAt: step.completedAt });
-    for (const dependent of this.dependents.get(step.id) ?? []) this.unmet.set(dependent, this.unmet.get(dependent)! - 1);
+    // Counted down only: beginExecution queues what became ready, in the plan file's order.
+    for (const dependent of this.queue.dependentsOf(step.id)) this.queue.dependencyFinished(dependent);
     this.touch();
   }
 
   /** Completed steps that declare a compensation (sub-plans always can be undone), in layers: each layer after everything that depends on it. */
   compensationLayers(): StepSpec[][] {
-    const completed = [...this.records.values()].filter((r) => r.status === 'completed').map((r) => r.id);
+    const completed = [...this.steps.all()].filter((r) => r.status === 'completed').map((r) => r.id);
     return compensationOrder(this.plan.steps, completed)
-      .map((layer) => layer.map((id) => this.records.get(id)!.spec).filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL))
+      .map((layer) => layer.map((id) => this.steps.get(id).spec).filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL))
       .filter((layer) => layer.length > 0);
   }
 
@@ -351,20 +303,20 @@ export class PlanState {
   }
 
   recordCompensation(id: string, outcome: CompensationOutcome): void {
-    const record = this.records.get(id)!;
-    this.setStatus(record, outcome.status);
+    const record = this.steps.get(id);
+    this.steps.setStatus(record, outcome.status);
     record.compensation = outcome;
     this.touch();
   }
 
   resultOf(id: string): unknown {
-    return this.records.get(id)?.result;
+    return this.steps.has(id) ? this.steps.get(id).result : undefined;
   }
 
   /** How each dependency of a step ended, in its dependsOn order: what `{{dependencies}}` stands for. */
   dependencyOutcomes(spec: StepSpec): DependencyOutcome[] {
     return spec.dependsOn.map((dep) => {
-      const { status, result, error } = this.records.get(dep)!;
+      const { status, result, error } = this.steps.get(dep);
       return { step: dep, status, result, error };
     });
   }
@@ -372,29 +324,20 @@ export class PlanState {
   /** Ends the run: steps that never started become skipped, and the plan takes its final status. */
   finish(at: string): PlanStatus {
     const why = this.reason ? `not started: ${this.reason}` : 'not started';
-    for (const record of this.records.values()) {
+    for (const record of this.steps.all()) {
       if (record.status === 'pending' || record.status === 'waiting_approval') {
-        this.setStatus(record, 'skipped');
+        this.steps.setStatus(record, 'skipped');
         record.error = why;
       }
     }
-    this.status = this.ending ?? (this.counts.failed > 0 || this.skippedByOperator ? 'partial' : 'completed');
+    this.status = this.ending ?? (this.steps.counts.failed > 0 || this.skippedByOperator ? 'partial' : 'completed');
     this.completedAt = at;
     this.touch();
     return this.status;
   }
 
   /** Everything a run that continues as new must carry; `restore` on a fresh state of the same plan takes it over. */
-  progress(): PlanProgress {
-    const steps: StepProgressRow[] = [];
-    const unmet: [string, number][] = [];
-    for (const r of this.records.values()) {
-      if (r.status !== 'pending' || r.attempts > 0) {
-        steps.push([r.id, r.status, r.attempts, r.startedAt, r.completedAt, r.error, r.errorType, r.result, r.compensation]);
-      }
-      const left = this.unmet.get(r.id)!;
-      if ((r.status === 'pending' || r.status === 'waiting_approval') && left !== r.spec.dependsOn.length) unmet.push([r.id, left]);
-    }
+  progress(): CarriedProgress {
     return {
       startedAt: this.startedAt,
       seq: this.seq,
@@ -409,64 +352,37 @@ export class PlanState {
       approvals: [...this.approvals],
       operatorActions: [...this.operatorActions],
       overrides: [...this.overrides],
-      planGate: this.planGate?.progress() ?? null,
-      stepGates: [...this.stepGates].filter(([, gate]) => gate.openedAt !== null || gate.state !== 'waiting').map(([id, gate]) => [id, gate.progress()]),
-      steps,
-      unmet,
-      unmirrored: this.mirroredOnce ? [...this.changed] : 'all',
+      ...this.gates.progress(),
+      ...this.steps.progress(),
+      unmet: this.queue.progress((id) => this.isOpen(id)),
     };
   }
 
   /** Takes over the progress an earlier run of this plan carried; call on a fresh state, before anything else. */
-  restore(progress: PlanProgress): void {
-    for (const [id, status, attempts, startedAt, completedAt, error, errorType, result, compensation] of progress.steps) {
-      const record = this.records.get(id)!;
-      this.setStatus(record, status);
-      Object.assign(record, { attempts, startedAt, completedAt, error, errorType, result, compensation });
-    }
-    for (const [id, left] of progress.unmet) this.unmet.set(id, left);
-    for (const [id, gate] of progress.stepGates) this.stepGates.get(id)!.restore(gate);
-    if (progress.planGate) this.planGate?.restore(progress.planGate);
+  restore(progress: CarriedProgress): void {
+    this.steps.restore(progress);
+    this.gates.restore(progress);
     this.approvals.push(...progress.approvals);
     this.operatorActions.push(...progress.operatorActions);
     for (const [id, parameters] of progress.overrides) this.overrides.set(id, parameters);
-    // Readonly and private fields are set here once, as the constructor would have set them in the first run.
-    Object.assign(this, {
-      startedAt: progress.startedAt,
-      // One past the carried number: the new run's first mirror write (with its run id) is newer than any before.
-      seq: progress.seq + 1,
-      status: progress.status,
-      reason: progress.reason,
-      ending: progress.ending,
-      stopping: progress.stopping,
-      paused: progress.paused,
-      aborted: progress.aborted,
-      skippedByOperator: progress.skippedByOperator,
-      executingSince: progress.executingSince,
-    });
-    // Ready again: every pending step with nothing left to wait for (the earlier run had queued exactly these).
-    if (this.executingSince !== null) {
-      for (const spec of this.plan.steps) {
-        if (this.records.get(spec.id)!.status === 'pending' && this.unmet.get(spec.id) === 0) this.ready.push(spec.id);
-      }
-    }
-    this.mirroredOnce = progress.unmirrored !== 'all';
-    this.changed = new Set(progress.unmirrored === 'all' ? this.records.keys() : progress.unmirrored);
+    this.started = progress.startedAt;
+    // One past the carried number: the new run's first mirror write (with its run id) is newer than any before.
+    this.seq = progress.seq + 1;
+    this.status = progress.status;
+    this.reason = progress.reason;
+    this.ending = progress.ending;
+    this.stopping = progress.stopping;
+    this.paused = progress.paused;
+    this.aborted = progress.aborted;
+    this.skippedByOperator = progress.skippedByOperator;
+    this.executingSince = progress.executingSince;
+    // Ready again once scheduling had begun: every pending step with nothing left to wait for (as the run had queued).
+    const pending = (id: string) => this.executingSince !== null && this.steps.get(id).status === 'pending';
+    this.queue.restore(progress.unmet, pending);
   }
 
   summary(): PlanSummary {
-    const c = this.counts;
-    return {
-      total: this.records.size,
-      pending: c.pending,
-      waitingApproval: c.waiting_approval,
-      running: c.running,
-      completed: c.completed,
-      failed: c.failed,
-      skipped: c.skipped,
-      compensated: c.compensated,
-      compensationFailed: c.compensation_failed,
-    };
+    return this.steps.summary();
   }
 
   snapshot(): PlanSnapshot {
@@ -479,41 +395,31 @@ export class PlanState {
       completedAt: this.completedAt,
       approvals: [...this.approvals],
       operatorActions: [...this.operatorActions],
-      steps: [...this.records.values()].map(({ spec: _spec, position: _position, ...step }) => step),
+      steps: this.steps.snapshots(),
       summary: this.summary(),
     };
   }
 
   /** Per-batch counts of plans written in batch form (`batchIndex`), as the plan_progress mirror reports them. */
   batchSummary(): BatchSummary {
-    return this.batches.summary();
+    return this.steps.batchSummary();
   }
 
-  /**
-   * The steps changed since the last call, for the mirror; `full` on the first call, which returns every step.
-   * Taking them does not count as a change.
-   */
-  takeChanges(): { full: boolean; steps: Array<{ spec: StepSpec; step: StepSnapshot; position: number }> } {
-    const full = !this.mirroredOnce;
-    this.mirroredOnce = true;
-    const steps = [...this.changed].map((id) => {
-      const { spec, position, ...step } = this.records.get(id)!;
-      return { spec, step, position };
-    });
-    this.changed = new Set();
-    return { full, steps };
+  /** The steps changed since the last call, for the mirror (every step on the first call); not itself a change. */
+  takeChanges(): ReturnType<StepBook['takeChanges']> {
+    return this.steps.takeChanges();
   }
 
   private gateFor(step: string | null): ApprovalGate | string {
-    if (step === null) return this.planGate ?? `plan "${this.planId}" does not require approval`;
-    if (!this.records.has(step)) return `plan "${this.planId}" has no step "${step}"`;
-    return this.stepGates.get(step) ?? `step "${step}" does not require approval`;
+    if (step === null) return this.gates.plan ?? `plan "${this.planId}" does not require approval`;
+    if (!this.steps.has(step)) return `plan "${this.planId}" has no step "${step}"`;
+    return this.gates.step(step) ?? `step "${step}" does not require approval`;
   }
 
-  private *openGates(): Iterable<ApprovalGate> {
-    if (this.planGate?.state === 'waiting' && this.planGate.openedAt !== null && !this.stopping) yield this.planGate;
-    if (this.counts.waiting_approval === 0) return;
-    for (const gate of this.stepGates.values()) if (gate.state === 'waiting' && gate.openedAt !== null) yield gate;
+  /** Whether a step has yet to start: pending, or waiting for its approval. */
+  private isOpen(id: string): boolean {
+    const { status } = this.steps.get(id);
+    return status === 'pending' || status === 'waiting_approval';
   }
 
   /** Applies a decision the gate accepted (or a timeout, which bypasses the approver list). */
@@ -528,13 +434,13 @@ export class PlanState {
         this.status = 'rejected';
       }
     } else {
-      const record = this.records.get(gate.step)!;
+      const record = this.steps.get(gate.step);
       if (gate.state === 'approved' && record.status === 'waiting_approval') {
-        this.setStatus(record, 'pending');
-        this.ready.push(record.id);
+        this.steps.setStatus(record, 'pending');
+        this.queue.push(record.id);
       }
       if (gate.state === 'rejected' && record.status === 'waiting_approval') {
-        this.setStatus(record, 'skipped');
+        this.steps.setStatus(record, 'skipped');
         record.error = timedOut ? 'approval timeout' : rejectedWhy;
         this.stop('rejected', record.error === 'approval timeout' ? `${what}: approval timeout` : rejectedWhy);
       }
@@ -543,15 +449,15 @@ export class PlanState {
   }
 
   private becomeReady(id: string, at: string): void {
-    const gate = this.stepGates.get(id);
-    const record = this.records.get(id)!;
+    const gate = this.gates.step(id);
+    const record = this.steps.get(id);
     if (record.status !== 'pending') return;
     if (gate && gate.state !== 'approved') {
-      this.setStatus(record, 'waiting_approval');
+      this.steps.setStatus(record, 'waiting_approval');
       gate.openedAt = Date.parse(at);
       return;
     }
-    this.ready.push(id);
+    this.queue.push(id);
   }
 
   /**
@@ -561,14 +467,14 @@ export class PlanState {
   private skipDependents(id: string, why: string, at: string): void {
     const finished = [id];
     while (finished.length > 0) {
-      for (const dependent of this.dependents.get(finished.pop()!) ?? []) {
-        const record = this.records.get(dependent)!;
-        if (record.status !== 'pending' && record.status !== 'waiting_approval') continue;
+      for (const dependent of this.queue.dependentsOf(finished.pop()!)) {
+        const record = this.steps.get(dependent);
+        if (!this.isOpen(dependent)) continue;
         if (record.spec.acceptFailedDependencies) {
           this.dependencyFinished(dependent, at);
           continue;
         }
-        this.setStatus(record, 'skipped');
+        this.steps.setStatus(record, 'skipped');
         record.error = why;
         finished.push(dependent);
       }
@@ -576,9 +482,7 @@ export class PlanState {
   }
 
   private dependencyFinished(id: string, at: string): void {
-    const left = this.unmet.get(id)! - 1;
-    this.unmet.set(id, left);
-    if (left === 0) this.becomeReady(id, at);
+    if (this.queue.dependencyFinished(id)) this.becomeReady(id, at);
   }
 
   private stop(ending: 'failed' | 'rejected' | 'cancelled', reason: string): void {
@@ -587,14 +491,6 @@ export class PlanState {
       this.ending = ending;
       this.reason = reason;
     }
-  }
-
-  private setStatus(record: StepRecord, status: StepStatus): void {
-    this.counts[record.status]--;
-    this.counts[status]++;
-    this.batches.transition(record.spec.batchIndex, record.status, status);
-    this.changed.add(record.id);
-    record.status = status;
   }
 
   private touch(): void {

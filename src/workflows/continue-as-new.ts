@@ -4,7 +4,7 @@
  * plan as started and a reference to the chunks.
  */
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { chunkText, type PlanProgress, type PlanState } from '../plan';
+import { chunkText, type CarriedProgress, type PlanState } from '../plan';
 import type { PlanActivities, ToolHint } from '../activities/types';
 import type { runPlan } from './run-plan';
 import { CHECKPOINT_MISSING } from '../plan/error-types';
@@ -47,8 +47,8 @@ export async function carryOver(state: PlanState, input: unknown, hints: Record<
 }
 
 /** Reads the progress the previous run saved. */
-export async function takeOver(planId: string, continuation: Continuation): Promise<PlanProgress> {
+export async function takeOver(planId: string, continuation: Continuation): Promise<CarriedProgress> {
   const { runId, chunks } = continuation;
   const parts = await Promise.all(Array.from({ length: chunks }, (_, chunk) => loadCheckpoint({ planId, runId, chunk })));
-  return JSON.parse(parts.join('')) as PlanProgress;
+  return JSON.parse(parts.join('')) as CarriedProgress;
 }

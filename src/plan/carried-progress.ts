@@ -2,7 +2,7 @@
  * What a plan run hands to the next run when it continues as new: everything `PlanState` knows that the plan itself
  * does not say. Compact on purpose (steps as rows, untouched steps left out): it is what bounds a plan's size.
  */
-import type { GateState } from './approval-gate';
+import type { GateProgress } from './approval-gate';
 import type { Approval, CompensationOutcome } from './snapshot';
 import type { OperatorActionRecord } from './operator-actions';
 import type { PlanStatus, StepStatus } from './statuses';
@@ -20,13 +20,7 @@ export type StepProgressRow = [
   CompensationOutcome | null,
 ];
 
-export interface GateProgress {
-  state: GateState;
-  openedAt: number | null;
-  approvedBy: string[];
-}
-
-export interface PlanProgress {
+export interface CarriedProgress {
   startedAt: string;
   seq: number;
   status: PlanStatus;

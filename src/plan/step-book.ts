@@ -1,0 +1,132 @@
+import { BatchProgress, type BatchSummary } from './batch-progress';
+import type { StepProgressRow } from './carried-progress';
+import type { PlanSummary, StepSnapshot } from './snapshot';
+import { STEP_STATUSES, type StepStatus } from './statuses';
+import type { StepSpec } from './types';
+
+/** A step as the state keeps it: what the `state` object shows, with its spec and its place in the plan file. */
+export interface StepRecord extends StepSnapshot {
+  spec: StepSpec;
+  /** Index in the plan file. */
+  position: number;
+}
+
+/**
+ * The plan's steps as they stand: one record each, counts by status, batch progress, and which steps changed since
+ * the mirror last took them. Every status change goes through `setStatus`, so the counts never drift.
+ */
+export class StepBook {
+  private readonly records = new Map<string, StepRecord>();
+  readonly counts = Object.fromEntries(STEP_STATUSES.map((s) => [s, 0])) as Record<StepStatus, number>;
+  private readonly batches = new BatchProgress();
+  /** Steps changed since the mirror last took them; all of them before the first write. */
+  private changed = new Set<string>();
+  private mirroredOnce = false;
+
+  constructor(steps: readonly StepSpec[]) {
+    for (const [position, spec] of steps.entries()) {
+      this.records.set(spec.id, {
+        spec,
+        position,
+        id: spec.id,
+        toolName: spec.toolName,
+        description: spec.description,
+        status: 'pending',
+        attempts: 0,
+        startedAt: null,
+        completedAt: null,
+        error: null,
+        errorType: null,
+        result: null,
+        compensation: null,
+      });
+      this.counts.pending++;
+      this.batches.add(spec.batchIndex);
+      this.changed.add(spec.id);
+    }
+  }
+
+  /** The record of a step the plan has (callers pass ids from the plan itself). */
+  get(id: string): StepRecord {
+    return this.records.get(id)!;
+  }
+
+  has(id: string): boolean {
+    return this.records.has(id);
+  }
+
+  /** Every record, in the plan file's order. */
+  all(): IterableIterator<StepRecord> {
+    return this.records.values();
+  }
+
+  setStatus(record: StepRecord, status: StepStatus): void {
+    this.counts[record.status]--;
+    this.counts[status]++;
+    this.batches.transition(record.spec.batchIndex, record.status, status);
+    this.changed.add(record.id);
+    record.status = status;
+  }
+
+  summary(): PlanSummary {
+    const c = this.counts;
+    return {
+      total: this.records.size,
+      pending: c.pending,
+      waitingApproval: c.waiting_approval,
+      running: c.running,
+      completed: c.completed,
+      failed: c.failed,
+      skipped: c.skipped,
+      compensated: c.compensated,
+      compensationFailed: c.compensation_failed,
+    };
+  }
+
+  /** The steps as the `state` object shows them. */
+  snapshots(): StepSnapshot[] {
+    return [...this.records.values()].map(({ spec: _spec, position: _position, ...step }) => step);
+  }
+
+  /** Per-batch counts of plans written in batch form (`batchIndex`), as the plan_progress mirror reports them. */
+  batchSummary(): BatchSummary {
+    return this.batches.summary();
+  }
+
+  /**
+   * The steps changed since the last call, for the mirror; `full` on the first call, which returns every step.
+   * Taking them does not count as a change.
+   */
+  takeChanges(): { full: boolean; steps: Array<{ spec: StepSpec; step: StepSnapshot; position: number }> } {
+    const full = !this.mirroredOnce;
+    this.mirroredOnce = true;
+    const steps = [...this.changed].map((id) => {
+      const { spec, position, ...step } = this.records.get(id)!;
+      return { spec, step, position };
+    });
+    this.changed = new Set();
+    return { full, steps };
+  }
+
+  /** What a continued run needs of the steps: every step that is no longer untouched, and what the mirror lacks. */
+  progress(): { steps: StepProgressRow[]; unmirrored: string[] | 'all' } {
+    const steps: StepProgressRow[] = [];
+    for (const r of this.records.values()) {
+      if (r.status !== 'pending' || r.attempts > 0) {
+        steps.push([r.id, r.status, r.attempts, r.startedAt, r.completedAt, r.error, r.errorType, r.result, r.compensation]);
+      }
+    }
+    return { steps, unmirrored: this.mirroredOnce ? [...this.changed] : 'all' };
+  }
+
+  /** Takes over what `progress` carried. */
+  restore(progress: { steps: StepProgressRow[]; unmirrored: string[] | 'all' }): void {
+    for (const [id, status, attempts, startedAt, completedAt, error, errorType, result, compensation] of progress.steps) {
+      const record = this.records.get(id)!;
+      this.setStatus(record, status);
+      Object.assign(record, { attempts, startedAt, completedAt, error, errorType, result, compensation });
+    }
+    this.mirroredOnce = progress.unmirrored !== 'all';
+    this.changed = new Set(progress.unmirrored === 'all' ? this.records.keys() : progress.unmirrored);
+  }
+}
