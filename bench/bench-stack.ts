@@ -25,7 +25,14 @@ export async function startBenchStack(label: string, dynamicConfig?: Record<stri
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const tools = builtinRegistry();
   const taskQueue = `${label}-${randomUUID()}`;
-  const worker = await createPlanWorker({ connection: native, namespace: 'default', taskQueue, tools, pool, workflowBundle: { codePath: stack.workflowBundlePath } });
+  const worker = await createPlanWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    tools,
+    pool,
+    workflowBundle: { codePath: stack.workflowBundlePath },
+  });
   return {
     client: new Client({ connection }),
     pool,

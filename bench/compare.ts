@@ -22,8 +22,19 @@ import { mirrorLags, percentile } from './lags';
 
 type Shape = 'wide' | 'chain';
 type Variant = 'handwritten' | 'handwritten, local' | 'plan' | 'plan, no mirror' | 'plan, local';
-interface Case { shape: Shape; n: number; parallel: number; concurrency: number }
-interface Run { wallMs: number; cpuMs: number; peakRssMb: number; eventsPerStep: number; ids: string[] }
+interface Case {
+  shape: Shape;
+  n: number;
+  parallel: number;
+  concurrency: number;
+}
+interface Run {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  eventsPerStep: number;
+  ids: string[];
+}
 
 const VARIANTS: Variant[] = ['handwritten', 'handwritten, local', 'plan', 'plan, no mirror', 'plan, local'];
 /** What each variant is measured against: plans of local steps against the same workflow with local activities. */
@@ -39,8 +50,14 @@ export async function compare(args: string[]): Promise<string> {
   const rounds = Number(args[0] ?? 2);
   const maxConcurrency = Number(args[1] ?? 64);
   const cases: Case[] = [
-    // 64 wide plans are 64,000 activities: about 3.5 minutes per variant and round on 2 cores, so opt-in (maxConcurrency 640).
-    ...[1, 8, ...(maxConcurrency >= 640 ? [64] : [])].map((concurrency) => ({ shape: 'wide' as const, n: 1000, parallel: 50, concurrency })),
+    // 64 wide plans are 64,000 activities: about 3.5 minutes per variant and round on 2 cores, so opt-in
+    // (maxConcurrency 640).
+    ...[1, 8, ...(maxConcurrency >= 640 ? [64] : [])].map((concurrency) => ({
+      shape: 'wide' as const,
+      n: 1000,
+      parallel: 50,
+      concurrency,
+    })),
     ...[1, 8, 64].map((concurrency) => ({ shape: 'chain' as const, n: 200, parallel: 1, concurrency })),
   ].filter((c) => c.concurrency <= maxConcurrency);
 
@@ -53,8 +70,18 @@ export async function compare(args: string[]): Promise<string> {
   const tools = builtinRegistry();
   const taskQueue = `compare-${randomUUID()}`;
   // Prebuilt, so bundling is never timed.
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
-  const worker = await createPlanWorker({ connection: native, namespace: 'default', taskQueue, tools, pool, workflowBundle: { code } });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const worker = await createPlanWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    tools,
+    pool,
+    workflowBundle: { code },
+  });
 
   const results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: number[] }> = [];
   try {
@@ -87,7 +114,13 @@ export async function compare(args: string[]): Promise<string> {
   return report;
 }
 
-async function measure(client: Client, taskQueue: string, tools: ReturnType<typeof builtinRegistry>, c: Case, variant: Variant): Promise<Run> {
+async function measure(
+  client: Client,
+  taskQueue: string,
+  tools: ReturnType<typeof builtinRegistry>,
+  c: Case,
+  variant: Variant,
+): Promise<Run> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const cpu0 = process.cpuUsage();
@@ -96,7 +129,11 @@ async function measure(client: Client, taskQueue: string, tools: ReturnType<type
     Array.from({ length: c.concurrency }, async () => {
       const id = `${variant.replace(/\W+/g, '-')}-${randomUUID().slice(0, 8)}`;
       if (variant === 'handwritten' || variant === 'handwritten, local') {
-        return client.workflow.start('handwrittenPlan', { workflowId: id, taskQueue, args: [c.n, c.parallel, c.shape, variant === 'handwritten, local'] });
+        return client.workflow.start('handwrittenPlan', {
+          workflowId: id,
+          taskQueue,
+          args: [c.n, c.parallel, c.shape, variant === 'handwritten, local'],
+        });
       }
       const steps = Array.from({ length: c.n }, (_, i) => ({
         id: `s${i}`,
@@ -104,7 +141,11 @@ async function measure(client: Client, taskQueue: string, tools: ReturnType<type
         ...(variant === 'plan, local' ? { local: true } : {}),
         ...(c.shape === 'chain' && i > 0 ? { dependsOn: [`s${i - 1}`] } : {}),
       }));
-      const options = { allowParallel: c.shape === 'wide', maxParallelSteps: c.parallel, mirror: variant !== 'plan, no mirror' };
+      const options = {
+        allowParallel: c.shape === 'wide',
+        maxParallelSteps: c.parallel,
+        mirror: variant !== 'plan, no mirror',
+      };
       return startPlan(client, { id, options, steps }, { taskQueue, catalog: tools });
     }),
   );
@@ -129,7 +170,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (x: number, d = 2) => x.toFixed(d);
 const label = (c: Case) => `${c.shape} ${c.n}${c.shape === 'wide' ? `/${c.parallel}` : ''} ×${c.concurrency}`;
 
-/** Ratio of a variant's wall time to its hand-written baseline, per round (rounds interleave, so each pair shares conditions). */
+/**
+ * Ratio of a variant's wall time to its hand-written baseline, per round (rounds interleave, so each pair shares
+ * conditions).
+ */
 function ratios(runs: Record<Variant, Run[]>, variant: Variant): number[] {
   return runs[variant].map((r, i) => r.wallMs / runs[BASELINE[variant]][i]!.wallMs);
 }
@@ -160,8 +204,15 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
       );
     }
   }
-  lines.push('', '## Mirror lag (step completed in history → task_plans row), plan variant, last round', '', '| case | p50 ms | p99 ms |', '| --- | --- | --- |');
-  for (const { c, lag } of results) lines.push(`| ${label(c)} | ${fmt(percentile(lag, 50), 0)} | ${fmt(percentile(lag, 99), 0)} |`);
+  lines.push(
+    '',
+    '## Mirror lag (step completed in history → task_plans row), plan variant, last round',
+    '',
+    '| case | p50 ms | p99 ms |',
+    '| --- | --- | --- |',
+  );
+  for (const { c, lag } of results)
+    lines.push(`| ${label(c)} | ${fmt(percentile(lag, 50), 0)} | ${fmt(percentile(lag, 99), 0)} |`);
   lines.push('', '![ratios](ratios.svg)', '');
   return lines.join('\n');
 }
@@ -169,7 +220,10 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
 /** A bar chart of the median wall-time ratios (1.0 = as fast as the hand-written workflow). */
 function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>): string {
   const bars = results.flatMap(({ c, runs }) =>
-    VARIANTS.filter((v) => BASELINE[v] !== v).map((v) => ({ label: `${label(c)} — ${v}`, ratio: median(ratios(runs, v)) })),
+    VARIANTS.filter((v) => BASELINE[v] !== v).map((v) => ({
+      label: `${label(c)} — ${v}`,
+      ratio: median(ratios(runs, v)),
+    })),
   );
   const max = Math.max(2, ...bars.map((b) => b.ratio));
   const width = 760;
@@ -177,9 +231,11 @@ function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>): strin
   const rows = bars.map((b, i) => {
     const y = 30 + i * 22;
     const colour = b.label.endsWith('no mirror') ? '#8fb8de' : b.label.endsWith('local') ? '#5aa469' : '#3b7dc4';
-    return `<text x="255" y="${y + 14}" text-anchor="end" font-size="12">${b.label}</text>` +
+    return (
+      `<text x="255" y="${y + 14}" text-anchor="end" font-size="12">${b.label}</text>` +
       `<rect x="260" y="${y}" width="${scale(b.ratio) - 260}" height="16" fill="${colour}"/>` +
-      `<text x="${scale(b.ratio) + 4}" y="${y + 13}" font-size="11">${b.ratio.toFixed(2)}×</text>`;
+      `<text x="${scale(b.ratio) + 4}" y="${y + 13}" font-size="11">${b.ratio.toFixed(2)}×</text>`
+    );
   });
   const height = 40 + bars.length * 22;
   const one = scale(1);

@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 
-/** Per step: ms from ActivityTaskCompleted in history to the task_plans row's updated_at (PostgreSQL's clock, same machine). */
+/**
+ * Per step: ms from ActivityTaskCompleted in history to the task_plans row's updated_at (PostgreSQL's clock, same
+ * machine).
+ */
 export async function mirrorLags(client: Client, pool: Pool, planIds: string[]): Promise<number[]> {
   const lags: number[] = [];
   for (const planId of planIds) {
@@ -13,9 +16,16 @@ export async function mirrorLags(client: Client, pool: Pool, planIds: string[]):
       if (attrs?.activityId) scheduled.set(Number(event.eventId), attrs.activityId);
       const done = event.activityTaskCompletedEventAttributes;
       const stepId = done ? scheduled.get(Number(done.scheduledEventId)) : undefined;
-      if (stepId) completedAt.set(stepId, Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6));
+      if (stepId)
+        completedAt.set(
+          stepId,
+          Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6),
+        );
     }
-    const { rows } = await pool.query(`SELECT step_id, (extract(epoch FROM updated_at) * 1000)::float8 AS ms FROM task_plans WHERE plan_id = $1`, [planId]);
+    const { rows } = await pool.query(
+      `SELECT step_id, (extract(epoch FROM updated_at) * 1000)::float8 AS ms FROM task_plans WHERE plan_id = $1`,
+      [planId],
+    );
     for (const row of rows) {
       const at = completedAt.get(row.step_id);
       if (at !== undefined) lags.push(row.ms - at);

@@ -23,14 +23,24 @@ export async function mirrorLag(args: string[]): Promise<string> {
             {
               id: `lag-${p}-${randomUUID().slice(0, 6)}`,
               options: { allowParallel: true, maxParallelSteps: parallel },
-              steps: Array.from({ length: steps }, (_, i) => ({ id: `s${i}`, toolName: 'sleep', parameters: { ms: 20 + (i % 5) * 10 } })),
+              steps: Array.from({ length: steps }, (_, i) => ({
+                id: `s${i}`,
+                toolName: 'sleep',
+                parameters: { ms: 20 + (i % 5) * 10 },
+              })),
             },
             { taskQueue, catalog: tools },
           ),
         ),
       );
       for (const handle of handles) await handle.result();
-      lags.push(...(await mirrorLags(client, pool, handles.map((h) => h.workflowId))));
+      lags.push(
+        ...(await mirrorLags(
+          client,
+          pool,
+          handles.map((h) => h.workflowId),
+        )),
+      );
     });
   } finally {
     await stop();

@@ -32,20 +32,43 @@ export async function scale(args: string[]): Promise<string> {
     await bench.worker.runUntil(async () => {
       outcomes.push(
         await measure(bench, `wide ${wide}, 100 at once`, [
-          { options: { allowParallel: true, maxParallelSteps: 100 }, steps: Array.from({ length: wide }, (_, i) => ({ id: `s${i}`, toolName: 'noop' })) },
+          {
+            options: { allowParallel: true, maxParallelSteps: 100 },
+            steps: Array.from({ length: wide }, (_, i) => ({ id: `s${i}`, toolName: 'noop' })),
+          },
         ]),
       );
       outcomes.push(
         await measure(bench, `chain ${chain}`, [
-          { steps: Array.from({ length: chain }, (_, i) => ({ id: `s${i}`, toolName: 'noop', ...(i > 0 ? { dependsOn: [`s${i - 1}`] } : {}) })) },
+          {
+            steps: Array.from({ length: chain }, (_, i) => ({
+              id: `s${i}`,
+              toolName: 'noop',
+              ...(i > 0 ? { dependsOn: [`s${i - 1}`] } : {}),
+            })),
+          },
         ]),
       );
       // Every plan first sleeps, so all of them are running at the same time before their other steps go.
-      const small = { options: { allowParallel: true, maxParallelSteps: 4 }, steps: [
-        { id: 'wait', toolName: 'sleep', parameters: { ms: 3000 } },
-        ...Array.from({ length: 8 }, (_, i) => ({ id: `s${i}`, toolName: 'echo', parameters: { i }, dependsOn: ['wait'] })),
-      ] };
-      outcomes.push(await measure(bench, `${plans} plans at once, 9 steps each`, Array.from({ length: plans }, () => small)));
+      const small = {
+        options: { allowParallel: true, maxParallelSteps: 4 },
+        steps: [
+          { id: 'wait', toolName: 'sleep', parameters: { ms: 3000 } },
+          ...Array.from({ length: 8 }, (_, i) => ({
+            id: `s${i}`,
+            toolName: 'echo',
+            parameters: { i },
+            dependsOn: ['wait'],
+          })),
+        ],
+      };
+      outcomes.push(
+        await measure(
+          bench,
+          `${plans} plans at once, 9 steps each`,
+          Array.from({ length: plans }, () => small),
+        ),
+      );
     });
   } finally {
     await bench.stop();
@@ -59,7 +82,13 @@ async function measure(bench: BenchStack, name: string, plans: Record<string, un
   process.stderr.write(`${name}…\n`);
   const t0 = performance.now();
   const handles = await Promise.all(
-    plans.map((plan, i) => startPlan(bench.client, { id: `scale-${name.replace(/\W+/g, '-')}-${i}-${Date.now()}`, ...plan }, { taskQueue: bench.taskQueue, catalog: bench.tools })),
+    plans.map((plan, i) =>
+      startPlan(
+        bench.client,
+        { id: `scale-${name.replace(/\W+/g, '-')}-${i}-${Date.now()}`, ...plan },
+        { taskQueue: bench.taskQueue, catalog: bench.tools },
+      ),
+    ),
   );
   const states: PlanSnapshot[] = await Promise.all(handles.map((h) => h.result()));
   const wallMs = performance.now() - t0;

@@ -1,5 +1,6 @@
 // `npm run build` (and `prepack`): compiles src/ into dist/ — JavaScript, declarations, source maps — copies the SQL
-// migrations beside the code that reads them, and adds the ESM entry. Plain JavaScript: it runs before anything is built.
+// migrations beside the code that reads them, and adds the ESM entry. Plain JavaScript: it runs before anything is
+// built.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { cpSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
@@ -11,7 +12,10 @@ const dist = join(root, 'dist');
 // A clean folder, so a file removed from src/ cannot linger in the package.
 rmSync(dist, { recursive: true, force: true });
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (compiled.status !== 0) {
   process.stderr.write('build: tsc failed; see the errors above.\n');
   process.exit(compiled.status || 1);

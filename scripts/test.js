@@ -1,10 +1,26 @@
-// `npm test`: install what is missing, then run the whole jest suite (its global set-up brings up the test stack).
+// `npm test`: install what is missing, check the code (types, lint, formatting), then run the whole jest suite (its
+// global set-up brings up the test stack). Given jest arguments (a file, -t NAME), only jest runs: a quick loop for
+// one test, while CI runs everything.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 const { ensureDeps, root } = require('./ensure-deps');
 
 ensureDeps();
-const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const bin = (pkg, ...path) => join(root, 'node_modules', pkg, ...path);
+const checks = [
+  ['types (tsc --noEmit)', [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']],
+  ['lint (eslint)', [bin('eslint', 'bin', 'eslint.js'), '.']],
+  ['formatting (prettier --check)', [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']],
+];
+const args = process.argv.slice(2);
+for (const [what, command] of args.length === 0 ? checks : []) {
+  process.stderr.write(`Checking ${what}…\n`);
+  const result = spawnSync(process.execPath, command, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write(`npm test: the ${what} check failed; see above (npm run format fixes formatting).\n`);
+    process.exit(result.status || 1);
+  }
+}
+const result = spawnSync(process.execPath, [bin('jest', 'bin', 'jest.js'), ...args], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -3,17 +3,26 @@
  * mirror, and share memory — the same functions the `plan` command line is built on.
  */
 export { connectClient } from './api/connect';
-export { startPlan, decide, cancelPlan, getState, PlanValidationError, DecisionRefusedError, type StartPlanOptions } from './api/plans';
-export { readPlanState, PlanNotFoundError, PlanHasNoStateError, type PlanStateReading, type StateSource } from './api/read-plan-state';
+export {
+  startPlan,
+  decide,
+  cancelPlan,
+  getState,
+  PlanValidationError,
+  DecisionRefusedError,
+  type StartPlanOptions,
+} from './api/plans';
+export {
+  readPlanState,
+  PlanNotFoundError,
+  PlanHasNoStateError,
+  type PlanStateReading,
+  type StateSource,
+} from './api/read-plan-state';
 export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
 export { retryStep, skipStep, abortPlan } from './api/operator';
 export { resumePlan, forkPlan, planInputOf } from './api/resume';
-export {
-  SharedMemory,
-  MemoryConflictError,
-  MemoryInputError,
-  type MemoryEntry,
-} from './store/shared-memory';
+export { SharedMemory, MemoryConflictError, MemoryInputError, type MemoryEntry } from './store/shared-memory';
 export {
   getPlanProgress,
   listPlanProgress,
@@ -71,7 +80,8 @@ export {
   type MemoryNamespace,
 } from './plan';
 export { parsePlanText } from './plan/parse';
-// Every error type a plan reports (ApplicationFailure.type, a step's errorType), for scripts and nonRetryableErrorTypes.
+// Every error type a plan reports (ApplicationFailure.type, a step's errorType), for scripts and
+// nonRetryableErrorTypes.
 export * from './plan/error-types';
 // Tools throw it for failures with a type (and `nonRetryable` ones); the worker's own copy, so types survive intact.
 export { ApplicationFailure } from '@temporalio/common';

@@ -30,7 +30,9 @@ export interface PlanWorkerOptions {
   services?: ToolServices;
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** The workflows to bundle when no bundle is given: `planWorkflowsPath` (default), or a file of yours re-exporting it. */
+  /**
+   * The workflows to bundle when no bundle is given: `planWorkflowsPath` (default), or a file of yours re-exporting it.
+   */
   workflowsPath?: string;
   /** Activities of your own workflows, registered beside the plan's; a name the plan's activities use is an error. */
   activities?: WorkerOptions['activities'];
@@ -49,7 +51,8 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     resultInlineLimitBytes: options.resultInlineLimitBytes,
   });
   for (const name of Object.keys(options.activities ?? {})) {
-    if (name in planActivities) throw new Error(`activity "${name}" collides with a plan activity (a tool or the plan's own); rename it`);
+    if (name in planActivities)
+      throw new Error(`activity "${name}" collides with a plan activity (a tool or the plan's own); rename it`);
   }
   return Worker.create({
     connection: options.connection,
@@ -59,7 +62,10 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
     workflowBundle:
       options.workflowBundle ??
-      (await bundleWorkflowCode({ workflowsPath: options.workflowsPath ?? planWorkflowsPath, logger: new DefaultLogger('WARN') })),
+      (await bundleWorkflowCode({
+        workflowsPath: options.workflowsPath ?? planWorkflowsPath,
+        logger: new DefaultLogger('WARN'),
+      })),
     // Cancellation reaches an activity on its next heartbeat; the default throttle (80% of the heartbeat
     // timeout) would let a cancelled step run on for seconds.
     maxHeartbeatThrottleInterval: '2 seconds',
@@ -87,10 +93,15 @@ export async function connectPlanWorker(
     services: tooling.services,
     resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,
   });
-  return { worker, close: async () => Promise.all([connection.close(), pool.end(), tooling.close()]).then(() => undefined) };
+  return {
+    worker,
+    close: async () => Promise.all([connection.close(), pool.end(), tooling.close()]).then(() => undefined),
+  };
 }
 
-/** The tools' settings from the configuration: sql_query's "default" connection is DATABASE_URL unless named otherwise. */
+/**
+ * The tools' settings from the configuration: sql_query's "default" connection is DATABASE_URL unless named otherwise.
+ */
 export function toolSettings(config: Config): ToolSettings {
   return {
     shell: config.shell,

@@ -10,9 +10,15 @@ const { noop } = proxyActivities<Record<string, ToolActivity>>({ startToCloseTim
 const local = proxyLocalActivities<Record<string, ToolActivity>>({ startToCloseTimeout: '1 minute' });
 
 /** `asLocal` runs the activities as local activities: the baseline of plans whose steps are `local: true`. */
-export async function handwrittenPlan(n: number, parallel: number, shape: 'wide' | 'chain', asLocal = false): Promise<number> {
+export async function handwrittenPlan(
+  n: number,
+  parallel: number,
+  shape: 'wide' | 'chain',
+  asLocal = false,
+): Promise<number> {
   const activity = asLocal ? local.noop! : noop!;
-  const call = (i: number) => activity({ planId: 'handwritten', stepId: `s${i}`, parameters: {}, purpose: 'step', memoryNamespace: null });
+  const call = (i: number) =>
+    activity({ planId: 'handwritten', stepId: `s${i}`, parameters: {}, purpose: 'step', memoryNamespace: null });
   if (shape === 'chain') {
     for (let i = 0; i < n; i++) await call(i);
     return n;

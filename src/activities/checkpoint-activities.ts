@@ -5,13 +5,19 @@ import type { CheckpointChunk, CheckpointChunkRef, PlanActivities } from './type
 import { CHECKPOINT_MISSING } from '../plan/error-types';
 
 /** The activities that carry a plan's progress across continue-as-new through PostgreSQL. */
-export function createCheckpointActivities(pool: Pool): Pick<PlanActivities, 'saveCheckpoint' | 'loadCheckpoint' | 'dropCheckpoints'> {
+export function createCheckpointActivities(
+  pool: Pool,
+): Pick<PlanActivities, 'saveCheckpoint' | 'loadCheckpoint' | 'dropCheckpoints'> {
   return {
-    saveCheckpoint: ({ planId, runId, chunk, data }: CheckpointChunk) => saveCheckpointChunk(pool, planId, runId, chunk, data),
+    saveCheckpoint: ({ planId, runId, chunk, data }: CheckpointChunk) =>
+      saveCheckpointChunk(pool, planId, runId, chunk, data),
     async loadCheckpoint({ planId, runId, chunk }: CheckpointChunkRef) {
       const data = await loadCheckpointChunk(pool, planId, runId, chunk);
       if (data === null) {
-        throw ApplicationFailure.nonRetryable(`checkpoint chunk ${chunk} of plan "${planId}" (run ${runId}) is missing from PostgreSQL`, CHECKPOINT_MISSING);
+        throw ApplicationFailure.nonRetryable(
+          `checkpoint chunk ${chunk} of plan "${planId}" (run ${runId}) is missing from PostgreSQL`,
+          CHECKPOINT_MISSING,
+        );
       }
       return data;
     },

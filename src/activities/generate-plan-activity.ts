@@ -11,7 +11,10 @@ export interface GeneratePlanInput extends PlanRequest {
 }
 
 /** The planner as an activity: model errors become typed failures so Temporal's retry policy is the only one. */
-export function createGeneratePlan(llm: LlmAccess | null, registry: ToolRegistry): (input: GeneratePlanInput) => Promise<GeneratedPlan> {
+export function createGeneratePlan(
+  llm: LlmAccess | null,
+  registry: ToolRegistry,
+): (input: GeneratePlanInput) => Promise<GeneratedPlan> {
   return async (input) => {
     const model = input.model ?? llm?.defaultModel ?? null;
     if (!llm || !model) {
@@ -31,7 +34,12 @@ export function createGeneratePlan(llm: LlmAccess | null, registry: ToolRegistry
       });
     } catch (err) {
       if (err instanceof PlanGenerationError) {
-        throw ApplicationFailure.create({ message: err.message, type: PLAN_GENERATION_ERROR, nonRetryable: true, details: [err.problems] });
+        throw ApplicationFailure.create({
+          message: err.message,
+          type: PLAN_GENERATION_ERROR,
+          nonRetryable: true,
+          details: [err.problems],
+        });
       }
       throw llmFailure(err);
     }

@@ -21,7 +21,9 @@ export interface ActivityDeps {
 }
 
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
-export function createActivities(deps: ActivityDeps): Record<string, ToolActivity | PlanActivities[keyof PlanActivities]> {
+export function createActivities(
+  deps: ActivityDeps,
+): Record<string, ToolActivity | PlanActivities[keyof PlanActivities]> {
   const memory = new SharedMemory(deps.pool);
   const own: PlanActivities = {
     checkPlanTools: createCheckPlanTools(deps.tools),

@@ -13,7 +13,10 @@ export function createMirrorPlan(pool: Pool): (batch: MirrorBatch) => Promise<vo
       const code = (err as { code?: unknown }).code;
       // SQLSTATE classes 22 (data exception) and 23 (integrity violation): the rows themselves are the problem.
       if (typeof code === 'string' && /^2[23]/.test(code)) {
-        throw ApplicationFailure.nonRetryable(`PostgreSQL refused the mirror rows (${code}): ${(err as Error).message}`, MIRROR_DATA_ERROR);
+        throw ApplicationFailure.nonRetryable(
+          `PostgreSQL refused the mirror rows (${code}): ${(err as Error).message}`,
+          MIRROR_DATA_ERROR,
+        );
       }
       throw err;
     }

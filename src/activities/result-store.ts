@@ -52,7 +52,12 @@ export class ResultStore {
         );
       }
       try {
-        return followPath(found.get(key), ref.path, `{{steps.${ref.stepId}.result${ref.path.map((p) => `.${p}`).join('')}}}`, ref.stepId);
+        return followPath(
+          found.get(key),
+          ref.path,
+          `{{steps.${ref.stepId}.result${ref.path.map((p) => `.${p}`).join('')}}}`,
+          ref.stepId,
+        );
       } catch (err) {
         if (err instanceof ReferenceResolutionError) throw ApplicationFailure.nonRetryable(err.message, err.name);
         throw err;
@@ -71,6 +76,7 @@ function substitute(value: unknown, valueOf: (ref: StoredResultRef) => unknown):
   if (isStoredResult(value)) return valueOf(value[STORED_RESULT]);
   if (isInterpolation(value)) return value[INTERPOLATION].map((part) => asText(substitute(part, valueOf))).join('');
   if (Array.isArray(value)) return value.map((item) => substitute(item, valueOf));
-  if (isFields(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, valueOf)]));
+  if (isFields(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, valueOf)]));
   return value;
 }

@@ -19,7 +19,9 @@ export interface ActivityServices extends ToolServices {
   results: ResultStore;
 }
 
-/** One activity per tool, registered under the tool's name, plus `<name>:undo` for tools with a default compensation. */
+/**
+ * One activity per tool, registered under the tool's name, plus `<name>:undo` for tools with a default compensation.
+ */
 export function createToolActivities(registry: ToolRegistry, services: ActivityServices): Record<string, ToolActivity> {
   return Object.fromEntries(
     registry.list().flatMap((tool) => {
@@ -53,13 +55,21 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     const parsed = parseParameters(tool.parameters, parameters);
     if (!parsed.success) {
       const issues = describeIssues(parsed.issues, '(parameters)');
-      throw permanentFailure(INVALID_PARAMETERS, `parameters do not fit tool "${tool.name}": ${issues}`, attempt, secrets);
+      throw permanentFailure(
+        INVALID_PARAMETERS,
+        `parameters do not fit tool "${tool.name}": ${issues}`,
+        attempt,
+        secrets,
+      );
     }
     const idempotencyKey = `${call.planId}:${call.stepId}${call.purpose === 'compensation' ? ':compensate' : ''}`;
     let result: unknown;
     try {
       const writer = { planId: call.planId, stepId: call.stepId, attempt };
-      const memory = new StepMemory(services.memory, stepNamespace(call, context.info.namespace), { writer, idempotencyKey });
+      const memory = new StepMemory(services.memory, stepNamespace(call, context.info.namespace), {
+        writer,
+        idempotencyKey,
+      });
       result = await tool.run(parsed.data, {
         planId: call.planId,
         stepId: call.stepId,
@@ -81,17 +91,30 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     const kept = await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed));
     if (!context.info.isLocal) return { result: kept, attempt };
     // A local step's times travel with its result: the workflow's clock after a local activity differs on replay.
-    return { result: kept, attempt, startedAt: new Date(context.info.scheduledTimestampMs).toISOString(), finishedAt: new Date().toISOString() };
+    return {
+      result: kept,
+      attempt,
+      startedAt: new Date(context.info.scheduledTimestampMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
   };
 }
 
-/** What the tool returned, parsed with its `result` schema when it declares one; a misfit is the tool's bug, not retried. */
+/**
+ * What the tool returned, parsed with its `result` schema when it declares one; a misfit is the tool's bug, not
+ * retried.
+ */
 function checkedResult(tool: Tool, result: unknown, attempt: number, secrets: string[]): unknown {
   if (!tool.result) return result;
   const parsed = tool.result.safeParse(result);
   if (parsed.success) return parsed.data;
   const issues = describeIssues(parsed.error.issues, '(result)');
-  throw permanentFailure(INVALID_TOOL_RESULT, `tool "${tool.name}" returned a result that does not fit its result schema: ${issues}`, attempt, secrets);
+  throw permanentFailure(
+    INVALID_TOOL_RESULT,
+    `tool "${tool.name}" returned a result that does not fit its result schema: ${issues}`,
+    attempt,
+    secrets,
+  );
 }
 
 /** `path: message; ...`, with `whole` naming an issue about the value itself. */

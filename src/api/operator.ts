@@ -5,8 +5,11 @@ import { abortUpdate, retryStepUpdate, skipStepUpdate } from '../workflows/defin
 import { refusableUpdate } from './plans';
 
 /** Runs a failed step again (with new parameters, if given); refused unless the plan is paused on it. */
-export const retryStep = (client: Client, planId: string, input: RetryStepInput) => refusableUpdate(client, planId, retryStepUpdate, input);
+export const retryStep = (client: Client, planId: string, input: RetryStepInput) =>
+  refusableUpdate(client, planId, retryStepUpdate, input);
 /** Marks a failed step skipped, handing its dependents `result`; refused unless the plan is paused on it. */
-export const skipStep = (client: Client, planId: string, input: SkipStepInput) => refusableUpdate(client, planId, skipStepUpdate, input);
+export const skipStep = (client: Client, planId: string, input: SkipStepInput) =>
+  refusableUpdate(client, planId, skipStepUpdate, input);
 /** Ends a paused plan: completed steps are compensated, the plan fails with who aborted it. */
-export const abortPlan = (client: Client, planId: string, input: AbortInput = {}) => refusableUpdate(client, planId, abortUpdate, input);
+export const abortPlan = (client: Client, planId: string, input: AbortInput = {}) =>
+  refusableUpdate(client, planId, abortUpdate, input);

@@ -6,9 +6,26 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { checkPlan, compactPlan, needsApproval, type CancelInput, type DecisionAnswer, type DecisionInput, type PlanSnapshot, type Problem, type ToolCatalog } from '../plan';
+import {
+  checkPlan,
+  compactPlan,
+  needsApproval,
+  type CancelInput,
+  type DecisionAnswer,
+  type DecisionInput,
+  type PlanSnapshot,
+  type Problem,
+  type ToolCatalog,
+} from '../plan';
 import { PLAN_VALIDATION_ERROR } from '../plan/error-types';
-import { cancelSignal, decideUpdate, planPendingApprovalKey, planStatusKey, RUN_PLAN_WORKFLOW, stateQuery } from '../workflows/definitions';
+import {
+  cancelSignal,
+  decideUpdate,
+  planPendingApprovalKey,
+  planStatusKey,
+  RUN_PLAN_WORKFLOW,
+  stateQuery,
+} from '../workflows/definitions';
 import type { runPlan } from '../workflows';
 
 /** Raised when a plan is refused before it starts; `problems` lists every one. */
@@ -59,7 +76,12 @@ export function decide(client: Client, planId: string, decision: DecisionInput):
 }
 
 /** Runs one of the plan's validating updates; a refusal (or a plan that has ended) is a DecisionRefusedError. */
-export async function refusableUpdate<R, I>(client: Client, planId: string, update: UpdateDefinition<R, [I]>, input: I): Promise<R> {
+export async function refusableUpdate<R, I>(
+  client: Client,
+  planId: string,
+  update: UpdateDefinition<R, [I]>,
+  input: I,
+): Promise<R> {
   try {
     return await client.workflow.getHandle(planId).executeUpdate(update, { args: [input] });
   } catch (err) {
@@ -83,6 +105,9 @@ export function getState(client: Client, planId: string): Promise<PlanSnapshot> 
 }
 
 async function hasEnded(client: Client, planId: string): Promise<boolean> {
-  const description = await client.workflow.getHandle(planId).describe().catch(() => null);
+  const description = await client.workflow
+    .getHandle(planId)
+    .describe()
+    .catch(() => null);
   return description !== null && description.status.name !== 'RUNNING';
 }

@@ -45,7 +45,8 @@ export async function readPlanState(
   const fromMirror = async (execution: string | null, runId: string | null): Promise<PlanStateReading> => {
     const db = await mirror();
     const state = db ? await stateFromMirror(db, planId) : null;
-    if (!state) throw new PlanNotFoundError(`no plan "${planId}" in namespace ${client.options.namespace} or in the mirror`);
+    if (!state)
+      throw new PlanNotFoundError(`no plan "${planId}" in namespace ${client.options.namespace} or in the mirror`);
     return { state, source: 'mirror', execution, runId };
   };
   if (!description) return fromMirror(null, null);
@@ -57,7 +58,8 @@ export async function readPlanState(
   if (execution === 'COMPLETED') return whole({ state: await handle.result(), source: 'result', execution, runId });
   if (execution === 'FAILED') {
     const failure = await handle.result().catch((err: unknown) => err);
-    if (failure instanceof WorkflowFailedError) throw new PlanHasNoStateError(failure.cause?.message ?? failure.message);
+    if (failure instanceof WorkflowFailedError)
+      throw new PlanHasNoStateError(failure.cause?.message ?? failure.message);
   }
   // Running, or closed without a result (cancelled, terminated): a worker answers the query, replaying if it must.
   const state = await withTimeout(handle.query(stateQuery), QUERY_TIMEOUT_MS).catch(() => null);

@@ -21,21 +21,29 @@ export async function planInputOf(client: Client, planId: string): Promise<Recor
   return client.options.loadedDataConverter.payloadConverter.fromPayload(payload) as Record<string, unknown>;
 }
 
-/** The state of an ended plan that may run again; `orCompleted`: a completed one too (a fork re-runs part of it on purpose). */
+/**
+ * The state of an ended plan that may run again; `orCompleted`: a completed one too (a fork re-runs part of it on
+ * purpose).
+ */
 async function endedState(client: Client, planId: string, orCompleted = false): Promise<PlanSnapshot> {
   const { state, execution } = await readPlanState(client, planId, async () => null);
   if (execution === 'RUNNING') throw new DecisionRefusedError(`plan "${planId}" is still running`);
   if (!RESUMABLE.has(state.status) && !(orCompleted && state.status === 'completed')) {
-    throw new DecisionRefusedError(`plan "${planId}" ended ${state.status}; only failed, partial or cancelled plans can run again`);
+    throw new DecisionRefusedError(
+      `plan "${planId}" ended ${state.status}; only failed, partial or cancelled plans can run again`,
+    );
   }
   const undone = state.steps.filter((s) => s.compensation !== null).map((s) => s.id);
-  if (undone.length > 0) throw new DecisionRefusedError(`plan "${planId}" was compensated (${undone.join(', ')}); start it afresh instead`);
+  if (undone.length > 0)
+    throw new DecisionRefusedError(`plan "${planId}" was compensated (${undone.join(', ')}); start it afresh instead`);
   return state;
 }
 
 const completed = (steps: StepSnapshot[]) => steps.filter((s) => s.status === 'completed');
 
-/** Runs an ended plan again under the same id, reusing its completed steps; approval is asked again if the plan asks. */
+/**
+ * Runs an ended plan again under the same id, reusing its completed steps; approval is asked again if the plan asks.
+ */
 export async function resumePlan(client: Client, planId: string, taskQueue: string) {
   const state = await endedState(client, planId);
   const input = await planInputOf(client, planId);
@@ -51,13 +59,20 @@ export async function resumePlan(client: Client, planId: string, taskQueue: stri
 export async function forkPlan(
   client: Client,
   planId: string,
-  options: { fromStep: string; parameters?: Record<string, unknown>; newId: string; taskQueue: string; catalog: ToolCatalog },
+  options: {
+    fromStep: string;
+    parameters?: Record<string, unknown>;
+    newId: string;
+    taskQueue: string;
+    catalog: ToolCatalog;
+  },
 ) {
   const state = await endedState(client, planId, true);
   // Normalised, so seed-form plans (tasks, batches) fork the same way; sent back in compact form.
   const { plan } = checkPlan(await planInputOf(client, planId));
   if (!plan) throw new Error(`plan "${planId}" was started with an input that is not a valid plan`);
-  if (!plan.steps.some((s) => s.id === options.fromStep)) throw new DecisionRefusedError(`plan "${planId}" has no step "${options.fromStep}"`);
+  if (!plan.steps.some((s) => s.id === options.fromStep))
+    throw new DecisionRefusedError(`plan "${planId}" has no step "${options.fromStep}"`);
   const rerun = descendantsOf(plan.steps, options.fromStep);
   if (options.parameters) plan.steps.find((s) => s.id === options.fromStep)!.parameters = options.parameters;
   const edited = compactPlan(plan);

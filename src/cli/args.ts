@@ -42,7 +42,12 @@ export interface Parsed {
 export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...spec.options }, allowPositionals: true, strict: true }) as Parsed;
+    parsed = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...spec.options },
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed;
   } catch (err) {
     throw usageError(`${(err as Error).message}\nusage: ${spec.usage}`);
   }

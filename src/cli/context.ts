@@ -1,6 +1,7 @@
 /**
- * What a command needs, opened on first use and closed at exit: configuration (environment, then flags), the
- * project's configuration file and its tool catalogue, a Temporal client, a PostgreSQL pool. Failing to reach either is exit code 3 with what to do about it.
+ * What a command needs, opened on first use and closed at exit: configuration (environment, then flags), the project's
+ * configuration file and its tool catalogue, a Temporal client, a PostgreSQL pool. Failing to reach either is exit code
+ * 3 with what to do about it.
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';

@@ -32,9 +32,15 @@ async function decideFromCli(ctx: CliContext, parsed: Parsed, decision: Decision
 export const approve: Command = {
   spec: {
     usage: 'plan approve <planId> [--by NAME] [--comment TEXT] [--step ID] [--json]',
-    summary: 'Approves a plan waiting in pending_approval, or with --step one gated step. A refusal says why and exits 1.',
+    summary:
+      'Approves a plan waiting in pending_approval, or with --step one gated step. A refusal says why and exits 1.',
     example: 'npm run -s plan -- approve release-42 --by alice --comment "checked the diff"',
-    options: { by: { type: 'string' }, comment: { type: 'string' }, step: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      by: { type: 'string' },
+      comment: { type: 'string' },
+      step: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: 1,
   },
   run: (ctx, parsed) => decideFromCli(ctx, parsed, 'approve'),
@@ -45,7 +51,12 @@ export const reject: Command = {
     usage: 'plan reject <planId> [--by NAME] [--reason TEXT] [--step ID] [--json]',
     summary: 'Rejects a plan (or with --step one gated step); completed steps are compensated. A refusal exits 1.',
     example: 'npm run -s plan -- reject release-42 --by bob --reason "change freeze"',
-    options: { by: { type: 'string' }, reason: { type: 'string' }, step: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      by: { type: 'string' },
+      reason: { type: 'string' },
+      step: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: 1,
   },
   run: (ctx, parsed) => decideFromCli(ctx, parsed, 'reject'),

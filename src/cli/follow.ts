@@ -72,7 +72,9 @@ class PlainView implements View {
       this.steps.set(step.id, status);
     }
     if (state.status !== this.planStatus) {
-      this.ctx.output.out(`${time} plan ${state.planId} ${state.status}${state.reason ? ` (${state.reason})` : ''}  ${progressBar(state, 20, false)}`);
+      this.ctx.output.out(
+        `${time} plan ${state.planId} ${state.status}${state.reason ? ` (${state.reason})` : ''}  ${progressBar(state, 20, false)}`,
+      );
       this.planStatus = state.status;
     }
   }

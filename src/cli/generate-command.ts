@@ -1,4 +1,7 @@
-/** `plan generate "<task>"`: the model writes a plan, the validator checks it (repairing it with the model), you get a file. */
+/**
+ * `plan generate "<task>"`: the model writes a plan, the validator checks it (repairing it with the model), you get a
+ * file.
+ */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { startPlan } from '../api/plans';
@@ -10,7 +13,8 @@ import type { Command } from './command';
 
 export const generate: Command = {
   spec: {
-    usage: 'plan generate "<task>" [--context TEXT] [--constraint TEXT ...] [--out FILE] [--start] [--no-approval] [--max-attempts N] [--model NAME]',
+    usage:
+      'plan generate "<task>" [--context TEXT] [--constraint TEXT ...] [--out FILE] [--start] [--no-approval] [--max-attempts N] [--model NAME]',
     summary:
       'Asks the model (OPENAI_BASE_URL / OPENAI_API_KEY, PLAN_LLM_MODEL) for a plan, validates it and lets the model repair\n' +
       'it (3 attempts by default). Prints the plan as YAML, writes it with --out, starts it with --start — waiting for\n' +
@@ -42,8 +46,18 @@ export const generate: Command = {
     let generated;
     try {
       generated = await generatePlan(
-        { task: parsed.positionals[0]!, context: stringOption(parsed, 'context'), constraints: (parsed.values.constraint as string[] | undefined) ?? [] },
-        { client: access.client, model, catalog: registry, tools: registry.describe(), maxAttempts: integerOption(stringOption(parsed, 'max-attempts'), 'max-attempts') },
+        {
+          task: parsed.positionals[0]!,
+          context: stringOption(parsed, 'context'),
+          constraints: (parsed.values.constraint as string[] | undefined) ?? [],
+        },
+        {
+          client: access.client,
+          model,
+          catalog: registry,
+          tools: registry.describe(),
+          maxAttempts: integerOption(stringOption(parsed, 'max-attempts'), 'max-attempts'),
+        },
       );
     } catch (err) {
       if (err instanceof PlanGenerationError) throw new CliError(err.message, EXIT.planEndedBadly);
@@ -55,7 +69,9 @@ export const generate: Command = {
     const out = stringOption(parsed, 'out');
     if (out) writeFileSync(out, text);
     else ctx.output.out(text);
-    ctx.output.err(`generated in ${generated.attempts} attempt(s), ${generated.usage.totalTokens} tokens${out ? `; written to ${out}` : ''}`);
+    ctx.output.err(
+      `generated in ${generated.attempts} attempt(s), ${generated.usage.totalTokens} tokens${out ? `; written to ${out}` : ''}`,
+    );
     if (!parsed.values.start) return EXIT.ok;
     const handle = await startPlan(await ctx.temporal(), plan, { taskQueue: ctx.config.taskQueue, catalog: registry });
     ctx.output.err(`started plan ${handle.workflowId}: ${ctx.webUrl(handle.workflowId, handle.firstExecutionRunId)}`);

@@ -28,7 +28,8 @@ function mermaid(plan: Plan, status: Map<string, StepStatus>): string {
     const label = [step.id, step.toolName, status.get(step.id)].filter(Boolean).join('<br/>');
     lines.push(`  ${node.get(step.id)}["${label.replace(/"/g, '#quot;')}"]`);
   }
-  for (const step of plan.steps) for (const dep of step.dependsOn) lines.push(`  ${node.get(dep)} --> ${node.get(step.id)}`);
+  for (const step of plan.steps)
+    for (const dep of step.dependsOn) lines.push(`  ${node.get(dep)} --> ${node.get(step.id)}`);
   if (status.size > 0) {
     for (const [name, colour] of Object.entries(COLOURS)) lines.push(`  classDef ${name} fill:${colour}`);
     for (const step of plan.steps) {
@@ -45,7 +46,9 @@ function dot(plan: Plan, status: Map<string, StepStatus>): string {
   for (const step of plan.steps) {
     const s = status.get(step.id);
     const label = [step.id, step.toolName, s].filter(Boolean).join('\\n');
-    lines.push(`  ${quote(step.id)} [label="${label.replace(/"/g, '\\"')}"${s ? `, fillcolor=${quote(COLOURS[s])}` : ''}];`);
+    lines.push(
+      `  ${quote(step.id)} [label="${label.replace(/"/g, '\\"')}"${s ? `, fillcolor=${quote(COLOURS[s])}` : ''}];`,
+    );
   }
   for (const step of plan.steps) for (const dep of step.dependsOn) lines.push(`  ${quote(dep)} -> ${quote(step.id)};`);
   lines.push('}');

@@ -25,7 +25,9 @@ export function inlineSubplanFiles(input: unknown, baseDir: string, seen: Readon
           try {
             text = readFileSync(path, 'utf8');
           } catch (err) {
-            throw usageError(`sub-plan file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message} (${path})`);
+            throw usageError(
+              `sub-plan file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message} (${path})`,
+            );
           }
           const parsed = parsePlanText(text, path);
           if (parsed.problems.length > 0) throw usageError(parsed.problems.map(formatProblem).join('\n'));
@@ -33,5 +35,9 @@ export function inlineSubplanFiles(input: unknown, baseDir: string, seen: Readon
           return { ...step, parameters: { ...rest, plan: nested } };
         })
       : steps;
-  return { ...plan, ...('steps' in plan ? { steps: inline(plan.steps) } : {}), ...('tasks' in plan ? { tasks: inline(plan.tasks) } : {}) };
+  return {
+    ...plan,
+    ...('steps' in plan ? { steps: inline(plan.steps) } : {}),
+    ...('tasks' in plan ? { tasks: inline(plan.tasks) } : {}),
+  };
 }

@@ -37,7 +37,10 @@ export const status: Command = {
     const reading = await stateOf(ctx, positionals[0]!);
     if (ctx.output.json) ctx.output.out(JSON.stringify(reading.state, null, 2));
     else {
-      const note = reading.source === 'mirror' ? '(from the PostgreSQL mirror: Temporal could not answer for this plan)' : undefined;
+      const note =
+        reading.source === 'mirror'
+          ? '(from the PostgreSQL mirror: Temporal could not answer for this plan)'
+          : undefined;
       ctx.output.out(renderState(reading.state, note));
     }
     return EXIT.ok;
@@ -47,7 +50,8 @@ export const status: Command = {
 export const watch: Command = {
   spec: {
     usage: 'plan watch <planId>',
-    summary: 'Follows a plan until it ends: a live progress bar on a terminal, one line per change otherwise. Exit 0 if it completed, 1 otherwise.',
+    summary:
+      'Follows a plan until it ends: a live progress bar on a terminal, one line per change otherwise. Exit 0 if it completed, 1 otherwise.',
     example: 'npm run -s plan -- watch release-42',
     options: {},
     positionals: 1,
@@ -90,7 +94,13 @@ export const list: Command = {
     plans.sort((a, b) => b.startTime.localeCompare(a.startTime));
     if (ctx.output.json) ctx.output.out(JSON.stringify(plans, null, 2));
     else if (plans.length === 0) ctx.output.out(wanted ? `no plans with status ${wanted}` : 'no plans');
-    else ctx.output.out(table(['PLAN', 'STATUS', 'STARTED', 'ENDED'], plans.map((p) => [p.planId, p.status ?? '?', p.startTime, p.closeTime ?? ''])));
+    else
+      ctx.output.out(
+        table(
+          ['PLAN', 'STATUS', 'STARTED', 'ENDED'],
+          plans.map((p) => [p.planId, p.status ?? '?', p.startTime, p.closeTime ?? '']),
+        ),
+      );
     return EXIT.ok;
   },
 };
@@ -120,10 +130,13 @@ export const graph: Command = {
 /** The plan a workflow was started with (its first history event's input), or its shape from the mirror. */
 async function planOf(ctx: CliContext, planId: string): Promise<Plan> {
   const client = await ctx.temporal();
-  const history = await client.workflow.getHandle(planId).fetchHistory().catch((err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  });
+  const history = await client.workflow
+    .getHandle(planId)
+    .fetchHistory()
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    });
   let input: unknown;
   if (history) {
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];

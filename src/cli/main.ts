@@ -60,7 +60,11 @@ export async function run(argv: string[], output: Output): Promise<number> {
   const name = first === 'memory' ? `memory ${second ?? ''}`.trim() : first;
   const command = COMMANDS[name];
   if (!command) {
-    output.err(first === 'memory' ? 'usage: plan memory set|get|delete|list ... (see plan --help)' : `unknown command "${first}"; see plan --help`);
+    output.err(
+      first === 'memory'
+        ? 'usage: plan memory set|get|delete|list ... (see plan --help)'
+        : `unknown command "${first}"; see plan --help`,
+    );
     return EXIT.usage;
   }
   const rest = argv.slice(name.split(' ').length);
@@ -103,7 +107,10 @@ function asCliError(err: unknown, ctx: CliContext | null): CliError {
   if (isGrpcServiceError(err) && (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED)) {
     return temporalUnreachable(ctx?.temporalAddress ?? 'the configured address', err);
   }
-  return new CliError(`error: ${err instanceof Error ? err.message : String(err)} (run with --verbose for details)`, EXIT.planEndedBadly);
+  return new CliError(
+    `error: ${err instanceof Error ? err.message : String(err)} (run with --verbose for details)`,
+    EXIT.planEndedBadly,
+  );
 }
 
 /** Entry point of the command line (scripts/plan.js from the sources, dist/plan-cli.js in the package). */

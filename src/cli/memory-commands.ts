@@ -56,7 +56,10 @@ export const memorySet: Command = {
     const store = await memory(ctx);
     const entry = await storeCall(() => store.set(namespace(path), key, value, { ttlSeconds, expectedVersion }));
     if (parsed.values.json) ctx.output.out(JSON.stringify(entry, null, 2));
-    else ctx.output.out(`${path} ${key}: version ${entry.version}${entry.expiresAt ? `, expires ${entry.expiresAt}` : ''}`);
+    else
+      ctx.output.out(
+        `${path} ${key}: version ${entry.version}${entry.expiresAt ? `, expires ${entry.expiresAt}` : ''}`,
+      );
     return EXIT.ok;
   },
 };
@@ -113,14 +116,19 @@ export const memoryList: Command = {
     if (typeof prefix === 'string') throw usageError(prefix);
     const store = await memory(ctx);
     const entries = await storeCall(() =>
-      store.list(prefix, { keyPrefix: stringOption(parsed, 'key-prefix'), limit: integerOption(stringOption(parsed, 'limit'), 'limit') }),
+      store.list(prefix, {
+        keyPrefix: stringOption(parsed, 'key-prefix'),
+        limit: integerOption(stringOption(parsed, 'limit'), 'limit'),
+      }),
     );
     if (parsed.values.json) ctx.output.out(JSON.stringify(entries, null, 2));
     else if (entries.length === 0) ctx.output.out('no entries');
     else {
       const rows = entries.map((e) => {
         const value = JSON.stringify(e.value);
-        const ns = [e.namespace.project, e.namespace.environment, e.namespace.agentType, e.namespace.sessionId].join('/');
+        const ns = [e.namespace.project, e.namespace.environment, e.namespace.agentType, e.namespace.sessionId].join(
+          '/',
+        );
         return [ns, e.key, String(e.version), e.expiresAt ?? '', value.length > 50 ? `${value.slice(0, 49)}…` : value];
       });
       ctx.output.out(table(['NAMESPACE', 'KEY', 'VERSION', 'EXPIRES', 'VALUE'], rows));

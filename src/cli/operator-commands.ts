@@ -26,7 +26,12 @@ function jsonObject(parsed: Parsed, name: string): Record<string, unknown> | und
   return value as Record<string, unknown> | undefined;
 }
 
-async function operate(ctx: CliContext, planId: string, call: () => Promise<OperatorAnswer>, done: string): Promise<number> {
+async function operate(
+  ctx: CliContext,
+  planId: string,
+  call: () => Promise<OperatorAnswer>,
+  done: string,
+): Promise<number> {
   const answer = await call();
   ctx.output.out(`${done}; plan ${planId} is ${answer.status}`);
   return EXIT.ok;
@@ -35,7 +40,8 @@ async function operate(ctx: CliContext, planId: string, call: () => Promise<Oper
 export const retry: Command = {
   spec: {
     usage: 'plan retry <planId> [--step ID] [--params JSON] [--by NAME]',
-    summary: 'Runs a failed step of a paused plan again (the only failed one unless --step), with new parameters if given.',
+    summary:
+      'Runs a failed step of a paused plan again (the only failed one unless --step), with new parameters if given.',
     example: `npm run -s plan -- retry release-42 --step deploy --params '{"url":"https://deploy.example/api"}'`,
     options: { step: { type: 'string' }, params: { type: 'string' }, by: { type: 'string' } },
     positionals: 1,
@@ -47,7 +53,12 @@ export const retry: Command = {
     return operate(
       ctx,
       planId,
-      async () => retryStep(await ctx.temporal(), planId, { ...(step ? { step } : {}), parameters, by: stringOption(parsed, 'by') ?? defaultActor() }),
+      async () =>
+        retryStep(await ctx.temporal(), planId, {
+          ...(step ? { step } : {}),
+          parameters,
+          by: stringOption(parsed, 'by') ?? defaultActor(),
+        }),
       `retrying ${step ?? 'the failed step'}`,
     );
   },
@@ -66,7 +77,13 @@ export const skip: Command = {
     const step = stringOption(parsed, 'step');
     if (!step) throw usageError('--step is required: which failed step to skip');
     const result = json(parsed, 'result');
-    return operate(ctx, planId, async () => skipStep(await ctx.temporal(), planId, { step, result, by: stringOption(parsed, 'by') ?? defaultActor() }), `skipped ${step}`);
+    return operate(
+      ctx,
+      planId,
+      async () =>
+        skipStep(await ctx.temporal(), planId, { step, result, by: stringOption(parsed, 'by') ?? defaultActor() }),
+      `skipped ${step}`,
+    );
   },
 };
 
@@ -80,14 +97,24 @@ export const abort: Command = {
   },
   async run(ctx, parsed) {
     const planId = parsed.positionals[0]!;
-    return operate(ctx, planId, async () => abortPlan(await ctx.temporal(), planId, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') }), 'aborted');
+    return operate(
+      ctx,
+      planId,
+      async () =>
+        abortPlan(await ctx.temporal(), planId, {
+          by: stringOption(parsed, 'by') ?? defaultActor(),
+          reason: stringOption(parsed, 'reason'),
+        }),
+      'aborted',
+    );
   },
 };
 
 export const resume: Command = {
   spec: {
     usage: 'plan resume <planId>',
-    summary: 'Runs a plan that ended failed, partial or cancelled (without compensation) again, under the same id: completed steps are reused, the rest runs.',
+    summary:
+      'Runs a plan that ended failed, partial or cancelled (without compensation) again, under the same id: completed steps are reused, the rest runs.',
     example: 'npm run -s plan -- resume release-42',
     options: {},
     positionals: 1,
@@ -95,7 +122,9 @@ export const resume: Command = {
   async run(ctx, parsed) {
     const planId = parsed.positionals[0]!;
     const handle = await resumePlan(await ctx.temporal(), planId, ctx.config.taskQueue);
-    ctx.output.out(`Resumed plan ${planId} (new run ${handle.firstExecutionRunId})\n  Temporal Web: ${ctx.webUrl(planId, handle.firstExecutionRunId)}`);
+    ctx.output.out(
+      `Resumed plan ${planId} (new run ${handle.firstExecutionRunId})\n  Temporal Web: ${ctx.webUrl(planId, handle.firstExecutionRunId)}`,
+    );
     return EXIT.ok;
   },
 };
@@ -103,7 +132,8 @@ export const resume: Command = {
 export const fork: Command = {
   spec: {
     usage: 'plan fork <planId> --from STEP [--params JSON] [--id NEW_ID]',
-    summary: 'Starts a new plan from STEP of an ended plan (with new parameters for STEP if given), reusing the results of the steps before it.',
+    summary:
+      'Starts a new plan from STEP of an ended plan (with new parameters for STEP if given), reusing the results of the steps before it.',
     example: `npm run -s plan -- fork release-42 --from deploy --params '{"environment":"staging"}'`,
     options: { from: { type: 'string' }, params: { type: 'string' }, id: { type: 'string' } },
     positionals: 1,
@@ -114,9 +144,16 @@ export const fork: Command = {
     if (!fromStep) throw usageError('--from is required: the step to run again from');
     const parameters = jsonObject(parsed, 'params');
     const newId = stringOption(parsed, 'id') ?? `${planId}-fork-${Date.now().toString(36)}`;
-    const handle = await forkPlan(await ctx.temporal(), planId, { fromStep, parameters, newId, taskQueue: ctx.config.taskQueue, catalog: await ctx.tools() });
-    ctx.output.out(`Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`);
+    const handle = await forkPlan(await ctx.temporal(), planId, {
+      fromStep,
+      parameters,
+      newId,
+      taskQueue: ctx.config.taskQueue,
+      catalog: await ctx.tools(),
+    });
+    ctx.output.out(
+      `Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`,
+    );
     return EXIT.ok;
   },
 };
-

@@ -57,7 +57,9 @@ export const start: Command = {
     const approve = `npm run -s plan -- approve ${planId} --by <your-name>`;
     if (!parsed.values.wait || !ctx.output.json) {
       if (ctx.output.json) {
-        ctx.output.out(JSON.stringify({ planId, runId, url: ctx.webUrl(planId, runId), ...(waits ? { approve } : {}) }));
+        ctx.output.out(
+          JSON.stringify({ planId, runId, url: ctx.webUrl(planId, runId), ...(waits ? { approve } : {}) }),
+        );
       } else {
         ctx.output.out(`Started plan ${planId}`);
         ctx.output.out(`  Temporal Web: ${ctx.webUrl(planId, runId)}`);
@@ -86,11 +88,20 @@ export const cancel: Command = {
     const description = await handle.describe();
     if (description.status.name !== 'RUNNING') {
       // Temporal records most plan endings as a completed run; the plan's own status says how it really ended.
-      const reading = await readPlanState(await ctx.temporal(), planId, () => ctx.database().catch(() => null)).catch(() => null);
-      throw refused(`plan "${planId}" has already ended (${reading?.state.status ?? description.status.name.toLowerCase()})`);
+      const reading = await readPlanState(await ctx.temporal(), planId, () => ctx.database().catch(() => null)).catch(
+        () => null,
+      );
+      throw refused(
+        `plan "${planId}" has already ended (${reading?.state.status ?? description.status.name.toLowerCase()})`,
+      );
     }
-    await cancelPlan(await ctx.temporal(), planId, { by: stringOption(parsed, 'by') ?? defaultActor(), reason: stringOption(parsed, 'reason') });
-    ctx.output.out(`Cancelling plan ${planId}: running steps stop, completed steps are compensated. Follow it: npm run -s plan -- watch ${planId}`);
+    await cancelPlan(await ctx.temporal(), planId, {
+      by: stringOption(parsed, 'by') ?? defaultActor(),
+      reason: stringOption(parsed, 'reason'),
+    });
+    ctx.output.out(
+      `Cancelling plan ${planId}: running steps stop, completed steps are compensated. Follow it: npm run -s plan -- watch ${planId}`,
+    );
     return EXIT.ok;
   },
 };

@@ -4,7 +4,11 @@ import type { PlanSnapshot, StepSnapshot } from '../plan';
 /** Lays rows out in columns wide enough for their contents. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -25,19 +29,35 @@ function oneLine(text: string | null, max = 60): string {
 
 function stepRow(step: StepSnapshot): string[] {
   const error = step.compensation?.error ?? step.error;
-  return [step.id, step.toolName, step.compensation?.status ?? step.status, String(step.attempts), duration(step.startedAt, step.completedAt), oneLine(error)];
+  return [
+    step.id,
+    step.toolName,
+    step.compensation?.status ?? step.status,
+    String(step.attempts),
+    duration(step.startedAt, step.completedAt),
+    oneLine(error),
+  ];
 }
 
 /** The whole state, for `plan status`. */
 export function renderState(state: PlanSnapshot, note?: string): string {
   const lines = [`Plan ${state.planId}: ${state.status}${state.description ? ` — ${state.description}` : ''}`];
   if (state.reason) lines.push(`Reason: ${state.reason}`);
-  lines.push(`Started ${state.startedAt}${state.completedAt ? `, ended ${state.completedAt} (${duration(state.startedAt, state.completedAt)})` : ''}`);
+  lines.push(
+    `Started ${state.startedAt}${state.completedAt ? `, ended ${state.completedAt} (${duration(state.startedAt, state.completedAt)})` : ''}`,
+  );
   for (const a of state.approvals) {
     const target = a.step ? ` step ${a.step}` : '';
-    lines.push(`${a.decision === 'approve' ? 'Approved' : 'Rejected'}${target} by ${a.by} at ${a.at}${a.comment ? `: ${a.comment}` : ''}`);
+    lines.push(
+      `${a.decision === 'approve' ? 'Approved' : 'Rejected'}${target} by ${a.by} at ${a.at}${a.comment ? `: ${a.comment}` : ''}`,
+    );
   }
-  lines.push('', table(['STEP', 'TOOL', 'STATUS', 'ATTEMPTS', 'DURATION', 'ERROR'], state.steps.map(stepRow)), '', summaryLine(state));
+  lines.push(
+    '',
+    table(['STEP', 'TOOL', 'STATUS', 'ATTEMPTS', 'DURATION', 'ERROR'], state.steps.map(stepRow)),
+    '',
+    summaryLine(state),
+  );
   if (note) lines.push(note);
   return lines.join('\n');
 }

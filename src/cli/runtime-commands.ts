@@ -28,8 +28,13 @@ export const worker: Command = {
     const stop = () => running.worker.getState() === 'RUNNING' && running.worker.shutdown();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const own = project.path === null ? 'built-in tools only' : `${project.tools.list().length} tools, with those of ${project.path}`;
-    ctx.output.out(`worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress} (${own}); Ctrl-C stops`);
+    const own =
+      project.path === null
+        ? 'built-in tools only'
+        : `${project.tools.list().length} tools, with those of ${project.path}`;
+    ctx.output.out(
+      `worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress} (${own}); Ctrl-C stops`,
+    );
     await running.worker.run();
     await running.close();
     return EXIT.ok;
@@ -39,7 +44,8 @@ export const worker: Command = {
 export const dev: Command = {
   spec: {
     usage: 'plan dev',
-    summary: 'Brings up the local stack — Temporal dev server and UI, PostgreSQL, migrations, a worker — like `npm start`.',
+    summary:
+      'Brings up the local stack — Temporal dev server and UI, PostgreSQL, migrations, a worker — like `npm start`.',
     example: 'npm run -s plan -- dev',
     options: {},
     positionals: 0,

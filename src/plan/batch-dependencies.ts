@@ -3,7 +3,10 @@ import { MAX_BATCH_DEPENDENCIES } from './limits';
 import type { StepDraft } from './normalize-step';
 import type { Problem, StepSpec } from './types';
 
-/** The steps with, for each step in a batch, a dependency on every step of the batch before it (as the seed ran batches in order). */
+/**
+ * The steps with, for each step in a batch, a dependency on every step of the batch before it (as the seed ran batches
+ * in order).
+ */
 export function withBatchDependencies(drafts: readonly StepDraft[], problems: Problem[]): StepSpec[] {
   const steps = drafts.map((draft) => draft.spec);
   if (!drafts.some((draft) => draft.batchGiven)) return steps;

@@ -1,6 +1,7 @@
 /**
- * The batch view of a plan written in batch form (`batchIndex`, the form of the batch-progress store we replace), kept incrementally as steps change status: a batch is completed when all its
- * steps completed, failed when any failed; the current batch is the first with a step still to finish.
+ * The batch view of a plan written in batch form (`batchIndex`, the form of the batch-progress store we replace), kept
+ * incrementally as steps change status: a batch is completed when all its steps completed, failed when any failed; the
+ * current batch is the first with a step still to finish.
  */
 import type { StepStatus } from './statuses';
 

@@ -7,7 +7,10 @@ import type { Approval, CompensationOutcome } from './snapshot';
 import type { OperatorActionRecord } from './operator-actions';
 import type { PlanStatus, StepStatus } from './statuses';
 
-/** One step that is no longer untouched: [id, status, attempts, startedAt, completedAt, error, errorType, result, compensation]. */
+/**
+ * One step that is no longer untouched: [id, status, attempts, startedAt, completedAt, error, errorType, result,
+ * compensation].
+ */
 export type StepProgressRow = [
   string,
   StepStatus,

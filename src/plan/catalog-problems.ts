@@ -22,7 +22,11 @@ export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog
     ];
     for (const issue of catalog.checkParameters(toolName, parameters)) {
       if (!issue.unknownKey && deferred.some((location) => startsWith(issue.path, location))) continue;
-      problems.push({ stepId, field: formatFieldPath(formatFieldPath(root, ['parameters']), issue.path), message: issue.message });
+      problems.push({
+        stepId,
+        field: formatFieldPath(formatFieldPath(root, ['parameters']), issue.path),
+        message: issue.message,
+      });
     }
   };
   for (const step of steps) {

@@ -3,15 +3,23 @@ import { isFields } from './fields';
 import { SUBPLAN_TOOL } from './subplan';
 import type { Plan, StepSpec } from './types';
 
-/** The plan with every defaulted field left out, which normalises back to the same plan: the form to send over Temporal. */
+/**
+ * The plan with every defaulted field left out, which normalises back to the same plan: the form to send over Temporal.
+ */
 export function compactPlan(plan: Plan): Record<string, unknown> {
   const anyCompensation = plan.steps.some((step) => step.compensate !== null || step.toolName === SUBPLAN_TOOL);
   // An onFailure the author wrote stays even when it equals today's default: the worker may learn of default
   // compensations and change the default, but never an explicit choice.
   const { onFailureChosen, ...written } = plan.options;
-  const options = withoutDefaults(written, onFailureChosen ? OPTION_DEFAULTS : { ...OPTION_DEFAULTS, onFailure: defaultOnFailure(anyCompensation) });
+  const options = withoutDefaults(
+    written,
+    onFailureChosen ? OPTION_DEFAULTS : { ...OPTION_DEFAULTS, onFailure: defaultOnFailure(anyCompensation) },
+  );
   const steps = plan.steps.map(compactStep);
-  return withoutDefaults({ id: plan.id, description: plan.description, options, steps }, { id: null, description: '', options: {} });
+  return withoutDefaults(
+    { id: plan.id, description: plan.description, options, steps },
+    { id: null, description: '', options: {} },
+  );
 }
 
 /** One step with every defaulted field left out. */
@@ -23,7 +31,9 @@ export function compactStep(step: StepSpec): Record<string, unknown> {
 }
 
 function withoutDefaults(values: object, defaults: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([key, value]) => !(key in defaults && isDefault(value, defaults[key]))));
+  return Object.fromEntries(
+    Object.entries(values).filter(([key, value]) => !(key in defaults && isDefault(value, defaults[key]))),
+  );
 }
 
 // Defaults that are containers are empty ones; comparing sizes avoids serialising large parameters.

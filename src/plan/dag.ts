@@ -5,7 +5,13 @@ export function findCycles(steps: readonly DagStep[]): string[][] {
   const { dependencies } = graphOf(steps);
   return stronglyConnected(dependencies)
     .filter((component) => component.length > 1 || dependencies[component[0]!]!.includes(component[0]!))
-    .map((component) => cycleThrough(component.reduce((a, b) => Math.min(a, b)), new Set(component), dependencies))
+    .map((component) =>
+      cycleThrough(
+        component.reduce((a, b) => Math.min(a, b)),
+        new Set(component),
+        dependencies,
+      ),
+    )
     .sort((a, b) => a[0]! - b[0]!)
     .map((cycle) => cycle.map((at) => steps[at]!.id));
 }
@@ -66,7 +72,11 @@ function stronglyConnected(dependencies: readonly (readonly number[])[]): number
 }
 
 // Breadth-first inside one strongly connected component, so the cycle shown is a shortest one through `start`.
-function cycleThrough(start: number, component: ReadonlySet<number>, dependencies: readonly (readonly number[])[]): number[] {
+function cycleThrough(
+  start: number,
+  component: ReadonlySet<number>,
+  dependencies: readonly (readonly number[])[],
+): number[] {
   const cameFrom = new Map<number, number>([[start, start]]);
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {
@@ -131,7 +141,8 @@ export function ancestorsOf(steps: readonly DagStep[], id: string): Set<string> 
 
 /**
  * Completed steps in layers to compensate one after the other: a step comes only after every completed step that
- * depends on it, even through steps that did not complete; steps of one layer are independent. Plan order within a layer.
+ * depends on it, even through steps that did not complete; steps of one layer are independent. Plan order within a
+ * layer.
  */
 export function compensationOrder(steps: readonly DagStep[], completedIds: Iterable<string>): string[][] {
   const { position, dependencies } = graphOf(steps);

@@ -19,7 +19,9 @@ export function withDependencyOutcomes(value: unknown, outcomes: () => Dependenc
   if (typeof value === 'string') return DEPENDENCIES.test(value) ? outcomes() : value;
   if (Array.isArray(value)) return value.map((item) => withDependencyOutcomes(item, outcomes));
   if (isFields(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withDependencyOutcomes(item, outcomes)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, withDependencyOutcomes(item, outcomes)]),
+    );
   }
   return value;
 }
@@ -28,6 +30,7 @@ export function withDependencyOutcomes(value: unknown, outcomes: () => Dependenc
 export function dependencyPlaceholders(value: unknown, location: (string | number)[] = []): (string | number)[][] {
   if (typeof value === 'string') return DEPENDENCIES.test(value) ? [location] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => dependencyPlaceholders(item, [...location, i]));
-  if (isFields(value)) return Object.entries(value).flatMap(([key, item]) => dependencyPlaceholders(item, [...location, key]));
+  if (isFields(value))
+    return Object.entries(value).flatMap(([key, item]) => dependencyPlaceholders(item, [...location, key]));
   return [];
 }

@@ -7,7 +7,9 @@
 // The plan itself.
 /** A plan refused before any step ran; the details list every problem. */
 export const PLAN_VALIDATION_ERROR = 'PlanValidationError';
-/** A decision (approve, reject, an operator action) the plan refused: wrong approver, nothing waiting, already decided. */
+/**
+ * A decision (approve, reject, an operator action) the plan refused: wrong approver, nothing waiting, already decided.
+ */
 export const DECISION_REFUSED = 'DecisionRefused';
 /** A `{{steps...}}` reference that points at a result path that does not exist. */
 export const REFERENCE_RESOLUTION_ERROR = 'ReferenceResolutionError';

@@ -57,7 +57,12 @@ export function read<T>(scope: Scope, source: Fields, key: string, expected: Exp
 }
 
 /** Like read, for a field whose normalised form is nullable: an explicit null is kept. */
-export function readNullable<T>(scope: Scope, source: Fields, key: string, expected: Expectation<T>): T | null | undefined {
+export function readNullable<T>(
+  scope: Scope,
+  source: Fields,
+  key: string,
+  expected: Expectation<T>,
+): T | null | undefined {
   return own(source, key) === null ? null : read(scope, source, key, expected);
 }
 

@@ -8,12 +8,19 @@ export function graphProblems(steps: readonly StepSpec[]): Problem[] {
   steps.forEach((step, index) => {
     const first = firstAt.get(step.id);
     if (first === undefined) firstAt.set(step.id, index);
-    else problems.push({ stepId: step.id, field: 'id', message: `used by steps ${first + 1} and ${index + 1}; ids must be unique` });
+    else
+      problems.push({
+        stepId: step.id,
+        field: 'id',
+        message: `used by steps ${first + 1} and ${index + 1}; ids must be unique`,
+      });
   });
   for (const step of steps) {
     for (const id of step.dependsOn) {
-      if (id === step.id) problems.push({ stepId: step.id, field: 'dependsOn', message: 'a step cannot depend on itself' });
-      else if (!firstAt.has(id)) problems.push({ stepId: step.id, field: 'dependsOn', message: `unknown step "${id}"` });
+      if (id === step.id)
+        problems.push({ stepId: step.id, field: 'dependsOn', message: 'a step cannot depend on itself' });
+      else if (!firstAt.has(id))
+        problems.push({ stepId: step.id, field: 'dependsOn', message: `unknown step "${id}"` });
     }
   }
   // Self dependencies are reported above; leaving them out keeps each one from also showing as a cycle.

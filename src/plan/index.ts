@@ -51,7 +51,13 @@ export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
 export { boundedSnapshot, SNAPSHOT_LIMIT_BYTES } from './bounded-snapshot';
 export type { CarriedProgress, StepProgressRow } from './carried-progress';
 export type { GateProgress } from './approval-gate';
-export { ApprovalGate, ANONYMOUS, normalizeDecision, normalizeDecisionInput, type NormalizedDecision } from './approval-gate';
+export {
+  ApprovalGate,
+  ANONYMOUS,
+  normalizeDecision,
+  normalizeDecisionInput,
+  type NormalizedDecision,
+} from './approval-gate';
 export type * from './snapshot';
 export {
   formatNamespace,
@@ -67,6 +73,12 @@ export type { BatchSummary } from './batch-progress';
 export { nonJsonParts } from './json-value';
 export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';
 export { ownParameters, SUBPLAN_TOOL, withNestedPlan, withSubplans, type SubplanParameters } from './subplan';
-export type { OperatorAction, OperatorActionRecord, RetryStepInput, SkipStepInput, AbortInput } from './operator-actions';
+export type {
+  OperatorAction,
+  OperatorActionRecord,
+  RetryStepInput,
+  SkipStepInput,
+  AbortInput,
+} from './operator-actions';
 export { chunkText } from './chunk-text';
 export * from './error-types';

@@ -1,6 +1,7 @@
 /**
- * Shared-memory namespaces, `{ project, environment, agent_type, session_id }` as the agents' shared-memory store we replace had them, written as the path
- * `project/environment/agent_type/session_id`. Pure: plans validate them, the store and the CLI parse them.
+ * Shared-memory namespaces, `{ project, environment, agent_type, session_id }` as the agents' shared-memory store we
+ * replace had them, written as the path `project/environment/agent_type/session_id`. Pure: plans validate them, the
+ * store and the CLI parse them.
  */
 export interface MemoryNamespace {
   project: string;
@@ -29,7 +30,8 @@ function partProblem(part: string): string | null {
 /** Reads `project/environment/agent_type/session_id` (1 to 4 parts for a prefix); returns a message when malformed. */
 export function parseNamespacePrefix(path: string): MemoryNamespacePrefix | string {
   const parts = path === '' ? [] : path.split('/');
-  if (parts.length > NAMESPACE_PARTS.length) return `namespace "${path}" has more than 4 parts (project/environment/agent_type/session_id)`;
+  if (parts.length > NAMESPACE_PARTS.length)
+    return `namespace "${path}" has more than 4 parts (project/environment/agent_type/session_id)`;
   const prefix: MemoryNamespacePrefix = {};
   for (const [i, part] of parts.entries()) {
     const problem = partProblem(part);
@@ -62,5 +64,10 @@ export function formatNamespace(ns: MemoryNamespacePrefix): string {
  * no plan or step id.
  */
 export function planNamespace(temporalNamespace: string, planId: string): MemoryNamespace {
-  return { project: 'durable-plans', environment: temporalNamespace, agentType: 'plan', sessionId: planId.replaceAll('/', '>') };
+  return {
+    project: 'durable-plans',
+    environment: temporalNamespace,
+    agentType: 'plan',
+    sessionId: planId.replaceAll('/', '>'),
+  };
 }

@@ -68,8 +68,15 @@ export interface MirrorBatch {
 /** What a redacted parameter shows instead of its value. */
 export const REDACTED = '[redacted]';
 
-/** Takes the changes since the last batch from the state and shapes them as rows; `secrets` maps tool -> secret parameters. */
-export function takeMirrorBatch(state: PlanState, runId: string, secrets: Readonly<Record<string, readonly string[]>> = {}): MirrorBatch {
+/**
+ * Takes the changes since the last batch from the state and shapes them as rows; `secrets` maps tool -> secret
+ * parameters.
+ */
+export function takeMirrorBatch(
+  state: PlanState,
+  runId: string,
+  secrets: Readonly<Record<string, readonly string[]>> = {},
+): MirrorBatch {
   const { full, steps } = state.takeChanges();
   const summary = state.summary();
   const batches = state.batchSummary();
@@ -118,5 +125,7 @@ export function takeMirrorBatch(state: PlanState, runId: string, secrets: Readon
 
 function redact(parameters: Record<string, unknown>, secret: readonly string[]): Record<string, unknown> {
   if (!secret.some((name) => name in parameters)) return parameters;
-  return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key, secret.includes(key) ? REDACTED : value]));
+  return Object.fromEntries(
+    Object.entries(parameters).map(([key, value]) => [key, secret.includes(key) ? REDACTED : value]),
+  );
 }

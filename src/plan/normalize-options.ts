@@ -69,7 +69,8 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     approvalTimeoutMs:
       readNullable(scope, source, 'approvalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.approvalTimeoutMs,
     onApprovalTimeout:
-      read(scope, source, 'onApprovalTimeout', oneOf(['reject', 'approve'] as const)) ?? OPTION_DEFAULTS.onApprovalTimeout,
+      read(scope, source, 'onApprovalTimeout', oneOf(['reject', 'approve'] as const)) ??
+      OPTION_DEFAULTS.onApprovalTimeout,
     autoApprove: read(scope, source, 'autoApprove', A_BOOLEAN) ?? OPTION_DEFAULTS.autoApprove,
     approvers: approvers ?? OPTION_DEFAULTS.approvers,
     requiredApprovals: read(scope, source, 'requiredApprovals', requiredApprovals) ?? OPTION_DEFAULTS.requiredApprovals,
@@ -81,14 +82,19 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     totalTimeoutMs:
       readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.totalTimeoutMs,
     ...readOnFailure(scope, source, anyCompensation),
-    memoryNamespace:
-      readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,
+    memoryNamespace: readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,
     mirror: read(scope, source, 'mirror', A_BOOLEAN) ?? OPTION_DEFAULTS.mirror,
   };
 }
 
-/** The failure policy, and whether the plan chose it (else it is the default, which default compensations may change). */
-function readOnFailure(scope: Scope, source: Fields, anyCompensation: boolean): Pick<PlanOptions, 'onFailure' | 'onFailureChosen'> {
+/**
+ * The failure policy, and whether the plan chose it (else it is the default, which default compensations may change).
+ */
+function readOnFailure(
+  scope: Scope,
+  source: Fields,
+  anyCompensation: boolean,
+): Pick<PlanOptions, 'onFailure' | 'onFailureChosen'> {
   const onFailure = read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const));
   const chosen = read(scope, source, 'onFailureChosen', A_BOOLEAN) ?? onFailure !== undefined;
   return { onFailure: onFailure ?? defaultOnFailure(anyCompensation), onFailureChosen: chosen };

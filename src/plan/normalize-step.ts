@@ -43,7 +43,8 @@ const STEP_KEYS = [
 
 const COMPENSATION_KEYS = ['toolName', 'parameters', 'maxRetries', 'retryDelayMs', 'timeoutMs'] as const;
 
-const STEP_ID_RULE = 'must be 1 to 128 letters, digits, "_" or "-", starting with a letter or digit (no dots or slashes)';
+const STEP_ID_RULE =
+  'must be 1 to 128 letters, digits, "_" or "-", starting with a letter or digit (no dots or slashes)';
 
 /** A step as read, with what deriving batch dependencies needs to know about it. */
 export interface StepDraft {

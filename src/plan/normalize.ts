@@ -1,5 +1,15 @@
 import { withBatchDependencies } from './batch-dependencies';
-import { A_STRING, isFields, own, read, readNullable, report, reportUnknownKeys, type Fields, type Scope } from './fields';
+import {
+  A_STRING,
+  isFields,
+  own,
+  read,
+  readNullable,
+  report,
+  reportUnknownKeys,
+  type Fields,
+  type Scope,
+} from './fields';
 import { MAX_STEPS, PLAN_ID_PATTERN } from './limits';
 import { SUBPLAN_TOOL } from './subplan';
 import { normalizeOptions } from './normalize-options';
@@ -16,7 +26,10 @@ const PLAN_ID = {
 /** Checks a plan as written (either form) and fills every default; plan is null when anything is wrong. */
 export function normalizePlan(input: unknown): { plan: Plan | null; problems: Problem[] } {
   if (!isFields(input)) {
-    return { plan: null, problems: [{ stepId: null, field: null, message: 'a plan must be an object with a list of steps' }] };
+    return {
+      plan: null,
+      problems: [{ stepId: null, field: null, message: 'a plan must be an object with a list of steps' }],
+    };
   }
   const problems: Problem[] = [];
   const scope: Scope = { problems, stepId: null, prefix: '' };

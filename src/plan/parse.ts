@@ -5,7 +5,9 @@ import type { Problem } from './types';
 export function parsePlanText(text: string, sourceName?: string): { value: unknown; problems: Problem[] } {
   const fail = (message: string): { value: unknown; problems: Problem[] } => ({
     value: undefined,
-    problems: [{ stepId: null, field: null, message: sourceName === undefined ? message : `${sourceName}: ${message}` }],
+    problems: [
+      { stepId: null, field: null, message: sourceName === undefined ? message : `${sourceName}: ${message}` },
+    ],
   });
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -14,7 +16,10 @@ export function parsePlanText(text: string, sourceName?: string): { value: unkno
   if (error !== undefined) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const at = sourceName === undefined ? `line ${line}, column ${col}` : `${sourceName}:${line}:${col}`;
-    return { value: undefined, problems: [{ stepId: null, field: null, message: `${at}: syntax error: ${error.message}` }] };
+    return {
+      value: undefined,
+      problems: [{ stepId: null, field: null, message: `${at}: syntax error: ${error.message}` }],
+    };
   }
   let value: unknown;
   try {
@@ -25,7 +30,9 @@ export function parsePlanText(text: string, sourceName?: string): { value: unkno
   }
   if (value == null) return fail('the plan is empty');
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return fail(`a plan must be a mapping with a list of steps, not ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`);
+    return fail(
+      `a plan must be a mapping with a list of steps, not ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
+    );
   }
   return { value, problems: [] };
 }

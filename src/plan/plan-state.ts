@@ -195,7 +195,8 @@ export class PlanState {
     this.steps.setStatus(record, 'failed');
     Object.assign(record, { error, errorType, attempts, completedAt: at });
     if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`, at);
-    else if (this.plan.options.onFailure === 'pause' && (this.paused || this.ending === null)) this.pause(`step "${id}" failed: ${error}`);
+    else if (this.plan.options.onFailure === 'pause' && (this.paused || this.ending === null))
+      this.pause(`step "${id}" failed: ${error}`);
     else this.stop('failed', `step "${id}" failed: ${error}`);
     this.touch();
   }
@@ -277,17 +278,29 @@ export class PlanState {
     const record = this.steps.get(step.id);
     if (!record || record.status !== 'pending' || step.status !== 'completed') return;
     this.steps.setStatus(record, 'completed');
-    Object.assign(record, { result: step.result, attempts: step.attempts, startedAt: step.startedAt, completedAt: step.completedAt });
+    Object.assign(record, {
+      result: step.result,
+      attempts: step.attempts,
+      startedAt: step.startedAt,
+      completedAt: step.completedAt,
+    });
     // Counted down only: beginExecution queues what became ready, in the plan file's order.
     for (const dependent of this.queue.dependentsOf(step.id)) this.queue.dependencyFinished(dependent);
     this.touch();
   }
 
-  /** Completed steps that declare a compensation (sub-plans always can be undone), in layers: each layer after everything that depends on it. */
+  /**
+   * Completed steps that declare a compensation (sub-plans always can be undone), in layers: each layer after
+   * everything that depends on it.
+   */
   compensationLayers(): StepSpec[][] {
     const completed = [...this.steps.all()].filter((r) => r.status === 'completed').map((r) => r.id);
     return compensationOrder(this.plan.steps, completed)
-      .map((layer) => layer.map((id) => this.steps.get(id).spec).filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL))
+      .map((layer) =>
+        layer
+          .map((id) => this.steps.get(id).spec)
+          .filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL),
+      )
       .filter((layer) => layer.length > 0);
   }
 

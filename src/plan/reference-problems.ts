@@ -36,7 +36,10 @@ export function referenceProblems(steps: readonly StepSpec[]): Problem[] {
     // A compensation runs after its step, so it may use the step's own result.
     if (step.compensate !== null) check(step, 'compensate.parameters', step.compensate.parameters, true);
   }
-  const upstream = dependsTransitively(steps, distant.map((reference) => reference.pair));
+  const upstream = dependsTransitively(
+    steps,
+    distant.map((reference) => reference.pair),
+  );
   // Unknown (null) only around a dependency cycle, which is the problem worth reporting there.
   const fine = new Set(distant.filter((_, i) => upstream[i] !== false).map((reference) => reference.problem));
   return problems.filter((problem) => !fine.has(problem));

@@ -47,10 +47,16 @@ function parse(body: string): Parsed | null {
   return { stepId: match[1]!, path: match[2]! === '' ? [] : match[2]!.slice(1).split('.') };
 }
 
-function visitStrings(value: unknown, location: (string | number)[], visit: (text: string, location: (string | number)[]) => void): void {
+function visitStrings(
+  value: unknown,
+  location: (string | number)[],
+  visit: (text: string, location: (string | number)[]) => void,
+): void {
   if (typeof value === 'string') visit(value, location);
-  else if (Array.isArray(value)) value.forEach((item: unknown, index) => visitStrings(item, [...location, index], visit));
-  else if (isFields(value)) for (const [key, item] of Object.entries(value)) visitStrings(item, [...location, key], visit);
+  else if (Array.isArray(value))
+    value.forEach((item: unknown, index) => visitStrings(item, [...location, index], visit));
+  else if (isFields(value))
+    for (const [key, item] of Object.entries(value)) visitStrings(item, [...location, key], visit);
 }
 
 /** Every well-formed reference inside a value (a step's parameters), with where it sits. */

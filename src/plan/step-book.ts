@@ -113,7 +113,17 @@ export class StepBook {
     const steps: StepProgressRow[] = [];
     for (const r of this.records.values()) {
       if (r.status !== 'pending' || r.attempts > 0) {
-        steps.push([r.id, r.status, r.attempts, r.startedAt, r.completedAt, r.error, r.errorType, r.result, r.compensation]);
+        steps.push([
+          r.id,
+          r.status,
+          r.attempts,
+          r.startedAt,
+          r.completedAt,
+          r.error,
+          r.errorType,
+          r.result,
+          r.compensation,
+        ]);
       }
     }
     return { steps, unmirrored: this.mirroredOnce ? [...this.changed] : 'all' };
@@ -121,7 +131,17 @@ export class StepBook {
 
   /** Takes over what `progress` carried. */
   restore(progress: { steps: StepProgressRow[]; unmirrored: string[] | 'all' }): void {
-    for (const [id, status, attempts, startedAt, completedAt, error, errorType, result, compensation] of progress.steps) {
+    for (const [
+      id,
+      status,
+      attempts,
+      startedAt,
+      completedAt,
+      error,
+      errorType,
+      result,
+      compensation,
+    ] of progress.steps) {
       const record = this.records.get(id)!;
       this.setStatus(record, status);
       Object.assign(record, { attempts, startedAt, completedAt, error, errorType, result, compensation });

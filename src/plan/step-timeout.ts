@@ -20,5 +20,7 @@ export function compensationTimeoutMs(
   options: PlanOptions,
   toolTimeouts: ToolTimeouts,
 ): number {
-  return step.compensate.timeoutMs ?? toolTimeouts(step.compensate.toolName) ?? stepTimeoutMs(step, options, toolTimeouts);
+  return (
+    step.compensate.timeoutMs ?? toolTimeouts(step.compensate.toolName) ?? stepTimeoutMs(step, options, toolTimeouts)
+  );
 }

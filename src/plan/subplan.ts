@@ -1,7 +1,7 @@
 /**
- * Sub-plans (a planner handing parts of the work to sub-agents): a step with `toolName: subplan` runs a nested plan as a child
- * workflow. It is not an activity, so no registry holds it; this catalog wrapper knows it and validates the nested
- * plan like any plan, so a bad sub-plan is refused before the parent starts.
+ * Sub-plans (a planner handing parts of the work to sub-agents): a step with `toolName: subplan` runs a nested plan as
+ * a child workflow. It is not an activity, so no registry holds it; this catalog wrapper knows it and validates the
+ * nested plan like any plan, so a bad sub-plan is refused before the parent starts.
  */
 import { isFields } from './fields';
 import { formatProblem } from './format-problem';
@@ -31,20 +31,31 @@ export function withSubplans(catalog: ToolCatalog, check: Check, depth = 0): Too
     [SUBPLAN_AWARE]: true,
     has: (name) => name === SUBPLAN_TOOL || catalog.has(name),
     // A sub-plan runs as a child workflow, never as a local activity.
-    ...(catalog.mayRunLocally ? { mayRunLocally: (name: string) => name !== SUBPLAN_TOOL && catalog.mayRunLocally!(name) } : {}),
+    ...(catalog.mayRunLocally
+      ? { mayRunLocally: (name: string) => name !== SUBPLAN_TOOL && catalog.mayRunLocally!(name) }
+      : {}),
     checkParameters(name, parameters): ParameterIssue[] {
       if (name !== SUBPLAN_TOOL) return catalog.checkParameters(name, parameters);
-      return subplanIssues(parameters, depth >= MAX_DEPTH ? null : (input) => check(input, withSubplans(catalog, check, depth + 1)));
+      return subplanIssues(
+        parameters,
+        depth >= MAX_DEPTH ? null : (input) => check(input, withSubplans(catalog, check, depth + 1)),
+      );
     },
   };
   return self;
 }
 
-function subplanIssues(parameters: Record<string, unknown>, checkNested: ((input: unknown) => { problems: Problem[] }) | null): ParameterIssue[] {
+function subplanIssues(
+  parameters: Record<string, unknown>,
+  checkNested: ((input: unknown) => { problems: Problem[] }) | null,
+): ParameterIssue[] {
   const issues: ParameterIssue[] = [];
   for (const key of Object.keys(parameters)) {
     if (key === 'file') {
-      issues.push({ path: ['file'], message: 'sub-plan files are read by the client: start the plan with `plan start`, which inlines them' });
+      issues.push({
+        path: ['file'],
+        message: 'sub-plan files are read by the client: start the plan with `plan start`, which inlines them',
+      });
     } else if (!SUBPLAN_PARAMETERS.includes(key)) {
       issues.push(unknownParameter(key, SUBPLAN_PARAMETERS));
     }
@@ -73,6 +84,10 @@ export function ownParameters(toolName: string, parameters: Record<string, unkno
 }
 
 /** Puts the nested plan back after the parent resolved its own parameters. */
-export function withNestedPlan(toolName: string, resolved: Record<string, unknown>, original: Record<string, unknown>): Record<string, unknown> {
+export function withNestedPlan(
+  toolName: string,
+  resolved: Record<string, unknown>,
+  original: Record<string, unknown>,
+): Record<string, unknown> {
   return toolName === SUBPLAN_TOOL && isFields(original.plan) ? { ...resolved, plan: original.plan } : resolved;
 }

@@ -67,7 +67,9 @@ export interface PlanOptions {
   onFailure: OnFailure;
   /** Whether the plan file chose `onFailure`: a tool's default compensation may change the default, never a choice. */
   onFailureChosen: boolean;
-  /** Shared-memory namespace of the plan's steps, `project/environment/agent_type/session_id`; null = the plan's own. */
+  /**
+   * Shared-memory namespace of the plan's steps, `project/environment/agent_type/session_id`; null = the plan's own.
+   */
   memoryNamespace: string | null;
   /** Whether the plan is mirrored into PostgreSQL (default true); off for plans nobody reads there. */
   mirror: boolean;

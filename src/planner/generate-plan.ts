@@ -1,7 +1,8 @@
 /**
- * Plan generation (the LLM plan generator of the Go execution-plan service it replaces): the model answers with a plan as structured output; the answer is checked
- * with the same validator as any plan, and while it is invalid its problems go back to the model, a bounded number
- * of times. The result is a valid plan or a PlanGenerationError listing what is still wrong.
+ * Plan generation (the LLM plan generator of the Go execution-plan service it replaces): the model answers with a plan
+ * as structured output; the answer is checked with the same validator as any plan, and while it is invalid its problems
+ * go back to the model, a bounded number of times. The result is a valid plan or a PlanGenerationError listing what is
+ * still wrong.
  */
 import type OpenAI from 'openai';
 import { checkPlan, formatProblem, type ToolCatalog } from '../plan';
@@ -48,7 +49,10 @@ export async function generatePlan(request: PlanRequest, options: PlannerOptions
       {
         model: options.model,
         messages,
-        response_format: { type: 'json_schema', json_schema: { name: 'execution_plan', schema: PLAN_JSON_SCHEMA, strict: false } },
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'execution_plan', schema: PLAN_JSON_SCHEMA, strict: false },
+        },
       },
       { signal: options.signal },
     );
@@ -74,10 +78,15 @@ export async function generatePlan(request: PlanRequest, options: PlannerOptions
 
 function parseAnswer(answer: string): Record<string, unknown> | string {
   // Some servers wrap JSON in a code fence even when asked for JSON.
-  const text = answer.trim().replace(/^```(?:json)?\s*/i, '').replace(/```$/, '');
+  const text = answer
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/```$/, '');
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : 'the answer is not a JSON object';
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : 'the answer is not a JSON object';
   } catch (err) {
     return `the answer is not JSON: ${(err as Error).message}`;
   }

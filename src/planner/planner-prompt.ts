@@ -15,16 +15,23 @@ const SUBPLAN: Pick<ToolDescription, 'name' | 'description' | 'parameters'> = {
   description:
     'Runs a nested plan as a sub-agent with its own context (memory namespace) and approval policy; its final state ' +
     'is the result. Use it to fan work out to independent analyses.',
-  parameters: { type: 'object', required: ['plan'], properties: { plan: { type: 'object' }, namespace: { type: 'string' } } },
+  parameters: {
+    type: 'object',
+    required: ['plan'],
+    properties: { plan: { type: 'object' }, namespace: { type: 'string' } },
+  },
 };
 
 /** The conversation that asks for a plan: rules and tool catalogue, then the task. */
 export function planningMessages(request: PlanRequest, tools: ToolDescription[]): ChatMessage[] {
-  const catalogue = [...tools.map(({ name, description, risk, parameters }) => ({ name, description, risk, parameters })), SUBPLAN];
+  const catalogue = [
+    ...tools.map(({ name, description, risk, parameters }) => ({ name, description, risk, parameters })),
+    SUBPLAN,
+  ];
   const system = [
     'You are a planner. Turn the task into an execution plan: a DAG of steps, each calling exactly one tool.',
     'Rules:',
-    '- Use only the tools listed below; parameters must fit the tool\'s JSON Schema.',
+    "- Use only the tools listed below; parameters must fit the tool's JSON Schema.",
     '- Step ids are short snake_case words, unique; dependsOn lists ids of earlier steps the step needs.',
     '- A step may use an earlier step\'s result with the string "{{steps.<id>.result}}" or "{{steps.<id>.result.<field>}}",',
     '  and only if it depends on that step (directly or through others).',

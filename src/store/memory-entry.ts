@@ -45,7 +45,12 @@ export interface EntryRow {
 /** Maps a row to the entry callers see. */
 export function toEntry(row: EntryRow): MemoryEntry {
   return {
-    namespace: { project: row.project, environment: row.environment, agentType: row.agent_type, sessionId: row.session_id },
+    namespace: {
+      project: row.project,
+      environment: row.environment,
+      agentType: row.agent_type,
+      sessionId: row.session_id,
+    },
     key: row.key,
     value: row.value,
     version: Number(row.version),

@@ -13,7 +13,9 @@ export class MemoryConflictError extends Error {
   ) {
     const expected = expectedVersion === 0 ? 'no entry' : `version ${expectedVersion}`;
     const found = currentVersion === null ? 'no entry' : `version ${currentVersion}`;
-    super(`shared memory ${formatNamespace(namespace)} key ${JSON.stringify(shortened(key))}: expected ${expected}, found ${found}`);
+    super(
+      `shared memory ${formatNamespace(namespace)} key ${JSON.stringify(shortened(key))}: expected ${expected}, found ${found}`,
+    );
   }
 }
 

@@ -4,7 +4,13 @@
  * U+FFFD, NaN would become null).
  */
 import { nonJsonParts } from '../plan';
-import { formatNamespace, NAMESPACE_PARTS, parseNamespacePrefix, type MemoryNamespace, type MemoryNamespacePrefix } from '../plan/memory-namespace';
+import {
+  formatNamespace,
+  NAMESPACE_PARTS,
+  parseNamespacePrefix,
+  type MemoryNamespace,
+  type MemoryNamespacePrefix,
+} from '../plan/memory-namespace';
 import { utf8Length } from '../plan/utf8-length';
 import { MemoryInputError } from './memory-errors';
 
@@ -32,11 +38,14 @@ export function checkNamespace(ns: MemoryNamespace): void {
 export function checkPrefix(prefix: MemoryNamespacePrefix): void {
   const given = NAMESPACE_PARTS.filter((part) => prefix[part] !== undefined);
   if (given.some((part, i) => part !== NAMESPACE_PARTS[i])) {
-    throw new MemoryInputError(`namespace prefix ${describe(prefix)} must give its parts in order: ${NAMESPACE_PARTS.join(', ')}`);
+    throw new MemoryInputError(
+      `namespace prefix ${describe(prefix)} must give its parts in order: ${NAMESPACE_PARTS.join(', ')}`,
+    );
   }
   for (const part of given) {
     const value: unknown = prefix[part];
-    if (typeof value !== 'string') throw new MemoryInputError(`namespace part ${part} must be a string, not ${typeof value}`);
+    if (typeof value !== 'string')
+      throw new MemoryInputError(`namespace part ${part} must be a string, not ${typeof value}`);
     if (value.includes('/')) throw new MemoryInputError(`namespace part ${part} ${JSON.stringify(value)} contains "/"`);
     if (LONE_SURROGATE.test(value)) throw new MemoryInputError(`namespace part ${part} has a lone UTF-16 surrogate`);
   }
@@ -44,7 +53,8 @@ export function checkPrefix(prefix: MemoryNamespacePrefix): void {
   const parsed = parseNamespacePrefix(formatNamespace(prefix));
   if (typeof parsed === 'string') throw new MemoryInputError(parsed);
   // A lone empty part formats as the empty path, which parses as no parts at all.
-  if (Object.keys(parsed).length !== given.length) throw new MemoryInputError(`namespace ${describe(prefix)} has an empty part`);
+  if (Object.keys(parsed).length !== given.length)
+    throw new MemoryInputError(`namespace ${describe(prefix)} has an empty part`);
 }
 
 /** Refuses an empty key, one over 16 KB, or one PostgreSQL text cannot hold exactly. */
@@ -52,7 +62,8 @@ export function checkKey(key: string): void {
   if (typeof key !== 'string') throw new MemoryInputError(`key must be a string, not ${typeof key}`);
   if (key.length === 0) throw new MemoryInputError('key must not be empty');
   const bytes = utf8Length(key);
-  if (bytes > MAX_KEY_BYTES) throw new MemoryInputError(`key is ${bytes} bytes long in UTF-8; the limit is ${MAX_KEY_BYTES}`);
+  if (bytes > MAX_KEY_BYTES)
+    throw new MemoryInputError(`key is ${bytes} bytes long in UTF-8; the limit is ${MAX_KEY_BYTES}`);
   const problem = textProblem(key);
   if (problem) throw new MemoryInputError(`key ${problem}`);
 }
@@ -61,7 +72,8 @@ export function checkKey(key: string): void {
 export function checkKeyPrefix(keyPrefix: string): void {
   if (typeof keyPrefix !== 'string') throw new MemoryInputError(`keyPrefix must be a string, not ${typeof keyPrefix}`);
   const bytes = utf8Length(keyPrefix);
-  if (bytes > MAX_KEY_BYTES) throw new MemoryInputError(`keyPrefix is ${bytes} bytes long in UTF-8; keys are at most ${MAX_KEY_BYTES}`);
+  if (bytes > MAX_KEY_BYTES)
+    throw new MemoryInputError(`keyPrefix is ${bytes} bytes long in UTF-8; keys are at most ${MAX_KEY_BYTES}`);
   const problem = textProblem(keyPrefix);
   if (problem) throw new MemoryInputError(`keyPrefix ${problem}`);
 }
@@ -75,7 +87,8 @@ export function serialiseValue(value: unknown): string {
   if (bad) throw new MemoryInputError(`value ${bad.problem} at ${pathOf(bad.path)}`);
   const json = JSON.stringify(value);
   const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > MAX_VALUE_BYTES) throw new MemoryInputError(`value is ${bytes} bytes as JSON; the limit is ${MAX_VALUE_BYTES}`);
+  if (bytes > MAX_VALUE_BYTES)
+    throw new MemoryInputError(`value is ${bytes} bytes as JSON; the limit is ${MAX_VALUE_BYTES}`);
   return json;
 }
 
@@ -83,7 +96,9 @@ export function serialiseValue(value: unknown): string {
 export function checkTtl(ttlSeconds: number | undefined): void {
   if (ttlSeconds === undefined) return;
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-    throw new MemoryInputError(`ttlSeconds must be a whole number from 1 to ${MAX_TTL_SECONDS}, not ${String(ttlSeconds)}`);
+    throw new MemoryInputError(
+      `ttlSeconds must be a whole number from 1 to ${MAX_TTL_SECONDS}, not ${String(ttlSeconds)}`,
+    );
   }
 }
 
@@ -91,7 +106,9 @@ export function checkTtl(ttlSeconds: number | undefined): void {
 export function checkExpectedVersion(expectedVersion: number | undefined): void {
   if (expectedVersion === undefined) return;
   if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new MemoryInputError(`expectedVersion must be 0 (must not exist) or a version number, not ${String(expectedVersion)}`);
+    throw new MemoryInputError(
+      `expectedVersion must be 0 (must not exist) or a version number, not ${String(expectedVersion)}`,
+    );
   }
 }
 
@@ -99,7 +116,10 @@ export function checkExpectedVersion(expectedVersion: number | undefined): void 
 export function checkWriter(writer: { planId: string; stepId: string; attempt: number } | undefined): void {
   if (writer === undefined) return;
   for (const field of ['planId', 'stepId'] as const) {
-    const problem = typeof writer[field] !== 'string' || writer[field] === '' ? 'must be a non-empty string' : textProblem(writer[field]);
+    const problem =
+      typeof writer[field] !== 'string' || writer[field] === ''
+        ? 'must be a non-empty string'
+        : textProblem(writer[field]);
     if (problem) throw new MemoryInputError(`writer.${field} ${problem}`);
   }
   if (!Number.isSafeInteger(writer.attempt) || writer.attempt < 1 || writer.attempt > 2 ** 31 - 1) {
@@ -110,7 +130,10 @@ export function checkWriter(writer: { planId: string; stepId: string; attempt: n
 /** Refuses an idempotency key PostgreSQL text cannot hold exactly. */
 export function checkIdempotencyKey(idempotencyKey: string | undefined): void {
   if (idempotencyKey === undefined) return;
-  const problem = typeof idempotencyKey !== 'string' || idempotencyKey === '' ? 'must be a non-empty string' : textProblem(idempotencyKey);
+  const problem =
+    typeof idempotencyKey !== 'string' || idempotencyKey === ''
+      ? 'must be a non-empty string'
+      : textProblem(idempotencyKey);
   if (problem) throw new MemoryInputError(`idempotencyKey ${problem}`);
 }
 
@@ -156,7 +179,12 @@ function badString(value: unknown): { path: (string | number)[]; problem: string
 }
 
 function pathOf(path: (string | number)[]): string {
-  return path.length === 0 ? '(the value itself)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path.length === 0
+    ? '(the value itself)'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '');
 }
 
 function describe(prefix: MemoryNamespacePrefix): string {

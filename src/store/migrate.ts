@@ -48,11 +48,16 @@ export async function applyMigrations(pool: Pool, dir: string = MIGRATIONS_DIR):
       const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (done.rowCount === 0) {
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
         applied.push(migration.version);
       }
     }).catch((err: unknown) => {
-      throw new Error(`migration ${migration.version}_${migration.name} failed: ${(err as Error).message}`, { cause: err });
+      throw new Error(`migration ${migration.version}_${migration.name} failed: ${(err as Error).message}`, {
+        cause: err,
+      });
     });
   }
   return applied;

@@ -1,6 +1,6 @@
 /**
- * Reads of the plan mirror in the terms of the batch-progress store it replaces: a plan's progress, its tasks (all, by batch), and recent plans.
- * For dashboards, other agents and `plan status` once Temporal's history of a plan is gone.
+ * Reads of the plan mirror in the terms of the batch-progress store it replaces: a plan's progress, its tasks (all, by
+ * batch), and recent plans. For dashboards, other agents and `plan status` once Temporal's history of a plan is gone.
  */
 import type { Pool } from 'pg';
 import type { PlanRow, PlanStatus, StepRow } from '../plan';
@@ -45,7 +45,10 @@ export async function getPlanProgress(db: Pool, planId: string): Promise<PlanPro
 }
 
 /** Recent plans, most recently updated first, optionally of one status. */
-export async function listPlanProgress(db: Pool, options: { status?: PlanStatus; limit?: number } = {}): Promise<PlanProgress[]> {
+export async function listPlanProgress(
+  db: Pool,
+  options: { status?: PlanStatus; limit?: number } = {},
+): Promise<PlanProgress[]> {
   const { rows } = await db.query(
     `SELECT ${PROGRESS_COLUMNS} FROM plan_progress
       WHERE ($1::text IS NULL OR status = $1) ORDER BY last_updated DESC LIMIT $2`,
@@ -56,7 +59,9 @@ export async function listPlanProgress(db: Pool, options: { status?: PlanStatus;
 
 /** A plan's tasks, in the plan file's order. */
 export async function getTaskPlansByPlan(db: Pool, planId: string): Promise<TaskPlan[]> {
-  const { rows } = await db.query(`SELECT ${TASK_COLUMNS} FROM task_plans WHERE plan_id = $1 ORDER BY position`, [planId]);
+  const { rows } = await db.query(`SELECT ${TASK_COLUMNS} FROM task_plans WHERE plan_id = $1 ORDER BY position`, [
+    planId,
+  ]);
   return rows as TaskPlan[];
 }
 

@@ -2,7 +2,9 @@ import type { PlanSnapshot, StepStatus } from '../plan';
 import { getPlanProgress, getTaskPlansByPlan } from './mirror-reads';
 import type { Pool } from 'pg';
 
-/** The plan's `state` object rebuilt from the mirror, for when Temporal no longer has (or cannot replay) its history. */
+/**
+ * The plan's `state` object rebuilt from the mirror, for when Temporal no longer has (or cannot replay) its history.
+ */
 export async function stateFromMirror(db: Pool, planId: string): Promise<PlanSnapshot | null> {
   const progress = await getPlanProgress(db, planId);
   if (!progress) return null;

@@ -5,7 +5,13 @@ import type { Pool } from 'pg';
  * Writes one chunk of the checkpoint run `runId` continues from. Idempotent: a retried write stores the same text.
  * Earlier runs' checkpoints stay until the plan ends, so a reset of a run to before its load still finds them.
  */
-export async function saveCheckpointChunk(pool: Pool, planId: string, runId: string, chunk: number, data: string): Promise<void> {
+export async function saveCheckpointChunk(
+  pool: Pool,
+  planId: string,
+  runId: string,
+  chunk: number,
+  data: string,
+): Promise<void> {
   await pool.query(
     `INSERT INTO plan_checkpoints (plan_id, run_id, chunk, data) VALUES ($1, $2, $3, $4)
      ON CONFLICT (plan_id, run_id, chunk) DO UPDATE SET data = excluded.data`,
@@ -14,7 +20,12 @@ export async function saveCheckpointChunk(pool: Pool, planId: string, runId: str
 }
 
 /** Reads one chunk; null when it is not there. */
-export async function loadCheckpointChunk(pool: Pool, planId: string, runId: string, chunk: number): Promise<string | null> {
+export async function loadCheckpointChunk(
+  pool: Pool,
+  planId: string,
+  runId: string,
+  chunk: number,
+): Promise<string | null> {
   const { rows } = await pool.query<{ data: string }>(
     'SELECT data FROM plan_checkpoints WHERE plan_id = $1 AND run_id = $2 AND chunk = $3',
     [planId, runId, chunk],

@@ -1,6 +1,8 @@
 import { Pool, type PoolClient } from 'pg';
 
-/** Opens a connection pool; idle-connection errors (a restarted server) are absorbed instead of crashing the process. */
+/**
+ * Opens a connection pool; idle-connection errors (a restarted server) are absorbed instead of crashing the process.
+ */
 export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): Pool {
   const pool = new Pool({
     connectionString,

@@ -1,6 +1,6 @@
 /**
- * Shared memory (what agents used a SharedMemoryManager over PostgreSQL for): JSON values under a namespace and a key, with TTL and
- * compare-and-set. Keys and namespaces are always query parameters, never SQL; prefixes are compared with
+ * Shared memory (what agents used a SharedMemoryManager over PostgreSQL for): JSON values under a namespace and a key,
+ * with TTL and compare-and-set. Keys and namespaces are always query parameters, never SQL; prefixes are compared with
  * equality and `left()`, never LIKE, so `%` and `_` in them are plain characters.
  *
  * An expired entry counts as absent everywhere: reads skip it, `expectedVersion: 0` may overwrite it, and a write
@@ -122,7 +122,8 @@ export class SharedMemory {
     ];
     if (expectedVersion === undefined) {
       const { rows } = await this.pool.query<EntryRow>(upsertSql(false), params);
-      if (!rows[0]) throw new Error(`shared memory: key ${JSON.stringify(key)} collides with another key's SHA-256 digest`);
+      if (!rows[0])
+        throw new Error(`shared memory: key ${JSON.stringify(key)} collides with another key's SHA-256 digest`);
       return toEntry(rows[0]);
     }
     const { rows } =
@@ -236,7 +237,8 @@ export class SharedMemory {
       retry?.json ?? null,
     ]);
     const current = rows[0];
-    if (current && current.same_write === true && Number(current.version) === expectedVersion + 1) return toEntry(current);
+    if (current && current.same_write === true && Number(current.version) === expectedVersion + 1)
+      return toEntry(current);
     throw new MemoryConflictError(ns, key, expectedVersion, current ? Number(current.version) : null);
   }
 }

@@ -22,7 +22,18 @@ export { createToolServices, NO_TOOL_SETTINGS, type ToolServices, type ToolSetti
 
 /** Every tool the project ships; adding a tool is one file and one line here. */
 export const BUILTIN_TOOLS: Tool[] = [
-  echo, noop, sleep, fail, memorySet, memoryGet, memoryDelete, memoryList, httpRequest, shell, sqlQuery, llmChat,
+  echo,
+  noop,
+  sleep,
+  fail,
+  memorySet,
+  memoryGet,
+  memoryDelete,
+  memoryList,
+  httpRequest,
+  shell,
+  sqlQuery,
+  llmChat,
   merge,
 ] as Tool[];
 

@@ -97,7 +97,8 @@ function checkSecretParams(tool: Tool): void {
     throw new Error(`tool "${tool.name}" declares secret parameters but its parameters are not an object schema`);
   }
   for (const name of secret) {
-    if (!shape.keys.includes(name)) throw new Error(`tool "${tool.name}" declares secret parameter "${name}" that it does not have`);
+    if (!shape.keys.includes(name))
+      throw new Error(`tool "${tool.name}" declares secret parameter "${name}" that it does not have`);
   }
 }
 

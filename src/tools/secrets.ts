@@ -30,7 +30,9 @@ function scrub(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return scrubText(value, secrets);
   if (Array.isArray(value)) return value.map((item) => scrub(item, secrets));
   if (value !== null && typeof value === 'object' && isPlain(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrubText(key, secrets), scrub(item, secrets)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [scrubText(key, secrets), scrub(item, secrets)]),
+    );
   }
   return value;
 }

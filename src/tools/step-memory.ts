@@ -1,5 +1,12 @@
 import type { MemoryNamespace } from '../plan/memory-namespace';
-import type { DeleteOptions, ListOptions, MemoryEntry, MemoryWriter, SetOptions, SharedMemory } from '../store/shared-memory';
+import type {
+  DeleteOptions,
+  ListOptions,
+  MemoryEntry,
+  MemoryWriter,
+  SetOptions,
+  SharedMemory,
+} from '../store/shared-memory';
 
 /** Who writes through a step's handle: recorded on every entry it writes. */
 export interface StepWriter {
@@ -23,8 +30,15 @@ export class StepMemory {
     return this.store.get(this.namespace, key);
   }
 
-  /** Writes a value as this step; with `expectedVersion`, only if the entry is at that version (else MemoryConflictError). */
-  set(key: string, value: unknown, options: Pick<SetOptions, 'ttlSeconds' | 'expectedVersion'> = {}): Promise<MemoryEntry> {
+  /**
+   * Writes a value as this step; with `expectedVersion`, only if the entry is at that version (else
+   * MemoryConflictError).
+   */
+  set(
+    key: string,
+    value: unknown,
+    options: Pick<SetOptions, 'ttlSeconds' | 'expectedVersion'> = {},
+  ): Promise<MemoryEntry> {
     return this.store.set(this.namespace, key, value, { ...options, ...this.step });
   }
 

@@ -43,7 +43,9 @@ export interface Tool<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.Z
   description: string;
   /** What a step passes; an object schema refuses keys it does not name (unless `.loose()`), so typos are caught. */
   parameters: S;
-  /** What `run` returns: a misfit fails this step (InvalidToolResult), not the steps reading it; keeps the parsed value. */
+  /**
+   * What `run` returns: a misfit fails this step (InvalidToolResult), not the steps reading it; keeps the parsed value.
+   */
   result?: R;
   /** Default start-to-close timeout of the tool's steps, for tools slower or stricter than a plan's default. */
   timeoutMs?: number;

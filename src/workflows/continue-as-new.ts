@@ -12,7 +12,12 @@ import { CHECKPOINT_MISSING } from '../plan/error-types';
 const { saveCheckpoint, loadCheckpoint, dropCheckpoints } = proxyActivities<PlanActivities>({
   startToCloseTimeout: '1 minute',
   // PostgreSQL may be away for a while: the plan waits for it rather than give up its progress.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: [CHECKPOINT_MISSING] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [CHECKPOINT_MISSING],
+  },
   summary: 'carry the plan over to its next run',
 });
 
@@ -49,6 +54,8 @@ export async function carryOver(state: PlanState, input: unknown, hints: Record<
 /** Reads the progress the previous run saved. */
 export async function takeOver(planId: string, continuation: Continuation): Promise<CarriedProgress> {
   const { runId, chunks } = continuation;
-  const parts = await Promise.all(Array.from({ length: chunks }, (_, chunk) => loadCheckpoint({ planId, runId, chunk })));
+  const parts = await Promise.all(
+    Array.from({ length: chunks }, (_, chunk) => loadCheckpoint({ planId, runId, chunk })),
+  );
   return JSON.parse(parts.join('')) as CarriedProgress;
 }

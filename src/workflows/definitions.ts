@@ -4,7 +4,15 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AbortInput, CancelInput, DecisionInput, DecisionAnswer, PlanSnapshot, RetryStepInput, SkipStepInput } from '../plan';
+import type {
+  AbortInput,
+  CancelInput,
+  DecisionInput,
+  DecisionAnswer,
+  PlanSnapshot,
+  RetryStepInput,
+  SkipStepInput,
+} from '../plan';
 
 /** What an operator action answers: the plan's status after it. */
 export interface OperatorAnswer {

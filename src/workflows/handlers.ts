@@ -1,6 +1,18 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
-import { ANONYMOUS, boundedSnapshot, normalizeDecision, normalizeDecisionInput, type Decision, type NormalizedDecision, type OperatorAction, type PlanState, type RetryStepInput, type SkipStepInput, type AbortInput } from '../plan';
+import {
+  ANONYMOUS,
+  boundedSnapshot,
+  normalizeDecision,
+  normalizeDecisionInput,
+  type Decision,
+  type NormalizedDecision,
+  type OperatorAction,
+  type PlanState,
+  type RetryStepInput,
+  type SkipStepInput,
+  type AbortInput,
+} from '../plan';
 import {
   abortUpdate,
   approveSignal,
@@ -31,7 +43,8 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
   const onceWhole = (apply: () => void): void | Promise<void> =>
     restoring.done ? apply() : condition(() => restoring.done).then(apply);
   setHandler(stateQuery, () => {
-    if (!restoring.done) throw new Error(`plan "${state.planId}" is taking over from its previous run (continue-as-new); ask again`);
+    if (!restoring.done)
+      throw new Error(`plan "${state.planId}" is taking over from its previous run (continue-as-new); ask again`);
     return boundedSnapshot(state.snapshot());
   });
   setHandler(cancelSignal, (input) => onceWhole(() => cancelBySignal(state, input)));
@@ -39,8 +52,17 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
     const step = input.step ?? state.onlyFailedStep();
     return step === null ? NAME_A_FAILED_STEP : { kind: 'retry', step, by, parameters: input.parameters };
   });
-  registerOperatorUpdate<SkipStepInput>(state, restoring, skipStepUpdate, (input, by) => ({ kind: 'skip', step: input.step, by, result: input.result }));
-  registerOperatorUpdate<AbortInput>(state, restoring, abortUpdate, (input, by) => ({ kind: 'abort', by, detail: input?.reason }));
+  registerOperatorUpdate<SkipStepInput>(state, restoring, skipStepUpdate, (input, by) => ({
+    kind: 'skip',
+    step: input.step,
+    by,
+    result: input.result,
+  }));
+  registerOperatorUpdate<AbortInput>(state, restoring, abortUpdate, (input, by) => ({
+    kind: 'abort',
+    by,
+    detail: input?.reason,
+  }));
   setHandler(approveSignal, (input) => onceWhole(() => decideBySignal(state, 'approve', input)));
   setHandler(rejectSignal, (input) => onceWhole(() => decideBySignal(state, 'reject', input)));
   const refusalOf = (input: Parameters<typeof normalizeDecisionInput>[0]): string | null => {
@@ -120,7 +142,8 @@ function registerOperatorUpdate<I>(
     if (by !== undefined && (typeof by !== 'string' || by.trim() === '')) return '"by" must be a non-empty string';
     const action = toAction(input, typeof by === 'string' ? by.trim() : ANONYMOUS);
     // Inputs come from outside (Temporal Web, the CLI): a step the types promise may still be missing.
-    if (typeof action !== 'string' && action.kind !== 'abort' && typeof action.step !== 'string') return NAME_A_FAILED_STEP;
+    if (typeof action !== 'string' && action.kind !== 'abort' && typeof action.step !== 'string')
+      return NAME_A_FAILED_STEP;
     return action;
   };
   const refusalOf = (input: I): string | null => {

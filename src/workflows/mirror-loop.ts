@@ -8,7 +8,12 @@ const { mirrorPlan } = proxyLocalActivities<PlanActivities>({
   startToCloseTimeout: '30 seconds',
   // PostgreSQL may be down for a while: keep trying, with backoff capped so the mirror catches up soon after.
   // Beyond the first retry the backoff runs on a server timer, so the plan's own work is never held up.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: [MIRROR_DATA_ERROR] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [MIRROR_DATA_ERROR],
+  },
   localRetryThreshold: '1 second',
   summary: 'mirror to PostgreSQL',
 });
@@ -49,7 +54,12 @@ export class MirrorLoop {
   private async run(): Promise<void> {
     const { runId } = workflowInfo();
     for (;;) {
-      await condition(() => (this.state.seq !== this.written || this.closing) && this.waves.idle && (this.waves.mirrorMayWrite || this.closing));
+      await condition(
+        () =>
+          (this.state.seq !== this.written || this.closing) &&
+          this.waves.idle &&
+          (this.waves.mirrorMayWrite || this.closing),
+      );
       if (this.state.seq === this.written) return;
       const batch = takeMirrorBatch(this.state, runId, this.secrets);
       this.waves.mirrorWrote();
@@ -57,7 +67,10 @@ export class MirrorLoop {
         await this.waves.run(() => mirrorPlan(batch));
       } catch (err) {
         // Only rows PostgreSQL refuses for their content end up here (everything else is retried); the plan goes on.
-        log.error('mirror write refused; the next change writes the plan row again', { planId: this.state.planId, error: String(err) });
+        log.error('mirror write refused; the next change writes the plan row again', {
+          planId: this.state.planId,
+          error: String(err),
+        });
       }
       this.written = batch.version;
     }

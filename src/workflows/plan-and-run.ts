@@ -3,7 +3,14 @@
  * plan runs as the child `runPlan` workflow `<id>/plan` — waiting for approval first, always, unless the caller
  * says otherwise: nobody should run what a model wrote without a look.
  */
-import { ChildWorkflowCancellationType, executeChild, ParentClosePolicy, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import {
+  ChildWorkflowCancellationType,
+  executeChild,
+  ParentClosePolicy,
+  proxyActivities,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { GeneratePlanInput } from '../activities/generate-plan-activity';
 import type { PlanActivities } from '../activities/types';
 import type { PlanSnapshot } from '../plan';
@@ -13,7 +20,11 @@ import { LLM_NOT_CONFIGURED, LLM_REQUEST_ERROR, PLAN_GENERATION_ERROR } from '..
 
 const { generatePlan } = proxyActivities<PlanActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [PLAN_GENERATION_ERROR, LLM_NOT_CONFIGURED, LLM_REQUEST_ERROR] },
+  retry: {
+    initialInterval: '2 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [PLAN_GENERATION_ERROR, LLM_NOT_CONFIGURED, LLM_REQUEST_ERROR],
+  },
   summary: 'ask the model for a plan',
 });
 
@@ -32,7 +43,11 @@ export async function planAndRun(input: PlanAndRunInput): Promise<PlanAndRunResu
   setCurrentDetails(`Asking the model for a plan: ${input.task}`);
   const generated = await generatePlan(input);
   const requireApproval = input.requireApproval ?? true;
-  const options = { ...(generated.plan.options as Record<string, unknown> | undefined), requireApproval, ...(requireApproval ? { autoApprove: false } : {}) };
+  const options = {
+    ...(generated.plan.options as Record<string, unknown> | undefined),
+    requireApproval,
+    ...(requireApproval ? { autoApprove: false } : {}),
+  };
   const childId = `${workflowInfo().workflowId}/plan`;
   setCurrentDetails(
     `Generated a plan of ${(generated.plan.steps as unknown[]).length} steps in ${generated.attempts} attempt(s); it runs as \`${childId}\`.` +

@@ -3,14 +3,7 @@
  * compensate if it must, finish. Every decision about state lives in `PlanState` (src/plan); this file only
  * sequences Temporal primitives around it.
  */
-import {
-  CancellationScope,
-  condition,
-  isCancellation,
-  log,
-  sleep,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, sleep, workflowInfo } from '@temporalio/workflow';
 import { boundedSnapshot, checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';

@@ -21,14 +21,22 @@ import { runSubplan, undoSubplan } from './run-subplan';
 import { nowIso } from './clock';
 
 /** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
-const timeoutsOf = (hints: Record<string, ToolHint>): ToolTimeouts => (toolName) => hints[toolName]?.timeoutMs;
+const timeoutsOf =
+  (hints: Record<string, ToolHint>): ToolTimeouts =>
+  (toolName) =>
+    hints[toolName]?.timeoutMs;
 
 /**
  * Runs one step (a tool activity, or a child workflow for a sub-plan) to its end and records the outcome, failures
  * included. It rejects only for a bug of ours (an error that is neither a failed call nor an unresolvable reference):
  * that fails the workflow task, which Temporal retries until fixed code replays it, rather than failing the plan.
  */
-export async function runStep(state: PlanState, spec: StepSpec, hints: Record<string, ToolHint>, waves: LocalWaves): Promise<void> {
+export async function runStep(
+  state: PlanState,
+  spec: StepSpec,
+  hints: Record<string, ToolHint>,
+  waves: LocalWaves,
+): Promise<void> {
   state.start(spec.id, nowIso());
   let parameters: Record<string, unknown>;
   try {
@@ -46,7 +54,11 @@ export async function runStep(state: PlanState, spec: StepSpec, hints: Record<st
   const timeoutMs = stepTimeoutMs(spec, state.plan.options, timeoutsOf(hints));
   try {
     const call = () =>
-      stepActivity(spec, hint, timeoutMs)({
+      stepActivity(
+        spec,
+        hint,
+        timeoutMs,
+      )({
         planId: state.planId,
         stepId: spec.id,
         parameters,
@@ -72,13 +84,25 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
     if (spec.compensate === null) {
       // Only a sub-plan is compensated without a compensation of its own: its child's compensations run.
       error = await undoSubplan(state, spec);
-      state.recordCompensation(spec.id, { status: error === null ? 'compensated' : 'compensation_failed', startedAt, completedAt: nowIso(), error });
+      state.recordCompensation(spec.id, {
+        status: error === null ? 'compensated' : 'compensation_failed',
+        startedAt,
+        completedAt: nowIso(),
+        error,
+      });
       return;
     }
-    const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<string, unknown>;
+    const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<
+      string,
+      unknown
+    >;
     const undoable = spec as StepSpec & { compensate: CompensationSpec };
     const timeoutMs = compensationTimeoutMs(undoable, state.plan.options, timeoutsOf(hints));
-    await compensationActivity(undoable, hints[spec.compensate.toolName], timeoutMs)({
+    await compensationActivity(
+      undoable,
+      hints[spec.compensate.toolName],
+      timeoutMs,
+    )({
       planId: state.planId,
       stepId: spec.id,
       parameters,
@@ -86,7 +110,10 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
       memoryNamespace: state.plan.options.memoryNamespace,
     });
   } catch (err) {
-    error = err instanceof ReferenceResolutionError ? err.message : describeFailure(err, (spec.compensate?.maxRetries ?? 0) + 1).message;
+    error =
+      err instanceof ReferenceResolutionError
+        ? err.message
+        : describeFailure(err, (spec.compensate?.maxRetries ?? 0) + 1).message;
     log.error('compensation failed', { planId: state.planId, stepId: spec.id, error });
   }
   state.recordCompensation(spec.id, {

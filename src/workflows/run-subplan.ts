@@ -4,7 +4,13 @@
  * Cancelling the parent cancels the child (which compensates itself); compensating the parent undoes a completed
  * child by running its compensations in an "undo" child run.
  */
-import { ChildWorkflowCancellationType, ChildWorkflowFailure, executeChild, isCancellation, ParentClosePolicy } from '@temporalio/workflow';
+import {
+  ChildWorkflowCancellationType,
+  ChildWorkflowFailure,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
+} from '@temporalio/workflow';
 import type { PlanSnapshot, PlanState, StepSpec } from '../plan';
 import { RUN_PLAN_WORKFLOW } from './definitions';
 import type { RunPlanMode } from './run-mode';
@@ -26,26 +32,44 @@ function child(state: PlanState, spec: StepSpec, suffix: string, args: [unknown,
 export async function runSubplan(state: PlanState, spec: StepSpec, parameters: Record<string, unknown>): Promise<void> {
   const nested = { ...(parameters.plan as Record<string, unknown>) };
   if (typeof parameters.namespace === 'string') {
-    nested.options = { ...(nested.options as Record<string, unknown> | undefined), memoryNamespace: parameters.namespace };
+    nested.options = {
+      ...(nested.options as Record<string, unknown> | undefined),
+      memoryNamespace: parameters.namespace,
+    };
   }
   try {
     const result = await child(state, spec, '', [nested]);
     if (result.status === 'completed') state.complete(spec.id, result, 1, nowIso());
-    else state.fail(spec.id, `sub-plan ended ${result.status}${result.reason ? `: ${result.reason}` : ''}`, SUBPLAN_FAILED, 1, nowIso());
+    else
+      state.fail(
+        spec.id,
+        `sub-plan ended ${result.status}${result.reason ? `: ${result.reason}` : ''}`,
+        SUBPLAN_FAILED,
+        1,
+        nowIso(),
+      );
   } catch (err) {
     const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-    const message = isCancellation(err) ? 'cancelled' : (cause as Error | undefined)?.message ?? String(err);
+    const message = isCancellation(err) ? 'cancelled' : ((cause as Error | undefined)?.message ?? String(err));
     const type = isCancellation(err) ? CANCELLED : ((cause as { type?: string } | undefined)?.type ?? SUBPLAN_FAILED);
     state.fail(spec.id, `sub-plan: ${message}`, type, 1, nowIso());
   }
 }
 
-/** Undoes a completed sub-plan: its completed steps' compensations run in a child of their own. Returns an error or null. */
+/**
+ * Undoes a completed sub-plan: its completed steps' compensations run in a child of their own. Returns an error or
+ * null.
+ */
 export async function undoSubplan(state: PlanState, spec: StepSpec): Promise<string | null> {
   const done = state.resultOf(spec.id) as PlanSnapshot;
   const nested = (spec.parameters.plan ?? null) as unknown;
   const plan = typeof nested === 'object' && nested !== null ? nested : null;
   if (plan === null) return 'the sub-plan was given by reference; its plan is not known here to undo it';
-  const undone = await child(state, spec, '/undo', [plan, { undo: { steps: done.steps, reason: `undone by ${state.planId}` } }]);
-  return undone.summary.compensationFailed > 0 ? `${undone.summary.compensationFailed} compensation(s) of the sub-plan failed` : null;
+  const undone = await child(state, spec, '/undo', [
+    plan,
+    { undo: { steps: done.steps, reason: `undone by ${state.planId}` } },
+  ]);
+  return undone.summary.compensationFailed > 0
+    ? `${undone.summary.compensationFailed} compensation(s) of the sub-plan failed`
+    : null;
 }

@@ -27,7 +27,9 @@ interface Run {
 
 /** The environment a user's shell would give: the suite's servers, none of the npm variables `npm test` sets. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_OPTIONS'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_OPTIONS'),
+  );
   const { temporalAddress, databaseUrl } = testStack();
   return { ...env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, ...extra };
 }
@@ -44,7 +46,8 @@ function run(command: string, args: string[], cwd: string, env = userEnv()): Pro
 /** Runs a command that must succeed, failing the test with its output otherwise. */
 async function succeed(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
   const result = await run(command, args, cwd, env);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -54,14 +57,16 @@ let taskQueue: string;
 let worker: RunningChild | null = null;
 let pool: Pool;
 /** The app's own `plan` command, as `npx plan` would find it: plain node, the compiled CLI, no tsx. */
-const plan = (args: string[], env?: NodeJS.ProcessEnv) => run(process.execPath, [join(app, 'node_modules', '.bin', 'plan'), ...args], app, env);
+const plan = (args: string[], env?: NodeJS.ProcessEnv) =>
+  run(process.execPath, [join(app, 'node_modules', '.bin', 'plan'), ...args], app, env);
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'dp-agent-app-'));
   app = join(work, 'agent-app');
   cpSync(join(ROOT, 'examples', 'agent-app'), app, {
     recursive: true,
-    filter: (source) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(join(ROOT, 'examples', 'agent-app').length)),
+    filter: (source) =>
+      !/[\\/](node_modules|dist)([\\/]|$)/.test(source.slice(join(ROOT, 'examples', 'agent-app').length)),
   });
   await succeed('npm', ['pack', '--pack-destination', work], ROOT);
   const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
@@ -83,11 +88,22 @@ afterAll(async () => {
 });
 
 test('the installed package loads with plain node, through require and through import', async () => {
-  const required = await succeed(process.execPath, ['-e', "const p = require('durable-plans'); console.log(typeof p.startPlan, typeof p.defineTool, typeof p.createPlanWorker)"], app);
+  const required = await succeed(
+    process.execPath,
+    [
+      '-e',
+      "const p = require('durable-plans'); console.log(typeof p.startPlan, typeof p.defineTool, typeof p.createPlanWorker)",
+    ],
+    app,
+  );
   expect(required.trim()).toBe('function function function');
   const imported = await succeed(
     process.execPath,
-    ['--input-type=module', '-e', "import { startPlan, defineConfig, planWorkflowsPath } from 'durable-plans'; console.log(typeof startPlan, typeof defineConfig, planWorkflowsPath)"],
+    [
+      '--input-type=module',
+      '-e',
+      "import { startPlan, defineConfig, planWorkflowsPath } from 'durable-plans'; console.log(typeof startPlan, typeof defineConfig, planWorkflowsPath)",
+    ],
     app,
   );
   expect(imported.trim()).toMatch(/^function function .*node_modules\/durable-plans\/dist\/workflows\/index\.js$/);
@@ -109,10 +125,12 @@ test("the app's tools are in its catalogue: `plan tools --json` shows their JSON
     result: { properties: { tier: { enum: ['gold', 'silver'] } } },
   });
   expect(credit).toMatchObject({ risk: 'write', secretParams: ['paymentsToken'] });
-  expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['echo', 'http_request', 'customer_lookup', 'credit_account']));
+  expect(tools.map((t) => t.name)).toEqual(
+    expect.arrayContaining(['echo', 'http_request', 'customer_lookup', 'credit_account']),
+  );
 });
 
-test('`plan validate` accepts the app\'s plan and refuses a misspelt parameter of its tool, naming it', async () => {
+test("`plan validate` accepts the app's plan and refuses a misspelt parameter of its tool, naming it", async () => {
   const valid = await plan(['validate', 'plans/refund.yaml']);
   expect(valid).toMatchObject({ code: 0, stdout: 'valid: 3 steps, 0 batches\n' });
   writeFileSync(
@@ -127,12 +145,24 @@ test('`plan validate` accepts the app\'s plan and refuses a misspelt parameter o
 
 test("the app's worker runs its plan: the lookup reads, the credit writes, the failing step undoes the credit", async () => {
   const planId = uniqueId('refund');
-  const result = await plan(['start', 'plans/refund.yaml', '--id', planId, '--task-queue', taskQueue, '--wait', '--json']);
+  const result = await plan([
+    'start',
+    'plans/refund.yaml',
+    '--id',
+    planId,
+    '--task-queue',
+    taskQueue,
+    '--wait',
+    '--json',
+  ]);
   expect(result.code).toBe(1); // the plan ended other than completed, as it should
   const state = JSON.parse(result.stdout) as PlanSnapshot;
   expect(state.status).toBe('failed');
   const step = (id: string) => state.steps.find((s) => s.id === id)!;
-  expect(step('lookup')).toMatchObject({ status: 'completed', result: { customerId: 'c-100', name: 'Ada Lovelace', tier: 'gold' } });
+  expect(step('lookup')).toMatchObject({
+    status: 'completed',
+    result: { customerId: 'c-100', name: 'Ada Lovelace', tier: 'gold' },
+  });
   expect(step('credit')).toMatchObject({
     status: 'compensated',
     result: { creditId: `${planId}:credit`, customerId: 'c-100', amountCents: 1500 },
@@ -141,23 +171,36 @@ test("the app's worker runs its plan: the lookup reads, the credit writes, the f
   expect(step('notify')).toMatchObject({ status: 'failed', error: 'shipping service unavailable' });
 
   // The credit was written, then taken back by credit_account's undo.
-  const credits = await pool.query('SELECT count(*)::int AS n FROM agent_app_credits WHERE credit_id = $1', [`${planId}:credit`]);
+  const credits = await pool.query('SELECT count(*)::int AS n FROM agent_app_credits WHERE credit_id = $1', [
+    `${planId}:credit`,
+  ]);
   expect(credits.rows[0].n).toBe(0);
   // The mirror has every step, with the secret parameter redacted and nowhere in clear.
-  const rows = await pool.query('SELECT step_id, status, parameters, compensation_status FROM task_plans WHERE plan_id = $1 ORDER BY position', [planId]);
+  const rows = await pool.query(
+    'SELECT step_id, status, parameters, compensation_status FROM task_plans WHERE plan_id = $1 ORDER BY position',
+    [planId],
+  );
   expect(rows.rows.map((r) => [r.step_id, r.status])).toEqual([
     ['lookup', 'completed'],
     ['credit', 'compensated'],
     ['notify', 'failed'],
   ]);
   expect(rows.rows[1].parameters).toMatchObject({ paymentsToken: '[redacted]', amountCents: 1500 });
-  const leaks = await pool.query('SELECT count(*)::int AS n FROM task_plans WHERE plan_id = $1 AND (parameters::text LIKE $2 OR result::text LIKE $2)', [planId, `%${TOKEN}%`]);
+  const leaks = await pool.query(
+    'SELECT count(*)::int AS n FROM task_plans WHERE plan_id = $1 AND (parameters::text LIKE $2 OR result::text LIKE $2)',
+    [planId, `%${TOKEN}%`],
+  );
   expect(leaks.rows[0].n).toBe(0);
 });
 
 // Runs what the strict tsc test above compiled into dist/.
 test("a TypeScript script of the app, compiled and run with plain node, starts a plan on the app's tools and waits for it", async () => {
-  const result = await run(process.execPath, ['dist/src/start-credit.js', 'c-300', '2500'], app, userEnv({ PLAN_TASK_QUEUE: taskQueue }));
+  const result = await run(
+    process.execPath,
+    ['dist/src/start-credit.js', 'c-300', '2500'],
+    app,
+    userEnv({ PLAN_TASK_QUEUE: taskQueue }),
+  );
   expect(result).toMatchObject({ code: 0, stderr: '' });
   const state = JSON.parse(result.stdout) as PlanSnapshot;
   expect(state.status).toBe('completed');
@@ -165,6 +208,8 @@ test("a TypeScript script of the app, compiled and run with plain node, starts a
     { customerId: 'c-300', name: 'Grace Hopper', tier: 'gold', creditedCents: expect.any(Number) },
     { creditId: `${state.planId}:credit`, customerId: 'c-300', amountCents: 2500 },
   ]);
-  const credits = await pool.query('SELECT amount_cents FROM agent_app_credits WHERE credit_id = $1', [`${state.planId}:credit`]);
+  const credits = await pool.query('SELECT amount_cents FROM agent_app_credits WHERE credit_id = $1', [
+    `${state.planId}:credit`,
+  ]);
   expect(credits.rows).toEqual([{ amount_cents: 2500 }]);
 });

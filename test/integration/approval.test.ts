@@ -81,26 +81,35 @@ describe('plan approval', () => {
       approvals: 1,
       requiredApprovals: 2,
     });
-    await expect(decide(env.client, handle.workflowId, { decision: 'approve', by: 'alice' })).rejects.toThrow(/already approved/);
+    await expect(decide(env.client, handle.workflowId, { decision: 'approve', by: 'alice' })).rejects.toThrow(
+      /already approved/,
+    );
     expect((await waitForState(handle, (s) => s.approvals.length === 1)).status).toBe('pending_approval');
     await decide(env.client, handle.workflowId, { decision: 'approve', by: 'bob' });
     expect((await handle.result()).status).toBe('completed');
   });
 
   test('approvalTimeoutMs: with onApprovalTimeout reject (the default) the plan is rejected; with approve it runs', async () => {
-    const rejected = await (await env.start({ options: { requireApproval: true, approvalTimeoutMs: 300 }, steps: twoSteps })).result();
+    const rejected = await (
+      await env.start({ options: { requireApproval: true, approvalTimeoutMs: 300 }, steps: twoSteps })
+    ).result();
     expect(rejected).toMatchObject({ status: 'rejected', reason: 'approval timeout' });
     expect(rejected.approvals[0]).toMatchObject({ by: 'approval-timeout', decision: 'reject' });
 
     const approved = await (
-      await env.start({ options: { requireApproval: true, approvalTimeoutMs: 300, onApprovalTimeout: 'approve' }, steps: twoSteps })
+      await env.start({
+        options: { requireApproval: true, approvalTimeoutMs: 300, onApprovalTimeout: 'approve' },
+        steps: twoSteps,
+      })
     ).result();
     expect(approved.status).toBe('completed');
     expect(approved.approvals[0]).toMatchObject({ by: 'approval-timeout', decision: 'approve' });
   });
 
   test('autoApprove skips the wait', async () => {
-    const state = await (await env.start({ options: { requireApproval: true, autoApprove: true }, steps: twoSteps })).result();
+    const state = await (
+      await env.start({ options: { requireApproval: true, autoApprove: true }, steps: twoSteps })
+    ).result();
     expect(state.status).toBe('completed');
   });
 
@@ -116,18 +125,30 @@ describe('plan approval', () => {
 
 describe('step gates', () => {
   const gated = (compensate = false) => [
-    { id: 'prep', toolName: 'echo', parameters: { ok: 1 }, ...(compensate ? { compensate: { toolName: 'noop' } } : {}) },
+    {
+      id: 'prep',
+      toolName: 'echo',
+      parameters: { ok: 1 },
+      ...(compensate ? { compensate: { toolName: 'noop' } } : {}),
+    },
     { id: 'deploy', toolName: 'echo', parameters: {}, dependsOn: ['prep'], requiresApproval: true },
     { id: 'side', toolName: 'sleep', parameters: { ms: 50 } },
   ];
 
   test('a gated step waits alone while other branches run, then runs when its gate is approved', async () => {
     const handle = await env.start({ options: { allowParallel: true }, steps: gated() });
-    const waiting = await waitForState(handle, (s) => s.steps[1]!.status === 'waiting_approval' && s.steps[2]!.status === 'completed');
+    const waiting = await waitForState(
+      handle,
+      (s) => s.steps[1]!.status === 'waiting_approval' && s.steps[2]!.status === 'completed',
+    );
     expect(waiting.status).toBe('executing');
     expect(waiting.summary.waitingApproval).toBe(1);
-    await expect(decide(env.client, handle.workflowId, { decision: 'approve', by: 'x' })).rejects.toThrow(/does not require approval/);
-    expect(await decide(env.client, handle.workflowId, { decision: 'approve', by: 'ops', step: 'deploy' })).toMatchObject({
+    await expect(decide(env.client, handle.workflowId, { decision: 'approve', by: 'x' })).rejects.toThrow(
+      /does not require approval/,
+    );
+    expect(
+      await decide(env.client, handle.workflowId, { decision: 'approve', by: 'ops', step: 'deploy' }),
+    ).toMatchObject({
       step: 'deploy',
       gate: 'approved',
     });
@@ -153,9 +174,9 @@ describe('step gates', () => {
         { id: 'gated', toolName: 'noop', dependsOn: ['slow'], requiresApproval: true },
       ],
     });
-    await expect(decide(env.client, handle.workflowId, { decision: 'approve', by: 'x', step: 'gated' })).rejects.toThrow(
-      'step "gated" is not waiting for approval yet',
-    );
+    await expect(
+      decide(env.client, handle.workflowId, { decision: 'approve', by: 'x', step: 'gated' }),
+    ).rejects.toThrow('step "gated" is not waiting for approval yet');
     await expect(decide(env.client, handle.workflowId, { decision: 'approve', by: 'x', step: 'nope' })).rejects.toThrow(
       /has no step "nope"/,
     );

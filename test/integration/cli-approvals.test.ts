@@ -23,12 +23,17 @@ afterAll(() => env?.stop());
 const TIME = '\\d\\d:\\d\\d:\\d\\d';
 
 function expectRefused(result: CliResult, code: number, message: string) {
-  expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code, stdout: '', stderr: `${message}\n` });
+  expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+    code,
+    stdout: '',
+    stderr: `${message}\n`,
+  });
   expect(result.stderr).not.toMatch(STACK_TRACE);
 }
 
 /** Plan ids in `plan list --json`. */
-const listed = (result: CliResult): string[] => (result.code === 0 ? (JSON.parse(result.stdout) as Array<{ planId: string }>).map((p) => p.planId) : []);
+const listed = (result: CliResult): string[] =>
+  result.code === 0 ? (JSON.parse(result.stdout) as Array<{ planId: string }>).map((p) => p.planId) : [];
 
 test('start → list → approve (quorum of 2) → watch: the whole approval flow from the shell', async () => {
   const planId = uniqueId('cli-release');
@@ -55,7 +60,8 @@ test('start → list → approve (quorum of 2) → watch: the whole approval flo
     stderr: '',
   });
 
-  // The same id while it runs is refused; the first approval is recorded but is not enough; the same approver twice is refused.
+  // The same id while it runs is refused; the first approval is recorded but is not enough; the same approver twice is
+  // refused.
   const [duplicate, pending, firstVote] = await Promise.all([
     plan(['start', path, '--id', planId]),
     cliUntil(
@@ -65,7 +71,11 @@ test('start → list → approve (quorum of 2) → watch: the whole approval flo
     plan(['approve', planId, '--by', 'alice', '--comment', 'diff checked']),
   ]);
   expectRefused(duplicate, 2, `a plan with id "${planId}" is already running; choose another with --id`);
-  expect(firstVote).toEqual({ code: 0, stdout: `approval recorded for plan ${planId}: 1 of 2 approvals\n`, stderr: '' });
+  expect(firstVote).toEqual({
+    code: 0,
+    stdout: `approval recorded for plan ${planId}: 1 of 2 approvals\n`,
+    stderr: '',
+  });
   expect(listed(pending)).toContain(planId);
   expect((JSON.parse(pending.stdout) as unknown[]).find((p) => (p as { planId: string }).planId === planId)).toEqual({
     planId,
@@ -94,7 +104,12 @@ test('start → list → approve (quorum of 2) → watch: the whole approval flo
   // Not a terminal: one plain line per change, no cursor movement.
   expect(watched.stdout).not.toContain('\x1b[');
   for (const line of lines) expect(line).toMatch(new RegExp(`^${TIME} (step (greet|nap) \\w+|plan ${planId} \\w+.*)$`));
-  expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/ step greet completed$/), expect.stringMatching(/ step nap completed$/)]));
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/ step greet completed$/),
+      expect.stringMatching(/ step nap completed$/),
+    ]),
+  );
   expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} plan ${planId} completed  \\[#{20}\\] 2/2$`));
 
   // Once it has ended, it is no longer listed as waiting for approval (visibility catches up).
@@ -117,7 +132,10 @@ test('start --wait follows the plan to its end: exit 0 when completed, 1 when fa
     ],
   });
   const failedId = uniqueId('cli-wait-fail');
-  const [completed, failed] = await Promise.all([plan(['start', ok, '--wait']), plan(['start', failing, '--wait', '--json', '--id', failedId])]);
+  const [completed, failed] = await Promise.all([
+    plan(['start', ok, '--wait']),
+    plan(['start', failing, '--wait', '--json', '--id', failedId]),
+  ]);
 
   expect({ code: completed.code, stderr: completed.stderr }).toEqual({ code: 0, stderr: '' });
   const completedId = /^Started plan (\S+)$/m.exec(completed.stdout)?.[1];
@@ -125,7 +143,12 @@ test('start --wait follows the plan to its end: exit 0 when completed, 1 when fa
   expect(completed.stdout).not.toContain('Waiting for approval');
   expect(completed.stdout).not.toContain('Follow it');
   expect(completed.stdout).toMatch(new RegExp(`^${TIME} plan ${completedId} completed `, 'm'));
-  expect(completed.stdout).toMatch(new RegExp(`\\nPlan ${completedId}: completed\\n[^]*^hello\\s+echo\\s+completed\\s+1\\s+(\\d+ms|\\d+\\.\\ds)$[^]*\\n1 step: 1 completed\\n$`, 'm'));
+  expect(completed.stdout).toMatch(
+    new RegExp(
+      `\\nPlan ${completedId}: completed\\n[^]*^hello\\s+echo\\s+completed\\s+1\\s+(\\d+ms|\\d+\\.\\ds)$[^]*\\n1 step: 1 completed\\n$`,
+      'm',
+    ),
+  );
 
   expect({ code: failed.code, stderr: failed.stderr }).toEqual({ code: 1, stderr: '' });
   // stdout is the state object and nothing else, so it can be piped into jq.
@@ -159,10 +182,20 @@ test('approve --step opens a gated step; approving the plan itself, which needs 
   });
   await waitForState(handle, (s) => s.steps[1]!.status === 'waiting_approval');
   // Without --step the decision is about the plan, which needs none: refused, and the step still waits.
-  expectRefused(await plan(['approve', handle.workflowId, '--by', 'ops']), 1, `refused: plan "${handle.workflowId}" does not require approval`);
+  expectRefused(
+    await plan(['approve', handle.workflowId, '--by', 'ops']),
+    1,
+    `refused: plan "${handle.workflowId}" does not require approval`,
+  );
   const approved = await plan(['approve', handle.workflowId, '--by', 'ops', '--step', 'deploy', '--json']);
   expect(approved.code).toBe(0);
-  expect(JSON.parse(approved.stdout)).toEqual({ decision: 'approve', step: 'deploy', gate: 'approved', approvals: 1, requiredApprovals: 1 });
+  expect(JSON.parse(approved.stdout)).toEqual({
+    decision: 'approve',
+    step: 'deploy',
+    gate: 'approved',
+    approvals: 1,
+    requiredApprovals: 1,
+  });
   const state = await handle.result();
   expect(state.status).toBe('completed');
   expect(state.approvals).toEqual([expect.objectContaining({ by: 'ops', step: 'deploy', decision: 'approve' })]);

@@ -57,7 +57,13 @@ test("--config and PLAN_CONFIG bring a project's tools to plan validate and plan
   const tools = await cli(['tools', '--json'], { env: { PLAN_CONFIG: app.config } });
   expect(tools.code).toBe(0);
   expect(JSON.parse(tools.stdout)).toEqual(
-    expect.arrayContaining([expect.objectContaining({ name: 'lookup_order', risk: 'read', parameters: expect.objectContaining({ required: ['orderId'] }) })]),
+    expect.arrayContaining([
+      expect.objectContaining({
+        name: 'lookup_order',
+        risk: 'read',
+        parameters: expect.objectContaining({ required: ['orderId'] }),
+      }),
+    ]),
   );
   // Without the configuration, the tool is unknown.
   const without = await cli(['validate', app.plan({ orderId: 'o-1' })]);

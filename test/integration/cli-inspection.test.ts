@@ -37,7 +37,10 @@ beforeAll(() => {
       ],
     });
     const result = await handle.result();
-    await env.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId } });
+    await env.client.workflowService.deleteWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: handle.workflowId },
+    });
     await eventually(
       () =>
         handle.describe().then(
@@ -60,7 +63,11 @@ const TIME = '\\d\\d:\\d\\d:\\d\\d';
 const HEADER = /^STEP\s+TOOL\s+STATUS\s+ATTEMPTS\s+DURATION\s+ERROR$/m;
 
 function expectRefused(result: CliResult, code: number, message: string) {
-  expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code, stdout: '', stderr: `${message}\n` });
+  expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+    code,
+    stdout: '',
+    stderr: `${message}\n`,
+  });
   expect(result.stderr).not.toMatch(STACK_TRACE);
 }
 
@@ -72,7 +79,14 @@ test('status while a plan runs and after it ended: a step table with attempts, d
     description: 'status from the CLI',
     steps: [
       { id: 'first', toolName: 'echo', parameters: { n: 1 } },
-      { id: 'flaky', toolName: 'fail', dependsOn: ['first'], parameters: { failTimes: 1, message: 'hiccup' }, maxRetries: 1, retryDelayMs: 100 },
+      {
+        id: 'flaky',
+        toolName: 'fail',
+        dependsOn: ['first'],
+        parameters: { failTimes: 1, message: 'hiccup' },
+        maxRetries: 1,
+        retryDelayMs: 100,
+      },
       // Holds the plan in `executing` for as long as the test needs, whatever the machine's load.
       { id: 'nap', toolName: 'sleep', dependsOn: ['flaky'], parameters: { ms: 200 }, requiresApproval: true },
       { id: 'boom', toolName: 'fail', dependsOn: ['nap'], parameters: { message: 'kaput' } },
@@ -91,7 +105,11 @@ test('status while a plan runs and after it ended: a step table with attempts, d
   expect(running.stdout).toMatch(/\n4 steps: 2 completed, 1 waiting for approval, 1 pending\n$/);
   expect(runningJson.code).toBe(0);
   expect(JSON.parse(runningJson.stdout)).toEqual(await handle.query(stateQuery));
-  expect(JSON.parse(runningJson.stdout)).toMatchObject({ planId, status: 'executing', summary: { total: 4, completed: 2, waitingApproval: 1, pending: 1 } });
+  expect(JSON.parse(runningJson.stdout)).toMatchObject({
+    planId,
+    status: 'executing',
+    summary: { total: 4, completed: 2, waitingApproval: 1, pending: 1 },
+  });
 
   await handle.signal(approveSignal, { by: 'ops', step: 'nap' });
 
@@ -102,7 +120,11 @@ test('status while a plan runs and after it ended: a step table with attempts, d
     plan(['graph', planId, '--format', 'dot']),
   ]);
   expect({ code: after.code, stderr: after.stderr }).toEqual({ code: 0, stderr: '' });
-  expect(after.stdout).toMatch(new RegExp(`^Plan ${planId}: failed — status from the CLI\\nReason: step "boom" failed: kaput\\nStarted \\S+, ended \\S+ \\(\\d`));
+  expect(after.stdout).toMatch(
+    new RegExp(
+      `^Plan ${planId}: failed — status from the CLI\\nReason: step "boom" failed: kaput\\nStarted \\S+, ended \\S+ \\(\\d`,
+    ),
+  );
   expect(after.stdout).toMatch(HEADER);
   expect(after.stdout).toMatch(/^Approved step nap by ops at \S+$/m);
   expect(after.stdout).toMatch(/^nap\s+sleep\s+completed\s+1\s+(\d+ms|\d+\.\ds)$/m);
@@ -120,7 +142,11 @@ test('status while a plan runs and after it ended: a step table with attempts, d
   expect(lines[0]).toBe('digraph plan {');
   expect(lines).toContain('  "first" [label="first\\necho\\ncompleted", fillcolor="#b7ebb7"];');
   expect(lines).toContain('  "boom" [label="boom\\nfail\\nfailed", fillcolor="#f5b5b5"];');
-  expect(lines.filter((l) => l.includes('->'))).toEqual(['  "first" -> "flaky";', '  "flaky" -> "nap";', '  "nap" -> "boom";']);
+  expect(lines.filter((l) => l.includes('->'))).toEqual([
+    '  "first" -> "flaky";',
+    '  "flaky" -> "nap";',
+    '  "nap" -> "boom";',
+  ]);
   expect(lines.at(-1)).toBe('}');
 });
 
@@ -135,7 +161,10 @@ test('cancel --by --reason stops a running plan: it ends cancelled with who and 
   await waitForState(handle, (s) => s.steps[1]!.status === 'running');
   const watching = plan(['watch', planId]);
   const unknown = uniqueId('cli-no-such-plan');
-  const [cancelled, missing] = await Promise.all([plan(['cancel', planId, '--by', 'ops', '--reason', 'wrong environment']), plan(['cancel', unknown])]);
+  const [cancelled, missing] = await Promise.all([
+    plan(['cancel', planId, '--by', 'ops', '--reason', 'wrong environment']),
+    plan(['cancel', unknown]),
+  ]);
   expect(cancelled).toEqual({
     code: 0,
     stdout: `Cancelling plan ${planId}: running steps stop, completed steps are compensated. Follow it: npm run -s plan -- watch ${planId}\n`,
@@ -154,7 +183,9 @@ test('cancel --by --reason stops a running plan: it ends cancelled with who and 
   expect({ code: watched.code, stderr: watched.stderr }).toEqual({ code: 1, stderr: '' });
   const lines = watched.stdout.trimEnd().split('\n');
   expect(lines).toContainEqual(expect.stringMatching(/ step prep compensated$/));
-  expect(lines.at(-1)).toMatch(new RegExp(`^${TIME} plan ${planId} cancelled \\(cancelled by ops: wrong environment\\)  \\[#+\\] 2/2$`));
+  expect(lines.at(-1)).toMatch(
+    new RegExp(`^${TIME} plan ${planId} cancelled \\(cancelled by ops: wrong environment\\)  \\[#+\\] 2/2$`),
+  );
 });
 
 test('cancelling a plan that has ended is refused (exit 1), naming how it ended', async () => {
@@ -178,7 +209,9 @@ test('status of a plan whose Temporal history is gone comes from the PostgreSQL 
   expect(status.stdout).toMatch(HEADER);
   expect(status.stdout).toMatch(/^one\s+echo\s+completed\s+1\s+(\d+ms|\d+\.\ds|\d+m\d\ds)$/m);
   expect(status.stdout).toMatch(/^two\s+noop\s+completed\s+1\s+(\d+ms|\d+\.\ds|\d+m\d\ds)$/m);
-  expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('(from the PostgreSQL mirror: Temporal could not answer for this plan)');
+  expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
+    '(from the PostgreSQL mirror: Temporal could not answer for this plan)',
+  );
   // The mirror holds exactly what the workflow returned.
   expect(json.code).toBe(0);
   expect(JSON.parse(json.stdout)).toEqual(result);
@@ -189,7 +222,10 @@ test('with no worker running, status of an ended plan still answers from its rec
   expect(ended).not.toBeNull();
   await env.stop();
   stopped = true;
-  const [status, json] = await Promise.all([plan(['status', ended!.planId]), plan(['status', ended!.planId, '--json'])]);
+  const [status, json] = await Promise.all([
+    plan(['status', ended!.planId]),
+    plan(['status', ended!.planId, '--json']),
+  ]);
   expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
   expect(status.stdout).toMatch(new RegExp(`^Plan ${ended!.planId}: failed — status from the CLI\\n`));
   expect(status.stdout).not.toContain('PostgreSQL mirror');

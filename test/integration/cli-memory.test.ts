@@ -76,8 +76,21 @@ describe('plan memory', () => {
       version: 1,
       expiresAt: expiry,
     });
-    expect(b).toMatchObject({ namespace: { project, environment: 'prod', agentType: 'coder', sessionId: 's-2' }, value: { x: [1, 2, 3] }, expiresAt: null });
-    expect(Object.keys(a).sort()).toEqual(['createdAt', 'expiresAt', 'key', 'namespace', 'updatedAt', 'value', 'version', 'writtenBy']);
+    expect(b).toMatchObject({
+      namespace: { project, environment: 'prod', agentType: 'coder', sessionId: 's-2' },
+      value: { x: [1, 2, 3] },
+      expiresAt: null,
+    });
+    expect(Object.keys(a).sort()).toEqual([
+      'createdAt',
+      'expiresAt',
+      'key',
+      'namespace',
+      'updatedAt',
+      'value',
+      'version',
+      'writtenBy',
+    ]);
   });
 
   test('a namespace without four parts and a value that is not JSON are usage errors', async () => {

@@ -7,10 +7,22 @@ test('plan start/validate inline sub-plan files, relative to the plan that names
   const dir = mkdtempSync(join(tmpdir(), 'dp-subfiles-'));
   mkdirSync(join(dir, 'agents'));
   writeFileSync(join(dir, 'agents', 'inner.yaml'), 'steps:\n  - { id: deep, toolName: echo, parameters: { x: 1 } }\n');
-  writeFileSync(join(dir, 'agents', 'analyst.yaml'), 'steps:\n  - { id: nested, toolName: subplan, parameters: { file: inner.yaml } }\n');
-  writeFileSync(join(dir, 'parent.yaml'), 'steps:\n  - { id: outer, toolName: subplan, parameters: { file: agents/analyst.yaml } }\n');
-  writeFileSync(join(dir, 'broken.yaml'), 'steps:\n  - { id: outer, toolName: subplan, parameters: { file: agents/missing.yaml } }\n');
-  writeFileSync(join(dir, 'bad-child.yaml'), 'steps:\n  - { id: outer, toolName: subplan, parameters: { file: bad.yaml } }\n');
+  writeFileSync(
+    join(dir, 'agents', 'analyst.yaml'),
+    'steps:\n  - { id: nested, toolName: subplan, parameters: { file: inner.yaml } }\n',
+  );
+  writeFileSync(
+    join(dir, 'parent.yaml'),
+    'steps:\n  - { id: outer, toolName: subplan, parameters: { file: agents/analyst.yaml } }\n',
+  );
+  writeFileSync(
+    join(dir, 'broken.yaml'),
+    'steps:\n  - { id: outer, toolName: subplan, parameters: { file: agents/missing.yaml } }\n',
+  );
+  writeFileSync(
+    join(dir, 'bad-child.yaml'),
+    'steps:\n  - { id: outer, toolName: subplan, parameters: { file: bad.yaml } }\n',
+  );
   writeFileSync(join(dir, 'bad.yaml'), 'steps:\n  - { id: x, toolName: teleport }\n');
 
   const ok = await cli(['validate', join(dir, 'parent.yaml')]);

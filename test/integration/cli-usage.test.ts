@@ -118,7 +118,13 @@ describe('unreachable servers exit 3, naming the server and how to start it', ()
     const result = await cli(['memory', 'get', 'shop/prod/planner/s-1', 'budget'], {
       env: { DATABASE_URL: `postgres://postgres:s3cret@127.0.0.1:${port}/postgres` },
     });
-    expectUserError(result, 3, `PostgreSQL is unreachable at postgres://postgres:***@127.0.0.1:${port}/postgres`, '`npm start`', 'DATABASE_URL');
+    expectUserError(
+      result,
+      3,
+      `PostgreSQL is unreachable at postgres://postgres:***@127.0.0.1:${port}/postgres`,
+      '`npm start`',
+      'DATABASE_URL',
+    );
     expect(result.stderr).not.toContain('s3cret');
   });
 });
@@ -138,7 +144,10 @@ describe('plan validate', () => {
 
   test('a file that is not YAML or JSON: a syntax error with its file, line and column', async () => {
     const yaml = file('broken.yaml', 'description: broken\nsteps:\n  - id: a\n    toolName: echo: x\n  - id: b\n');
-    const json = file('broken.json', '{\n  "steps": [\n    { "id": "a", "toolName": "echo" }\n  ]\n  "description": "x"\n}\n');
+    const json = file(
+      'broken.json',
+      '{\n  "steps": [\n    { "id": "a", "toolName": "echo" }\n  ]\n  "description": "x"\n}\n',
+    );
     const [yamlResult, jsonResult] = await Promise.all([cli(['validate', yaml]), cli(['validate', json])]);
     expectUserError(yamlResult, 2);
     expect(yamlResult.stderr).toMatch(new RegExp(`^${escape(yaml)}:4:15: syntax error: .+\n$`));

@@ -23,7 +23,10 @@ const forecast = defineTool({
   parameters: z.object({ city: z.string(), apiKey: z.string() }),
   secretParams: ['apiKey'],
   // Echoes the offending value in its message, as custom zod messages often do: the key must not leak through it.
-  result: z.object({ city: z.string(), celsius: z.number({ error: (issue) => `not a temperature: ${String(issue.input)}` }) }),
+  result: z.object({
+    city: z.string(),
+    celsius: z.number({ error: (issue) => `not a temperature: ${String(issue.input)}` }),
+  }),
   risk: 'read',
   run: async ({ city, apiKey }) => {
     // A bug for Atlantis: the tool returns its key where the temperature belongs.
@@ -59,7 +62,7 @@ const hasty = defineTool({
 
 const note = defineTool({
   name: 'note',
-  description: 'Keeps a note in the step\'s shared memory.',
+  description: "Keeps a note in the step's shared memory.",
   parameters: z.object({ text: z.string() }),
   risk: 'write',
   run: async ({ text }, { memory, logger }) => {
@@ -88,12 +91,18 @@ afterAll(async () => {
 const run = async (plan: Record<string, unknown>) => (await env.start(plan)).result();
 const step = (state: PlanSnapshot, id: string) => state.steps.find((s) => s.id === id)!;
 
-test('a result that fits the tool\'s result schema is kept as parsed; one that does not fails the step at once', async () => {
+test("a result that fits the tool's result schema is kept as parsed; one that does not fails the step at once", async () => {
   const state = await run({
     options: { allowParallel: true, continueOnError: true },
     steps: [
       { id: 'oslo', toolName: 'forecast', parameters: { city: 'Oslo', apiKey: 'k-123456' } },
-      { id: 'atlantis', toolName: 'forecast', parameters: { city: 'Atlantis', apiKey: 'k-123456' }, maxRetries: 2, retryDelayMs: 10 },
+      {
+        id: 'atlantis',
+        toolName: 'forecast',
+        parameters: { city: 'Atlantis', apiKey: 'k-123456' },
+        maxRetries: 2,
+        retryDelayMs: 10,
+      },
     ],
   });
   // Keys the schema does not name are dropped, as the JSON Schema `plan tools` shows says.
@@ -101,11 +110,13 @@ test('a result that fits the tool\'s result schema is kept as parsed; one that d
   expect(step(state, 'oslo').result).not.toHaveProperty('cachedAt');
   const failed = step(state, 'atlantis');
   expect(failed).toMatchObject({ status: 'failed', errorType: INVALID_TOOL_RESULT, attempts: 1 });
-  expect(failed.error).toContain('tool "forecast" returned a result that does not fit its result schema: celsius: not a temperature: [redacted]');
+  expect(failed.error).toContain(
+    'tool "forecast" returned a result that does not fit its result schema: celsius: not a temperature: [redacted]',
+  );
   expect(failed.error).not.toContain('k-123456');
 });
 
-test('a step\'s own timeout wins, else its tool\'s, else the plan\'s; a compensation\'s, else its tool\'s, else its step\'s', async () => {
+test("a step's own timeout wins, else its tool's, else the plan's; a compensation's, else its tool's, else its step's", async () => {
   const handle = await env.start({
     options: { stepTimeoutMs: 20_000, onFailure: 'compensate' },
     steps: [
@@ -114,7 +125,12 @@ test('a step\'s own timeout wins, else its tool\'s, else the plan\'s; a compensa
       // Equal to the plan's default, but written: it still wins over the tool's.
       { id: 'own-as-plan', toolName: 'report', timeoutMs: 20_000, dependsOn: ['own'] },
       { id: 'plan-default', toolName: 'echo', dependsOn: ['own-as-plan'], compensate: { toolName: 'report' } },
-      { id: 'written', toolName: 'echo', dependsOn: ['plan-default'], compensate: { toolName: 'report', timeoutMs: 5_000 } },
+      {
+        id: 'written',
+        toolName: 'echo',
+        dependsOn: ['plan-default'],
+        compensate: { toolName: 'report', timeoutMs: 5_000 },
+      },
       { id: 'boom', toolName: 'fail', parameters: { message: 'undo the rest' }, dependsOn: ['written'] },
     ],
   });
@@ -140,7 +156,7 @@ test('a step\'s own timeout wins, else its tool\'s, else the plan\'s; a compensa
   });
 });
 
-test('a tool\'s short default timeout stops its steps, unless a step gives itself more', async () => {
+test("a tool's short default timeout stops its steps, unless a step gives itself more", async () => {
   const state = await run({
     options: { allowParallel: true, continueOnError: true },
     steps: [
@@ -148,12 +164,21 @@ test('a tool\'s short default timeout stops its steps, unless a step gives itsel
       { id: 'patient', toolName: 'hasty', timeoutMs: 5_000 },
     ],
   });
-  expect(step(state, 'rushed')).toMatchObject({ status: 'failed', errorType: 'OutOfTime', error: expect.stringMatching(/^needs 1.5 s, had \d+ ms/) });
+  expect(step(state, 'rushed')).toMatchObject({
+    status: 'failed',
+    errorType: 'OutOfTime',
+    error: expect.stringMatching(/^needs 1.5 s, had \d+ ms/),
+  });
   expect(step(state, 'patient')).toMatchObject({ status: 'completed', result: { done: true } });
 });
 
-test('a tool keeps notes in the step\'s namespace as the step, and its log lines name the plan and the step', async () => {
-  const ns: MemoryNamespace = { project: `ct-${uniqueId('p')}`, environment: 'test', agentType: 'custom', sessionId: 's-1' };
+test("a tool keeps notes in the step's namespace as the step, and its log lines name the plan and the step", async () => {
+  const ns: MemoryNamespace = {
+    project: `ct-${uniqueId('p')}`,
+    environment: 'test',
+    agentType: 'custom',
+    sessionId: 's-1',
+  };
   const logged: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
   const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: []) => {
@@ -163,11 +188,19 @@ test('a tool keeps notes in the step\'s namespace as the step, and its log lines
   }) as typeof process.stderr.write);
   let state: PlanSnapshot;
   try {
-    state = await run({ options: { memoryNamespace: formatNamespace(ns) }, steps: [{ id: 'remember', toolName: 'note', parameters: { text: 'hello' } }] });
+    state = await run({
+      options: { memoryNamespace: formatNamespace(ns) },
+      steps: [{ id: 'remember', toolName: 'note', parameters: { text: 'hello' } }],
+    });
   } finally {
     spy.mockRestore();
   }
-  expect(step(state, 'remember').result).toEqual({ namespace: formatNamespace(ns), version: 1, read: 'hello', keys: ['note'] });
+  expect(step(state, 'remember').result).toEqual({
+    namespace: formatNamespace(ns),
+    version: 1,
+    read: 'hello',
+    keys: ['note'],
+  });
   const entry = await new SharedMemory(pool).get(ns, 'note');
   expect(entry).toMatchObject({ value: 'hello', writtenBy: { planId: state.planId, stepId: 'remember', attempt: 1 } });
   const { rows } = await pool.query('SELECT written_by_key FROM shared_memory WHERE project = $1', [ns.project]);
@@ -177,7 +210,7 @@ test('a tool keeps notes in the step\'s namespace as the step, and its log lines
   expect(logged[0]).toContain("activityId: 'remember'");
 });
 
-test('a misspelt parameter of a project\'s tool is refused by the client, and by the worker when the client is bypassed', async () => {
+test("a misspelt parameter of a project's tool is refused by the client, and by the worker when the client is bypassed", async () => {
   const plan = { steps: [{ id: 'w', toolName: 'forecast', parameters: { city: 'Oslo', apiKey: 'k', cty: 'Bergen' } }] };
   const refusal = await env.start(plan).catch((err: unknown) => err);
   expect(refusal).toBeInstanceOf(PlanValidationError);
@@ -188,5 +221,7 @@ test('a misspelt parameter of a project\'s tool is refused by the client, and by
     .execute(RUN_PLAN_WORKFLOW, { args: [plan], taskQueue: env.taskQueue, workflowId: uniqueId('direct') })
     .catch((err: unknown) => err);
   expect(direct).toBeInstanceOf(WorkflowFailedError);
-  expect((direct as WorkflowFailedError).cause?.message).toContain('step "w": parameters.cty: unknown parameter "cty" (did you mean "city"?)');
+  expect((direct as WorkflowFailedError).cause?.message).toContain(
+    'step "w": parameters.cty: unknown parameter "cty" (did you mean "city"?)',
+  );
 });

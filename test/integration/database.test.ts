@@ -36,7 +36,9 @@ test('migrations apply in order once, even when two processes start at the same 
     const tables = await a.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['plan_progress', 'schema_migrations', 'task_plans']));
+    expect(tables.rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['plan_progress', 'schema_migrations', 'task_plans']),
+    );
     await Promise.all([a.end(), b.end()]);
   });
 });
@@ -48,7 +50,9 @@ test('a failing migration is rolled back and names itself', async () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, '001_good.sql'), 'CREATE TABLE good (id int);');
     writeFileSync(join(dir, '002_bad.sql'), 'CREATE TABLE bad (id int); SELECT no_such_column FROM good;');
-    await expect(applyMigrations(pool, dir)).rejects.toThrow(/migration 2_bad failed: column "no_such_column" does not exist/);
+    await expect(applyMigrations(pool, dir)).rejects.toThrow(
+      /migration 2_bad failed: column "no_such_column" does not exist/,
+    );
     const recorded = await pool.query('SELECT version FROM schema_migrations');
     expect(recorded.rows).toEqual([{ version: 1 }]);
     const bad = await pool.query("SELECT to_regclass('bad') AS t");

@@ -14,8 +14,10 @@ afterAll(() => env?.stop());
 const dir = join(__dirname, '..', '..', 'examples');
 const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
 
-test('there are examples, including the seeds\' CI/CD flow, data pipeline and three-batch test plan', () => {
-  expect(files).toEqual(expect.arrayContaining(['cicd.yaml', 'data-pipeline.yaml', 'batch-test-plan.json', 'hello.yaml']));
+test("there are examples, including the seeds' CI/CD flow, data pipeline and three-batch test plan", () => {
+  expect(files).toEqual(
+    expect.arrayContaining(['cicd.yaml', 'data-pipeline.yaml', 'batch-test-plan.json', 'hello.yaml']),
+  );
 });
 
 test.each(files)('examples/%s runs green (approved when it asks)', async (file) => {
@@ -23,7 +25,8 @@ test.each(files)('examples/%s runs green (approved when it asks)', async (file) 
   expect(problems).toEqual([]);
   const handle = await env.start({ ...(value as Record<string, unknown>), id: uniqueId(file.replace(/\W/g, '-')) });
   const first = await waitForState(handle, (s) => s.status !== 'draft');
-  if (first.status === 'pending_approval') await decide(env.client, handle.workflowId, { decision: 'approve', by: 'test' });
+  if (first.status === 'pending_approval')
+    await decide(env.client, handle.workflowId, { decision: 'approve', by: 'test' });
   const state = await handle.result();
   expect(state.status).toBe('completed');
   expect(state.summary.completed).toBe(state.summary.total);
@@ -31,7 +34,9 @@ test.each(files)('examples/%s runs green (approved when it asks)', async (file) 
 
 test('the multi-agent example fans out to three analyst sub-plans and fuses their answers', async () => {
   const { value } = parsePlanText(readFileSync(join(dir, 'multi-agent-db-optimisation.yaml'), 'utf8'));
-  const state = await (await env.start({ ...(value as Record<string, unknown>), id: uniqueId('multi-agent') })).result();
+  const state = await (
+    await env.start({ ...(value as Record<string, unknown>), id: uniqueId('multi-agent') })
+  ).result();
   expect(state.status).toBe('completed');
   const report = state.steps.find((s) => s.id === 'report')!.result as Record<string, unknown>;
   expect(report).toMatchObject({ action: 'add_index', votes: 2 });
@@ -46,6 +51,8 @@ test('the local-steps example reaches its majority without a single step going t
   const state = await handle.result();
   expect(state.steps.find((s) => s.id === 'decide')!.result).toMatchObject({ winner: 'canary', votes: 2, total: 3 });
   const { events } = await handle.fetchHistory();
-  const scheduled = events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+  const scheduled = events!
+    .filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
   expect(scheduled).toEqual(['checkPlanTools']);
 });

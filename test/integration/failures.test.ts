@@ -11,17 +11,26 @@ const step = (state: Awaited<ReturnType<typeof run>>, id: string) => state.steps
 
 describe('retries', () => {
   test('a step that fails twice then succeeds completes on its third attempt, and the attempts are counted', async () => {
-    const state = await run({ steps: [{ id: 'flaky', toolName: 'fail', parameters: { failTimes: 2 }, maxRetries: 3, retryDelayMs: 10 }] });
+    const state = await run({
+      steps: [{ id: 'flaky', toolName: 'fail', parameters: { failTimes: 2 }, maxRetries: 3, retryDelayMs: 10 }],
+    });
     expect(state.status).toBe('completed');
     expect(step(state, 'flaky')).toMatchObject({ status: 'completed', attempts: 3, result: { succeededOnAttempt: 3 } });
   });
 
   test('a step that keeps failing stops after maxRetries + 1 attempts with the tool error', async () => {
     const state = await run({
-      steps: [{ id: 'broken', toolName: 'fail', parameters: { message: 'disk full' }, maxRetries: 2, retryDelayMs: 10 }],
+      steps: [
+        { id: 'broken', toolName: 'fail', parameters: { message: 'disk full' }, maxRetries: 2, retryDelayMs: 10 },
+      ],
     });
     expect(state.status).toBe('failed');
-    expect(step(state, 'broken')).toMatchObject({ status: 'failed', attempts: 3, error: 'disk full', errorType: 'FailToolError' });
+    expect(step(state, 'broken')).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'disk full',
+      errorType: 'FailToolError',
+    });
     expect(state.reason).toBe('step "broken" failed: disk full');
   });
 
@@ -30,7 +39,14 @@ describe('retries', () => {
       options: { continueOnError: true },
       steps: [
         { id: 'fatal', toolName: 'fail', parameters: { nonRetryable: true }, maxRetries: 5, retryDelayMs: 10 },
-        { id: 'listed', toolName: 'fail', parameters: {}, maxRetries: 5, retryDelayMs: 10, nonRetryableErrorTypes: ['FailToolError'] },
+        {
+          id: 'listed',
+          toolName: 'fail',
+          parameters: {},
+          maxRetries: 5,
+          retryDelayMs: 10,
+          nonRetryableErrorTypes: ['FailToolError'],
+        },
       ],
     });
     expect(step(state, 'fatal')).toMatchObject({ status: 'failed', attempts: 1 });
@@ -41,13 +57,18 @@ describe('retries', () => {
 describe('timeouts', () => {
   test('timeoutMs bounds each attempt: a step that sleeps too long fails with StartToCloseTimeout after its retries', async () => {
     const state = await run({
-      steps: [{ id: 'slow', toolName: 'sleep', parameters: { ms: 10_000 }, timeoutMs: 300, maxRetries: 1, retryDelayMs: 10 }],
+      steps: [
+        { id: 'slow', toolName: 'sleep', parameters: { ms: 10_000 }, timeoutMs: 300, maxRetries: 1, retryDelayMs: 10 },
+      ],
     });
     expect(step(state, 'slow')).toMatchObject({ status: 'failed', errorType: 'StartToCloseTimeout', attempts: 2 });
   });
 
   test('options.stepTimeoutMs is the default per-step timeout', async () => {
-    const state = await run({ options: { stepTimeoutMs: 300 }, steps: [{ id: 'slow', toolName: 'sleep', parameters: { ms: 10_000 } }] });
+    const state = await run({
+      options: { stepTimeoutMs: 300 },
+      steps: [{ id: 'slow', toolName: 'sleep', parameters: { ms: 10_000 } }],
+    });
     expect(step(state, 'slow')).toMatchObject({ status: 'failed', errorType: 'StartToCloseTimeout' });
   });
 
@@ -55,13 +76,21 @@ describe('timeouts', () => {
     const state = await run({
       options: { totalTimeoutMs: 1500 },
       steps: [
-        { id: 'book', toolName: 'echo', parameters: { booking: 7 }, compensate: { toolName: 'echo', parameters: { cancel: '{{steps.book.result.booking}}' } } },
+        {
+          id: 'book',
+          toolName: 'echo',
+          parameters: { booking: 7 },
+          compensate: { toolName: 'echo', parameters: { cancel: '{{steps.book.result.booking}}' } },
+        },
         { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['book'] },
         { id: 'never', toolName: 'noop', dependsOn: ['wait'] },
       ],
     });
     expect(state).toMatchObject({ status: 'cancelled', reason: 'timeout' });
-    expect(step(state, 'book')).toMatchObject({ status: 'compensated', compensation: { status: 'compensated', error: null } });
+    expect(step(state, 'book')).toMatchObject({
+      status: 'compensated',
+      compensation: { status: 'compensated', error: null },
+    });
     expect(step(state, 'wait').status).toBe('failed');
     expect(step(state, 'never')).toMatchObject({ status: 'skipped', error: 'not started: timeout' });
   });

@@ -27,11 +27,17 @@ test('a worker killed with SIGKILL mid-plan: a new worker finishes the plan, and
   const taskQueue = uniqueId('kill-queue');
   const table = `side_effects_${uniqueId('t').replace(/\W/g, '_')}`;
   const env = await startTestWorker(); // only for its client and pool; plans go to `taskQueue`, where it does not poll
-  await env.pool.query(`CREATE TABLE ${table} (plan_id text, step_id text, attempt int, PRIMARY KEY (plan_id, step_id, attempt))`);
+  await env.pool.query(
+    `CREATE TABLE ${table} (plan_id text, step_id text, attempt int, PRIMARY KEY (plan_id, step_id, attempt))`,
+  );
   const record = (id: string) => ({
     id,
     toolName: 'sql_query',
-    parameters: { sql: `INSERT INTO ${table} VALUES ($1, $2, 1)`, params: ['{{steps.plan_id.result.id}}', id], allowWrite: true },
+    parameters: {
+      sql: `INSERT INTO ${table} VALUES ($1, $2, 1)`,
+      params: ['{{steps.plan_id.result.id}}', id],
+      allowWrite: true,
+    },
   });
   const workerEnv = { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, PLAN_TASK_QUEUE: taskQueue };
   const first = runNode(['scripts/plan.js', 'worker'], workerEnv);
@@ -46,13 +52,23 @@ test('a worker killed with SIGKILL mid-plan: a new worker finishes the plan, and
           { id: 'plan_id', toolName: 'echo', parameters: { id: planId } },
           { ...record('before'), dependsOn: ['plan_id'] },
           // The attempt the crash interrupts is lost (its heartbeat stops); a retry on the new worker finishes it.
-          { id: 'nap', toolName: 'sleep', parameters: { ms: 4000 }, dependsOn: ['before'], maxRetries: 2, retryDelayMs: 100 },
+          {
+            id: 'nap',
+            toolName: 'sleep',
+            parameters: { ms: 4000 },
+            dependsOn: ['before'],
+            maxRetries: 2,
+            retryDelayMs: 100,
+          },
           { ...record('after'), dependsOn: ['nap'] },
         ],
       },
       { taskQueue, catalog: builtinRegistry() },
     );
-    await eventually(async () => (await handle.query(stateQuery)).steps[2]!.status === 'running', 'the sleep to be running');
+    await eventually(
+      async () => (await handle.query(stateQuery)).steps[2]!.status === 'running',
+      'the sleep to be running',
+    );
     first.child.kill('SIGKILL');
     await first.exited;
 
@@ -61,7 +77,10 @@ test('a worker killed with SIGKILL mid-plan: a new worker finishes the plan, and
       const state = await handle.result();
       expect(state).toMatchObject({ status: 'completed', reason: null });
       expect(state.steps[2]!.attempts).toBe(2);
-      const { rows } = await env.pool.query(`SELECT step_id, count(*)::int AS n FROM ${table} WHERE plan_id = $1 GROUP BY step_id ORDER BY step_id`, [planId]);
+      const { rows } = await env.pool.query(
+        `SELECT step_id, count(*)::int AS n FROM ${table} WHERE plan_id = $1 GROUP BY step_id ORDER BY step_id`,
+        [planId],
+      );
       expect(rows).toEqual([
         { step_id: 'after', n: 1 },
         { step_id: 'before', n: 1 },
@@ -93,15 +112,32 @@ test('the Temporal server restarted mid-plan (persisted database): the plan comp
     await ensureSearchAttributes(connection, 'default');
     const native = await NativeConnection.connect({ address: server.address });
     const taskQueue = uniqueId('restart');
-    const worker = await createPlanWorker({ connection: native, namespace: 'default', taskQueue, tools: builtinRegistry(), pool: env.pool, workflowBundle: { codePath: testStack().workflowBundlePath } });
+    const worker = await createPlanWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      tools: builtinRegistry(),
+      pool: env.pool,
+      workflowBundle: { codePath: testStack().workflowBundlePath },
+    });
     const running = worker.run();
     const planId = uniqueId('restart-plan');
     await startPlan(
       client,
-      { id: planId, steps: [{ id: 'a', toolName: 'echo', parameters: { n: 1 } }, { id: 'nap', toolName: 'sleep', parameters: { ms: 3000 }, dependsOn: ['a'] }, { id: 'b', toolName: 'echo', parameters: { n: '{{steps.a.result.n}}' }, dependsOn: ['nap'] }] },
+      {
+        id: planId,
+        steps: [
+          { id: 'a', toolName: 'echo', parameters: { n: 1 } },
+          { id: 'nap', toolName: 'sleep', parameters: { ms: 3000 }, dependsOn: ['a'] },
+          { id: 'b', toolName: 'echo', parameters: { n: '{{steps.a.result.n}}' }, dependsOn: ['nap'] },
+        ],
+      },
       { taskQueue, catalog: builtinRegistry() },
     );
-    await eventually(async () => (await client.workflow.getHandle(planId).query(stateQuery)).steps[1]!.status === 'running', 'the sleep to run');
+    await eventually(
+      async () => (await client.workflow.getHandle(planId).query(stateQuery)).steps[1]!.status === 'running',
+      'the sleep to run',
+    );
     await connection.close();
     await server.stop();
     server = await startDevServer(options);
@@ -137,7 +173,11 @@ test('decisions sent with the start, before the first workflow task, and racing 
     expect(state.approvals).toEqual([expect.objectContaining({ by: 'early-bird', decision: 'approve' })]);
 
     const racing = await env.start(plan);
-    await Promise.all([racing.signal(rejectSignal, { by: 'no' }), racing.signal(approveSignal, { by: 'yes' }), racing.signal(approveSignal, { by: 'yes' })]);
+    await Promise.all([
+      racing.signal(rejectSignal, { by: 'no' }),
+      racing.signal(approveSignal, { by: 'yes' }),
+      racing.signal(approveSignal, { by: 'yes' }),
+    ]);
     const raced = await racing.result();
     expect(raced.approvals).toHaveLength(1);
     expect(raced.status).toBe(raced.approvals[0]!.decision === 'approve' ? 'completed' : 'rejected');

@@ -25,10 +25,16 @@ test('200 plans running at once on one worker all complete, and the mirror has e
   const handles = await Promise.all(Array.from({ length: 200 }, (_, i) => env.start(plan(i))));
   // Temporal's visibility counts them running together: all 200 are executing at one moment.
   let seen = 0;
-  await eventually(async () => {
-    ({ count: seen } = await env.client.workflow.count(`TaskQueue = "${env.taskQueue}" AND ExecutionStatus = "Running" AND PlanStatus = "executing" AND PlanPendingApproval = true`));
-    return seen === 200;
-  }, () => `all 200 plans executing at once (seen: ${seen})`, { timeoutMs: 60_000, everyMs: 200 });
+  await eventually(
+    async () => {
+      ({ count: seen } = await env.client.workflow.count(
+        `TaskQueue = "${env.taskQueue}" AND ExecutionStatus = "Running" AND PlanStatus = "executing" AND PlanPendingApproval = true`,
+      ));
+      return seen === 200;
+    },
+    () => `all 200 plans executing at once (seen: ${seen})`,
+    { timeoutMs: 60_000, everyMs: 200 },
+  );
   await Promise.all(handles.map((h) => h.signal(approveSignal, { by: 'ops', step: 'gate' })));
   const states = await Promise.all(handles.map((h) => h.result()));
   expect(states.filter((s) => s.status === 'completed')).toHaveLength(200);

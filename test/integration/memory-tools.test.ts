@@ -45,7 +45,13 @@ test('a step writes with memory_set and a dependent step reads it back with memo
   });
   expect(state.status).toBe('completed');
   const own = planNamespace('default', planId);
-  expect(step(state, 'write').result).toEqual({ namespace: formatNamespace(own), key: 'greeting', version: 1, expiresAt: null, previous: null });
+  expect(step(state, 'write').result).toEqual({
+    namespace: formatNamespace(own),
+    key: 'greeting',
+    version: 1,
+    expiresAt: null,
+    previous: null,
+  });
   expect(step(state, 'read').result).toEqual({ found: true, value: { text: 'hello', n: [1, 2] }, version: 1 });
   expect(step(state, 'use').result).toEqual({ got: { text: 'hello', n: [1, 2] } });
 
@@ -59,7 +65,9 @@ test('a step writes with memory_set and a dependent step reads it back with memo
 });
 
 test('a missing key reads as found: false', async () => {
-  const { state } = await run({ steps: [{ id: 'read', toolName: 'memory_get', parameters: { key: 'never written' } }] });
+  const { state } = await run({
+    steps: [{ id: 'read', toolName: 'memory_get', parameters: { key: 'never written' } }],
+  });
   expect(step(state, 'read').result).toEqual({ found: false, value: null, version: null });
 });
 
@@ -67,16 +75,31 @@ test('options.memoryNamespace is where the steps write; agents outside the plan 
   const ns = sharedNamespace();
   const { planId, state } = await run({
     options: { memoryNamespace: formatNamespace(ns) },
-    steps: [{ id: 'note', toolName: 'memory_set', parameters: { key: 'finding', value: 'the cache is cold', ttlSeconds: 600 } }],
+    steps: [
+      {
+        id: 'note',
+        toolName: 'memory_set',
+        parameters: { key: 'finding', value: 'the cache is cold', ttlSeconds: 600 },
+      },
+    ],
   });
   expect(state.status).toBe('completed');
-  expect(step(state, 'note').result).toMatchObject({ namespace: formatNamespace(ns), version: 1, expiresAt: expect.any(String) });
-  expect(await memory.get(ns, 'finding')).toMatchObject({ value: 'the cache is cold', writtenBy: { planId, stepId: 'note' } });
+  expect(step(state, 'note').result).toMatchObject({
+    namespace: formatNamespace(ns),
+    version: 1,
+    expiresAt: expect.any(String),
+  });
+  expect(await memory.get(ns, 'finding')).toMatchObject({
+    value: 'the cache is cold',
+    writtenBy: { planId, stepId: 'note' },
+  });
   expect(await memory.get(planNamespace('default', planId), 'finding')).toBeNull();
 });
 
-test('two plans without a namespace do not see each other\'s keys', async () => {
-  const first = await run({ steps: [{ id: 'write', toolName: 'memory_set', parameters: { key: 'mine', value: 'first' } }] });
+test("two plans without a namespace do not see each other's keys", async () => {
+  const first = await run({
+    steps: [{ id: 'write', toolName: 'memory_set', parameters: { key: 'mine', value: 'first' } }],
+  });
   const second = await run({
     steps: [
       { id: 'peek', toolName: 'memory_get', parameters: { key: 'mine' } },
@@ -87,12 +110,14 @@ test('two plans without a namespace do not see each other\'s keys', async () => 
   expect(step(second.state, 'peek').result).toEqual({ found: false, value: null, version: null });
   expect(step(second.state, 'write').result).toMatchObject({ version: 1 });
   expect(step(second.state, 'list').result).toEqual({
-    entries: [{ namespace: formatNamespace(planNamespace('default', second.planId)), key: 'mine', value: 'second', version: 1 }],
+    entries: [
+      { namespace: formatNamespace(planNamespace('default', second.planId)), key: 'mine', value: 'second', version: 1 },
+    ],
   });
   expect((await memory.get(planNamespace('default', first.planId), 'mine'))!.value).toBe('first');
 });
 
-test('an explicit namespace parameter overrides the plan\'s; memory_list and memory_delete work on it', async () => {
+test("an explicit namespace parameter overrides the plan's; memory_list and memory_delete work on it", async () => {
   const ns = sharedNamespace();
   await memory.set(ns, 'task:2', 'b');
   await memory.set(ns, 'other', 'x');
@@ -100,8 +125,18 @@ test('an explicit namespace parameter overrides the plan\'s; memory_list and mem
   const { state } = await run({
     steps: [
       { id: 'add', toolName: 'memory_set', parameters: { namespace: path, key: 'task:1', value: 'a' } },
-      { id: 'list', toolName: 'memory_list', parameters: { namespace: `${project}/test/planner`, keyPrefix: 'task:' }, dependsOn: ['add'] },
-      { id: 'drop', toolName: 'memory_delete', parameters: { namespace: path, key: 'task:2', expectedVersion: 1 }, dependsOn: ['list'] },
+      {
+        id: 'list',
+        toolName: 'memory_list',
+        parameters: { namespace: `${project}/test/planner`, keyPrefix: 'task:' },
+        dependsOn: ['add'],
+      },
+      {
+        id: 'drop',
+        toolName: 'memory_delete',
+        parameters: { namespace: path, key: 'task:2', expectedVersion: 1 },
+        dependsOn: ['list'],
+      },
       { id: 'again', toolName: 'memory_delete', parameters: { namespace: path, key: 'task:2' }, dependsOn: ['drop'] },
     ],
   });
@@ -200,8 +235,18 @@ describe('default compensation', () => {
         await env.start({
           steps: [
             { id: 'create', toolName: 'memory_set', parameters: { key: 'fresh', value: 1, namespace: ns } },
-            { id: 'overwrite', toolName: 'memory_set', dependsOn: ['create'], parameters: { key: 'kept', value: 'changed', namespace: ns } },
-            { id: 'again', toolName: 'memory_set', dependsOn: ['overwrite'], parameters: { key: 'fresh', value: 2, namespace: ns } },
+            {
+              id: 'overwrite',
+              toolName: 'memory_set',
+              dependsOn: ['create'],
+              parameters: { key: 'kept', value: 'changed', namespace: ns },
+            },
+            {
+              id: 'again',
+              toolName: 'memory_set',
+              dependsOn: ['overwrite'],
+              parameters: { key: 'fresh', value: 2, namespace: ns },
+            },
             { id: 'boom', toolName: 'fail', dependsOn: ['again'], parameters: { message: 'later step failed' } },
           ],
         })

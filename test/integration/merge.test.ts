@@ -16,14 +16,20 @@ const merged = async (parameters: Record<string, unknown>, extra: Record<string,
   const state = await (
     await env.start({
       options: { allowParallel: true, continueOnError: true },
-      steps: [...extra, { id: 'm', toolName: 'merge', dependsOn: extra.map((s) => s.id), acceptFailedDependencies: true, parameters }],
+      steps: [
+        ...extra,
+        { id: 'm', toolName: 'merge', dependsOn: extra.map((s) => s.id), acceptFailedDependencies: true, parameters },
+      ],
     })
   ).result();
   return state.steps.at(-1)!;
 };
 
 test('concat gathers every successful result, flattening lists', async () => {
-  const step = await merged({ mode: 'concat', inputs: ['{{steps.a.result.items}}', '{{steps.b.result.items}}', '{{steps.c.result.items}}'] });
+  const step = await merged({
+    mode: 'concat',
+    inputs: ['{{steps.a.result.items}}', '{{steps.b.result.items}}', '{{steps.c.result.items}}'],
+  });
   expect(step.result).toEqual({ mode: 'concat', values: [1, 2, 3], count: 3, failed: [] });
 });
 
@@ -33,7 +39,12 @@ test('majority votes on a field and reports the tally', async () => {
 });
 
 test('weighted_average weights a numeric field by another', async () => {
-  const step = await merged({ mode: 'weighted_average', inputs: '{{dependencies}}', field: 'score', weightField: 'confidence' });
+  const step = await merged({
+    mode: 'weighted_average',
+    inputs: '{{dependencies}}',
+    field: 'score',
+    weightField: 'confidence',
+  });
   expect(step.result).toMatchObject({ value: (0.8 * 3 + 0.2 * 1) / 4, totalWeight: 4, count: 3 });
 });
 
@@ -44,7 +55,10 @@ test('first_success runs after failed dependencies and picks the first that succ
     analyst('other', { source: 'other' }),
   ];
   const step = await merged({ mode: 'first_success', inputs: '{{dependencies}}' }, steps);
-  expect(step).toMatchObject({ status: 'completed', result: { step: 'backup', value: { source: 'backup' }, failed: ['down'] } });
+  expect(step).toMatchObject({
+    status: 'completed',
+    result: { step: 'backup', value: { source: 'backup' }, failed: ['down'] },
+  });
 
   const none = await merged({ mode: 'first_success', inputs: '{{dependencies}}' }, [steps[0]!]);
   expect(none).toMatchObject({ status: 'failed', errorType: 'MergeNothingToMerge', attempts: 1 });

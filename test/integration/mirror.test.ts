@@ -59,7 +59,15 @@ test('after a plan with batches, an approval, retries, a failure and compensatio
     options: { requireApproval: true, allowParallel: true, maxParallelSteps: 4 },
     tasks: [
       { batchIndex: 0, taskId: 'a', toolName: 'echo', parameters: { n: 1 }, complexity: 'low', compensate: undo },
-      { batchIndex: 0, taskId: 'b', toolName: 'fail', parameters: { failTimes: 1 }, maxRetries: 2, retryDelayMs: 10, isRequiredValidateByDatabase: true },
+      {
+        batchIndex: 0,
+        taskId: 'b',
+        toolName: 'fail',
+        parameters: { failTimes: 1 },
+        maxRetries: 2,
+        retryDelayMs: 10,
+        isRequiredValidateByDatabase: true,
+      },
       { batchIndex: 1, taskId: 'c', toolName: 'echo', parameters: { n: 3 }, compensate: undo },
       { batchIndex: 1, taskId: 'd', toolName: 'fail', parameters: { message: 'disk full' } },
       { batchIndex: 2, taskId: 'e', toolName: 'noop' },
@@ -79,7 +87,11 @@ test('after a plan with batches, an approval, retries, a failure and compensatio
     currentBatchIndex: 2,
     overallSuccessRate: 20,
   });
-  expect(m.tasks.find((t) => t.stepId === 'b')).toMatchObject({ attempts: 2, isRequiredValidateByDatabase: true, batchIndex: 0 });
+  expect(m.tasks.find((t) => t.stepId === 'b')).toMatchObject({
+    attempts: 2,
+    isRequiredValidateByDatabase: true,
+    batchIndex: 0,
+  });
   expect(m.tasks.find((t) => t.stepId === 'a')).toMatchObject({ complexity: 'low', parameters: { n: 1 } });
   expect(m.tasks.find((t) => t.stepId === 'c')!.dependsOn.sort()).toEqual(['a', 'b']);
   expect((await getTaskPlansByBatch(env.pool, handle.workflowId, 1)).map((t) => t.stepId)).toEqual(['c', 'd']);
@@ -93,8 +105,15 @@ test('the mirror follows a running plan, and reports batch progress as batches f
     ],
   });
   await waitForState(handle, (s) => s.steps[1]!.status === 'running');
-  await eventually(async () => (await getPlanProgress(env.pool, handle.workflowId))?.completedBatches === 1, 'batch 0 mirrored as completed');
-  expect(await getPlanProgress(env.pool, handle.workflowId)).toMatchObject({ status: 'executing', currentBatchIndex: 1, totalBatches: 2 });
+  await eventually(
+    async () => (await getPlanProgress(env.pool, handle.workflowId))?.completedBatches === 1,
+    'batch 0 mirrored as completed',
+  );
+  expect(await getPlanProgress(env.pool, handle.workflowId)).toMatchObject({
+    status: 'executing',
+    currentBatchIndex: 1,
+    totalBatches: 2,
+  });
   await handle.cancel();
   await handle.result().catch(() => undefined);
   expectMirrorMatches(await mirrored(handle.workflowId), await handle.query(stateQuery));
@@ -102,19 +121,53 @@ test('the mirror follows a running plan, and reports batch progress as batches f
 
 test('a stale or repeated mirror write changes nothing; a later run of the same plan id replaces the old rows', async () => {
   const planId = uniqueId('stale');
-  const batch = (generation: number, version: number, status: 'executing' | 'completed', steps: string[]): MirrorBatch => ({
+  const batch = (
+    generation: number,
+    version: number,
+    status: 'executing' | 'completed',
+    steps: string[],
+  ): MirrorBatch => ({
     generation,
     version,
     full: true,
     plan: {
-      planId, runId: `run-${generation}`, description: '', status, reason: null, approvals: [], operatorActions: [], totalSteps: steps.length,
-      completedSteps: 0, failedSteps: 0, skippedSteps: 0, totalBatches: 0, completedBatches: 0, failedBatches: 0,
-      currentBatchIndex: null, overallSuccessRate: 0, startedAt: new Date(generation).toISOString(), finishedAt: null,
+      planId,
+      runId: `run-${generation}`,
+      description: '',
+      status,
+      reason: null,
+      approvals: [],
+      operatorActions: [],
+      totalSteps: steps.length,
+      completedSteps: 0,
+      failedSteps: 0,
+      skippedSteps: 0,
+      totalBatches: 0,
+      completedBatches: 0,
+      failedBatches: 0,
+      currentBatchIndex: null,
+      overallSuccessRate: 0,
+      startedAt: new Date(generation).toISOString(),
+      finishedAt: null,
     },
     steps: steps.map((stepId, position) => ({
-      stepId, position, toolName: 'echo', description: '', parameters: {}, batchIndex: null, dependsOn: [], complexity: null,
-      isRequiredValidateByDatabase: false, status: status === 'completed' ? 'completed' : 'running', attempts: 1, result: null,
-      errorMessage: null, errorType: null, compensation: null, startedAt: null, finishedAt: null,
+      stepId,
+      position,
+      toolName: 'echo',
+      description: '',
+      parameters: {},
+      batchIndex: null,
+      dependsOn: [],
+      complexity: null,
+      isRequiredValidateByDatabase: false,
+      status: status === 'completed' ? 'completed' : 'running',
+      attempts: 1,
+      result: null,
+      errorMessage: null,
+      errorType: null,
+      compensation: null,
+      startedAt: null,
+      finishedAt: null,
     })),
   });
   expect(await writeMirrorBatch(env.pool, batch(1000, 7, 'completed', ['x', 'y']))).toBe(true);
@@ -139,15 +192,28 @@ test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirro
         { id: 'hold', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['during'] },
       ],
     });
-    await eventually(async () => (await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'before')?.status === 'completed', 'the first step mirrored');
+    await eventually(
+      async () =>
+        (await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'before')?.status ===
+        'completed',
+      'the first step mirrored',
+    );
     await proxy.cut();
     // PostgreSQL is gone for the worker: steps still run, the plan state moves on, the mirror stays behind.
     const moved = await waitForState(handle, (s) => s.steps[3]!.status === 'running');
     expect(moved.steps[2]!.status).toBe('completed');
-    expect((await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'during')?.status).toBe('pending');
+    expect((await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'during')?.status).toBe(
+      'pending',
+    );
 
     await proxy.restore();
-    await eventually(async () => (await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'during')?.status === 'completed', 'the mirror to catch up', { timeoutMs: 45_000 });
+    await eventually(
+      async () =>
+        (await getTaskPlansByPlan(env.pool, handle.workflowId)).find((t) => t.stepId === 'during')?.status ===
+        'completed',
+      'the mirror to catch up',
+      { timeoutMs: 45_000 },
+    );
     await handle.cancel();
     await handle.result().catch(() => undefined);
     expectMirrorMatches(await mirrored(handle.workflowId), await handle.query(stateQuery));
@@ -162,7 +228,11 @@ test('secret parameters reach the tool but never the mirror', async () => {
       {
         id: 'call',
         toolName: 'http_request',
-        parameters: { url: 'http://127.0.0.1:1/never', method: 'POST', secretHeaders: { Authorization: 'Bearer s3cr3t' } },
+        parameters: {
+          url: 'http://127.0.0.1:1/never',
+          method: 'POST',
+          secretHeaders: { Authorization: 'Bearer s3cr3t' },
+        },
       },
     ],
   });
@@ -170,12 +240,17 @@ test('secret parameters reach the tool but never the mirror', async () => {
   expect(JSON.stringify(state)).not.toContain('s3cr3t');
   const [row] = await getTaskPlansByPlan(env.pool, handle.workflowId);
   expect(row!.parameters).toEqual({ url: 'http://127.0.0.1:1/never', method: 'POST', secretHeaders: '[redacted]' });
-  const { rows } = await env.pool.query('SELECT count(*)::int AS n FROM task_plans WHERE parameters::text LIKE $1', ['%s3cr3t%']);
+  const { rows } = await env.pool.query('SELECT count(*)::int AS n FROM task_plans WHERE parameters::text LIKE $1', [
+    '%s3cr3t%',
+  ]);
   expect(rows[0].n).toBe(0);
 });
 
 test('options.mirror: false keeps a plan out of PostgreSQL', async () => {
-  const handle = await env.start({ options: { mirror: false }, steps: [{ id: 'a', toolName: 'echo', parameters: {} }] });
+  const handle = await env.start({
+    options: { mirror: false },
+    steps: [{ id: 'a', toolName: 'echo', parameters: {} }],
+  });
   expect((await handle.result()).status).toBe('completed');
   expect(await getPlanProgress(env.pool, handle.workflowId)).toBeNull();
 });

@@ -28,15 +28,25 @@ test('a failure pauses the plan (running steps finish, nothing new starts); retr
   const state = await waitForState(handle, (s) => s.status === 'paused' && s.steps[1]!.status === 'completed');
   expect(state).toMatchObject({ reason: 'step "charge" failed: card declined' });
   expect(state.steps[3]!.status).toBe('pending');
-  await expect(skipStep(env.client, handle.workflowId, { step: 'ship', by: 'ops' })).rejects.toThrow(new DecisionRefusedError('step "ship" has not failed (it is pending)'));
+  await expect(skipStep(env.client, handle.workflowId, { step: 'ship', by: 'ops' })).rejects.toThrow(
+    new DecisionRefusedError('step "ship" has not failed (it is pending)'),
+  );
 
   // The fail tool with failTimes 0 succeeds: the operator "fixed the card".
-  expect(await retryStep(env.client, handle.workflowId, { parameters: { failTimes: 0 }, by: 'ops' })).toEqual({ status: 'executing', step: 'charge' });
+  expect(await retryStep(env.client, handle.workflowId, { parameters: { failTimes: 0 }, by: 'ops' })).toEqual({
+    status: 'executing',
+    step: 'charge',
+  });
   const done = await handle.result();
   expect(done.status).toBe('completed');
   expect(done.steps[2]).toMatchObject({ status: 'completed', result: { succeededOnAttempt: 1 } });
-  expect(done.operatorActions).toEqual([{ action: 'retry', step: 'charge', by: 'ops', at: expect.any(String), detail: null }]);
-  await eventually(async () => (await getPlanProgress(env.pool, handle.workflowId))?.status === 'completed', 'the mirror');
+  expect(done.operatorActions).toEqual([
+    { action: 'retry', step: 'charge', by: 'ops', at: expect.any(String), detail: null },
+  ]);
+  await eventually(
+    async () => (await getPlanProgress(env.pool, handle.workflowId))?.status === 'completed',
+    'the mirror',
+  );
   expect((await getPlanProgress(env.pool, handle.workflowId))!.operatorActions).toEqual(done.operatorActions);
 });
 
@@ -75,7 +85,10 @@ test('plan retry / skip / abort from the shell: answers, refusals (exit 1) and b
   expect(badParams.stderr).toMatch(/--params must be JSON/);
   expect(noStep.code).toBe(2);
   const retried = await run(['retry', handle.workflowId, '--params', '{"failTimes":0}', '--by', 'ops']);
-  expect(retried).toMatchObject({ code: 0, stdout: `retrying the failed step; plan ${handle.workflowId} is executing\n` });
+  expect(retried).toMatchObject({
+    code: 0,
+    stdout: `retrying the failed step; plan ${handle.workflowId} is executing\n`,
+  });
   expect((await handle.result()).status).toBe('completed');
   const late = await run(['abort', handle.workflowId, '--reason', 'too late']);
   expect(late.code).toBe(1);

@@ -16,11 +16,26 @@ import { cli } from '../support/cli';
 const valid = {
   description: 'Check the orders table',
   steps: [
-    { id: 'look', toolName: 'echo', description: 'Look at the table — to know its size', parameters: { table: 'orders' }, dependsOn: [] },
-    { id: 'decide', toolName: 'echo', description: 'Decide — the task asks for a verdict', parameters: { on: '{{steps.look.result.table}}' }, dependsOn: ['look'] },
+    {
+      id: 'look',
+      toolName: 'echo',
+      description: 'Look at the table — to know its size',
+      parameters: { table: 'orders' },
+      dependsOn: [],
+    },
+    {
+      id: 'decide',
+      toolName: 'echo',
+      description: 'Decide — the task asks for a verdict',
+      parameters: { on: '{{steps.look.result.table}}' },
+      dependsOn: ['look'],
+    },
   ],
 };
-const invalid = { description: 'x', steps: [{ id: 'a', toolName: 'warp_drive', description: 'no', parameters: {}, dependsOn: [] }] };
+const invalid = {
+  description: 'x',
+  steps: [{ id: 'a', toolName: 'warp_drive', description: 'no', parameters: {}, dependsOn: [] }],
+};
 
 let fake: FakeOpenAI;
 let env: TestWorker;
@@ -44,7 +59,10 @@ test('planAndRun generates a plan (repairing an invalid first answer), waits for
     args: [{ task: 'is the orders table too big?' }],
   });
   const child = env.client.workflow.getHandle(`${id}/plan`);
-  await eventually(async () => (await child.query(stateQuery).catch(() => null))?.status === 'pending_approval', 'the generated plan to wait for approval');
+  await eventually(
+    async () => (await child.query(stateQuery).catch(() => null))?.status === 'pending_approval',
+    'the generated plan to wait for approval',
+  );
   await decide(env.client, `${id}/plan`, { decision: 'approve', by: 'reviewer' });
   const result = await handle.result();
   expect(result.generated).toMatchObject({ attempts: 2, plan: valid });
@@ -68,7 +86,12 @@ test('a model that never gives a valid plan fails planAndRun with PlanGeneration
 });
 
 describe('plan generate', () => {
-  const llmEnv = () => ({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'k', PLAN_LLM_MODEL: 'fake-model', PLAN_TASK_QUEUE: env.taskQueue });
+  const llmEnv = () => ({
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: 'k',
+    PLAN_LLM_MODEL: 'fake-model',
+    PLAN_TASK_QUEUE: env.taskQueue,
+  });
 
   test('prints a valid plan as YAML, or writes it with --out, asking for approval', async () => {
     fake.reply({ content: JSON.stringify(valid) });
@@ -87,7 +110,9 @@ describe('plan generate', () => {
   });
 
   test('says what to set without a model, and lists what is still wrong after the attempts', async () => {
-    const none = await cli(['generate', 'x'], { env: { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, PLAN_LLM_MODEL: undefined } });
+    const none = await cli(['generate', 'x'], {
+      env: { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, PLAN_LLM_MODEL: undefined },
+    });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/OPENAI_BASE_URL[\s\S]*PLAN_LLM_MODEL/);
 

@@ -7,11 +7,26 @@ const registry = builtinRegistry();
 const valid = {
   description: 'Gather and summarise',
   steps: [
-    { id: 'gather', toolName: 'echo', description: 'Collect facts — the summary needs them', parameters: { facts: ['a'] }, dependsOn: [] },
-    { id: 'summarise', toolName: 'echo', description: 'Summarise — the task asks for it', parameters: { from: '{{steps.gather.result.facts}}' }, dependsOn: ['gather'] },
+    {
+      id: 'gather',
+      toolName: 'echo',
+      description: 'Collect facts — the summary needs them',
+      parameters: { facts: ['a'] },
+      dependsOn: [],
+    },
+    {
+      id: 'summarise',
+      toolName: 'echo',
+      description: 'Summarise — the task asks for it',
+      parameters: { from: '{{steps.gather.result.facts}}' },
+      dependsOn: ['gather'],
+    },
   ],
 };
-const invalid = { description: 'broken', steps: [{ id: 'x', toolName: 'teleport', description: 'no such tool', parameters: {}, dependsOn: ['y'] }] };
+const invalid = {
+  description: 'broken',
+  steps: [{ id: 'x', toolName: 'teleport', description: 'no such tool', parameters: {}, dependsOn: ['y'] }],
+};
 
 let fake: FakeOpenAI;
 beforeEach(async () => {
@@ -28,14 +43,26 @@ const planner = (extra: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}) =
 
 test('an invalid first answer goes back with its problems, and the repaired plan is returned', async () => {
   fake.reply({ content: JSON.stringify(invalid) }, { content: JSON.stringify(valid) });
-  const result = await generatePlan({ task: 'summarise the facts', context: 'facts live in memory', constraints: ['no writes'] }, planner());
+  const result = await generatePlan(
+    { task: 'summarise the facts', context: 'facts live in memory', constraints: ['no writes'] },
+    planner(),
+  );
   expect(result).toMatchObject({ plan: valid, attempts: 2, usage: { totalTokens: 30 } });
 
-  const [first, second] = fake.requests as Array<{ messages: Array<{ role: string; content: string }>; response_format: unknown; model: string }>;
+  const [first, second] = fake.requests as Array<{
+    messages: Array<{ role: string; content: string }>;
+    response_format: unknown;
+    model: string;
+  }>;
   expect(first!.model).toBe('fake-model');
-  expect(first!.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'execution_plan', schema: PLAN_JSON_SCHEMA, strict: false } });
+  expect(first!.response_format).toEqual({
+    type: 'json_schema',
+    json_schema: { name: 'execution_plan', schema: PLAN_JSON_SCHEMA, strict: false },
+  });
   expect(first!.messages[0]!.content).toContain('"name": "memory_set"'); // the catalogue with schemas
-  expect(first!.messages[1]!.content).toMatch(/Task: summarise the facts[\s\S]*Context: facts live in memory[\s\S]*- no writes/);
+  expect(first!.messages[1]!.content).toMatch(
+    /Task: summarise the facts[\s\S]*Context: facts live in memory[\s\S]*- no writes/,
+  );
   const repair = second!.messages.at(-1)!.content;
   expect(repair).toContain('unknown tool "teleport"');
   expect(repair).toContain('"y"');

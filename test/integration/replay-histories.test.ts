@@ -1,7 +1,8 @@
 /**
  * Determinism: today's workflow code replayed over histories recorded from representative plans (approval, saga with
- * retries and compensation, sub-plans with fan-in, every run of a plan that continued as new, local steps). A change that would break plans already running — a command
- * added, removed or reordered without `patched()` — fails here. Record new ones with `npm run record-histories`.
+ * retries and compensation, sub-plans with fan-in, every run of a plan that continued as new, local steps). A change
+ * that would break plans already running — a command added, removed or reordered without `patched()` — fails here.
+ * Record new ones with `npm run record-histories`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,16 @@ beforeAll(() => {
 });
 
 test('there are recorded histories of an approval, a saga, sub-plans, a continue-as-new and local steps', () => {
-  expect(files).toEqual(expect.arrayContaining(['approval.json', 'saga.json', 'subplan.json', 'continue-as-new-1.json', 'continue-as-new-2.json', 'local.json']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'approval.json',
+      'saga.json',
+      'subplan.json',
+      'continue-as-new-1.json',
+      'continue-as-new-2.json',
+      'local.json',
+    ]),
+  );
 });
 
 test.each(files)('%s replays without a determinism violation', async (file) => {

@@ -11,7 +11,13 @@ test('the state a fresh worker rebuilds from history equals the state the run re
     options: { requireApproval: true, allowParallel: true },
     steps: [
       { id: 'a', toolName: 'echo', parameters: { x: 1 }, compensate: { toolName: 'noop' } },
-      { id: 'b', toolName: 'sleep', parameters: { ms: 100 }, dependsOn: ['a'], compensate: { toolName: 'sleep', parameters: { ms: 50 } } },
+      {
+        id: 'b',
+        toolName: 'sleep',
+        parameters: { ms: 100 },
+        dependsOn: ['a'],
+        compensate: { toolName: 'sleep', parameters: { ms: 50 } },
+      },
       { id: 'c', toolName: 'fail', parameters: { failTimes: 1 }, maxRetries: 1, retryDelayMs: 10, dependsOn: ['a'] },
       { id: 'gate', toolName: 'noop', dependsOn: ['c'], requiresApproval: true },
       { id: 'd', toolName: 'fail', parameters: { message: 'late failure' }, dependsOn: ['b', 'gate'] },
@@ -26,7 +32,14 @@ test('the state a fresh worker rebuilds from history equals the state the run re
   await env.worker.shutdown();
   // A second worker on the same queue, with an empty cache: the query replays the whole history.
   const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-  const fresh = await createPlanWorker({ connection, namespace: 'default', taskQueue: env.taskQueue, tools: env.tools, pool: env.pool, workflowBundle: { codePath: testStack().workflowBundlePath } });
+  const fresh = await createPlanWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: env.taskQueue,
+    tools: env.tools,
+    pool: env.pool,
+    workflowBundle: { codePath: testStack().workflowBundlePath },
+  });
   await fresh.runUntil(async () => {
     expect(await handle.query(stateQuery)).toEqual(result);
   });

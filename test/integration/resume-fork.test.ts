@@ -28,7 +28,12 @@ test('resume: a failed plan runs again under its id, reusing completed results a
     options: { onFailure: 'fail' },
     steps: [
       { id: 'prepare', toolName: 'echo', parameters: { batch: 7 } },
-      { id: 'claim', toolName: 'memory_set', parameters: { key: 'lock', value: 'mine', expectedVersion: 0, namespace: path }, dependsOn: ['prepare'] },
+      {
+        id: 'claim',
+        toolName: 'memory_set',
+        parameters: { key: 'lock', value: 'mine', expectedVersion: 0, namespace: path },
+        dependsOn: ['prepare'],
+      },
       { id: 'work', toolName: 'echo', parameters: { on: '{{steps.prepare.result.batch}}' }, dependsOn: ['claim'] },
     ],
   });
@@ -45,7 +50,9 @@ test('resume: a failed plan runs again under its id, reusing completed results a
   expect(await ranSteps(handle.workflowId, again.firstExecutionRunId)).toEqual(['claim', 'work']);
 
   await expect(resumePlan(env.client, handle.workflowId, env.taskQueue)).rejects.toThrow(
-    new DecisionRefusedError(`plan "${handle.workflowId}" ended completed; only failed, partial or cancelled plans can run again`),
+    new DecisionRefusedError(
+      `plan "${handle.workflowId}" ended completed; only failed, partial or cancelled plans can run again`,
+    ),
   );
 });
 
@@ -65,7 +72,12 @@ test('fork: re-runs a chosen step and what follows it with new parameters, reusi
     steps: [
       { id: 'fetch', toolName: 'echo', parameters: { rows: 100 } },
       { id: 'tune', toolName: 'echo', parameters: { factor: 1 }, dependsOn: ['fetch'] },
-      { id: 'apply', toolName: 'echo', parameters: { factor: '{{steps.tune.result.factor}}', rows: '{{steps.fetch.result.rows}}' }, dependsOn: ['tune'] },
+      {
+        id: 'apply',
+        toolName: 'echo',
+        parameters: { factor: '{{steps.tune.result.factor}}', rows: '{{steps.fetch.result.rows}}' },
+        dependsOn: ['tune'],
+      },
       { id: 'aside', toolName: 'echo', parameters: { untouched: true } },
     ],
   });
@@ -83,12 +95,24 @@ test('fork: re-runs a chosen step and what follows it with new parameters, reusi
   expect(state.steps.find((s) => s.id === 'apply')!.result).toEqual({ factor: 3, rows: 100 });
   expect(state.steps[0]).toEqual(original.steps[0]);
   expect((await ranSteps(newId)).sort()).toEqual(['apply', 'tune']);
-  await expect(forkPlan(env.client, handle.workflowId, { fromStep: 'nope', newId: uniqueId('f'), taskQueue: env.taskQueue, catalog: env.tools })).rejects.toThrow(/has no step "nope"/);
+  await expect(
+    forkPlan(env.client, handle.workflowId, {
+      fromStep: 'nope',
+      newId: uniqueId('f'),
+      taskQueue: env.taskQueue,
+      catalog: env.tools,
+    }),
+  ).rejects.toThrow(/has no step "nope"/);
 });
 
 test('plan resume and plan fork from the shell', async () => {
   const run = cliOn(env.taskQueue);
-  const handle = await env.start({ steps: [{ id: 'one', toolName: 'echo', parameters: { v: 1 } }, { id: 'two', toolName: 'echo', parameters: { v: 2 }, dependsOn: ['one'] }] });
+  const handle = await env.start({
+    steps: [
+      { id: 'one', toolName: 'echo', parameters: { v: 1 } },
+      { id: 'two', toolName: 'echo', parameters: { v: 2 }, dependsOn: ['one'] },
+    ],
+  });
   await handle.result();
   const newId = uniqueId('cli-fork');
   const [resumed, forked, missing] = await Promise.all([

@@ -57,7 +57,10 @@ test('a compensation that fails is recorded as compensation_failed and the other
     await env.start({
       steps: [
         undoable('a'),
-        { ...undoable('b', ['a']), compensate: { toolName: 'fail', parameters: { message: 'rollback refused', nonRetryable: true } } },
+        {
+          ...undoable('b', ['a']),
+          compensate: { toolName: 'fail', parameters: { message: 'rollback refused', nonRetryable: true } },
+        },
         { id: 'c', toolName: 'fail', parameters: {}, dependsOn: ['b'] },
       ],
     })

@@ -7,18 +7,29 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-const sleepStep = (id: string, ms: number, dependsOn: string[] = []) => ({ id, toolName: 'sleep', parameters: { ms }, dependsOn });
+const sleepStep = (id: string, ms: number, dependsOn: string[] = []) => ({
+  id,
+  toolName: 'sleep',
+  parameters: { ms },
+  dependsOn,
+});
 
 test('a diamond runs its two middle steps at the same time, and the join only after both', async () => {
   const state = await (
     await env.start({
       options: { allowParallel: true, maxParallelSteps: 4 },
-      steps: [sleepStep('a', 50), sleepStep('b', 400, ['a']), sleepStep('c', 400, ['a']), sleepStep('d', 50, ['b', 'c'])],
+      steps: [
+        sleepStep('a', 50),
+        sleepStep('b', 400, ['a']),
+        sleepStep('c', 400, ['a']),
+        sleepStep('d', 50, ['b', 'c']),
+      ],
     })
   ).result();
   expect(state.status).toBe('completed');
   expect(overlapped(state, 'b', 'c')).toBe(true);
-  const at = (id: string, field: 'startedAt' | 'completedAt') => Date.parse(state.steps.find((s) => s.id === id)![field]!);
+  const at = (id: string, field: 'startedAt' | 'completedAt') =>
+    Date.parse(state.steps.find((s) => s.id === id)![field]!);
   expect(at('b', 'startedAt')).toBeGreaterThanOrEqual(at('a', 'completedAt'));
   expect(at('d', 'startedAt')).toBeGreaterThanOrEqual(Math.max(at('b', 'completedAt'), at('c', 'completedAt')));
 });
@@ -56,7 +67,12 @@ test('without allowParallel steps run one at a time, in the file order when noth
 });
 
 test('plans in batch form: every step of batch k waits for all of batch k-1', async () => {
-  const task = (batchIndex: number, taskId: string) => ({ batchIndex, taskId, toolName: 'sleep', parameters: { ms: batchIndex === 0 && taskId === 'slow0' ? 400 : 30 } });
+  const task = (batchIndex: number, taskId: string) => ({
+    batchIndex,
+    taskId,
+    toolName: 'sleep',
+    parameters: { ms: batchIndex === 0 && taskId === 'slow0' ? 400 : 30 },
+  });
   const state = await (
     await env.start({
       options: { allowParallel: true, maxParallelSteps: 10 },
@@ -65,6 +81,7 @@ test('plans in batch form: every step of batch k waits for all of batch k-1', as
   ).result();
   expect(state.status).toBe('completed');
   const step = (id: string) => state.steps.find((s) => s.id === id)!;
-  for (const id of ['one', 'two']) expect(Date.parse(step(id).startedAt!)).toBeGreaterThanOrEqual(Date.parse(step('slow0').completedAt!));
+  for (const id of ['one', 'two'])
+    expect(Date.parse(step(id).startedAt!)).toBeGreaterThanOrEqual(Date.parse(step('slow0').completedAt!));
   expect(Date.parse(step('last').startedAt!)).toBeGreaterThanOrEqual(Date.parse(step('two').completedAt!));
 });

@@ -62,7 +62,12 @@ describe('set and get', () => {
   test('a first write is version 1, each write adds one, and get returns the latest value', async () => {
     const ns = freshNamespace();
     const first = await memory.set(ns, 'status', { status: 'executing', progress: 0.5 });
-    expect(first).toMatchObject({ namespace: ns, key: 'status', value: { status: 'executing', progress: 0.5 }, version: 1 });
+    expect(first).toMatchObject({
+      namespace: ns,
+      key: 'status',
+      value: { status: 'executing', progress: 0.5 },
+      version: 1,
+    });
     expect(first.expiresAt).toBeNull();
     expect(first.writtenBy).toBeNull();
     const second = await memory.set(ns, 'status', { status: 'done' });
@@ -78,12 +83,15 @@ describe('set and get', () => {
 
   test('the writer and its idempotency key are recorded', async () => {
     const ns = freshNamespace();
-    const entry = await memory.set(ns, 'k', 1, { writer: { planId: 'p1', stepId: 's1', attempt: 2 }, idempotencyKey: 'p1:s1' });
+    const entry = await memory.set(ns, 'k', 1, {
+      writer: { planId: 'p1', stepId: 's1', attempt: 2 },
+      idempotencyKey: 'p1:s1',
+    });
     expect(entry.writtenBy).toEqual({ planId: 'p1', stepId: 's1', attempt: 2 });
-    const { rows } = await pool.query('SELECT written_by_key FROM shared_memory WHERE project = $1 AND session_id = $2', [
-      project,
-      ns.sessionId,
-    ]);
+    const { rows } = await pool.query(
+      'SELECT written_by_key FROM shared_memory WHERE project = $1 AND session_id = $2',
+      [project, ns.sessionId],
+    );
     expect(rows).toEqual([{ written_by_key: 'p1:s1' }]);
   });
 
@@ -133,7 +141,8 @@ describe('compare-and-set', () => {
       Array.from({ length: 8 }, (_, i) => memory.set(ns, 'race', i + 1, { expectedVersion: 1 })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toBeInstanceOf(MemoryConflictError);
+    for (const r of results.filter((r) => r.status === 'rejected'))
+      expect(r.reason).toBeInstanceOf(MemoryConflictError);
     expect((await memory.get(ns, 'race'))!.version).toBe(2);
   });
 
@@ -142,7 +151,12 @@ describe('compare-and-set', () => {
     await memory.set(ns, 'k', 'v1');
     const writer = { planId: 'plan', stepId: 'step', attempt: 1 };
     const first = await memory.set(ns, 'k', { n: 2 }, { expectedVersion: 1, writer, idempotencyKey: 'plan:step' });
-    const retried = await memory.set(ns, 'k', { n: 2 }, { expectedVersion: 1, writer: { ...writer, attempt: 2 }, idempotencyKey: 'plan:step' });
+    const retried = await memory.set(
+      ns,
+      'k',
+      { n: 2 },
+      { expectedVersion: 1, writer: { ...writer, attempt: 2 }, idempotencyKey: 'plan:step' },
+    );
     expect(retried).toEqual(first); // the committed write, untouched: version 2, attempt 1
     expect(retried.writtenBy).toEqual(writer);
     // Same value but another idempotency key: a genuine conflict.
@@ -186,10 +200,10 @@ describe('TTL', () => {
     expect((await memory.list(ns)).map((e) => e.key)).toEqual(['forever', 'long']);
     // The row is still there until a sweep; another file's sweep may run at any moment, so no count here.
     await memory.cleanupExpired();
-    const { rows } = await pool.query('SELECT key FROM shared_memory WHERE project = $1 AND session_id = $2 ORDER BY key', [
-      project,
-      ns.sessionId,
-    ]);
+    const { rows } = await pool.query(
+      'SELECT key FROM shared_memory WHERE project = $1 AND session_id = $2 ORDER BY key',
+      [project, ns.sessionId],
+    );
     expect(rows.map((r) => r.key)).toEqual(['forever', 'long']);
   });
 
@@ -201,7 +215,9 @@ describe('TTL', () => {
       await own.set(ns, 'live', 'stays', { ttlSeconds: 3600 });
       await own.set(ns, 'forever', 'stays');
       await own.set(ns, 'later', 'stays', { ttlSeconds: 60 });
-      await ownPool.query("UPDATE shared_memory SET expires_at = now() - interval '1 minute' WHERE key LIKE 'expired %'");
+      await ownPool.query(
+        "UPDATE shared_memory SET expires_at = now() - interval '1 minute' WHERE key LIKE 'expired %'",
+      );
       expect(await own.cleanupExpired({ batchSize: 3 })).toBe(7); // batches of 3, 3 and 1
       expect(await own.cleanupExpired({ batchSize: 3 })).toBe(0);
       expect((await own.list(ns)).map((e) => e.key)).toEqual(['forever', 'later', 'live']);
@@ -312,7 +328,9 @@ describe('namespace isolation', () => {
     await memory.set({ project: p, environment: 'eX', agentType: 'aXb', sessionId: 's' }, 'k', 'wildcard match');
     await memory.set({ project: p, environment: 'e%more', agentType: 'a_b', sessionId: 's' }, 'k', 'longer');
     expect((await memory.list({ project: p, environment: 'e%' })).map((e) => e.value)).toEqual(['literal']);
-    expect((await memory.list({ project: p, environment: 'e%', agentType: 'a_b' })).map((e) => e.value)).toEqual(['literal']);
+    expect((await memory.list({ project: p, environment: 'e%', agentType: 'a_b' })).map((e) => e.value)).toEqual([
+      'literal',
+    ]);
     expect(await memory.list({ project: p, environment: '%' })).toEqual([]);
     expect(await memory.list({ project: `${project}-lik_` })).toEqual([]);
   });
@@ -323,7 +341,9 @@ describe('namespace isolation', () => {
     const ns = freshNamespace();
     await expect(memory.set({ ...ns, sessionId: 'a/b' }, 'k', 1)).rejects.toThrow(/contains "\/"/);
     await expect(memory.set({ ...ns, agentType: 'tab\there' }, 'k', 1)).rejects.toThrow(/control character/);
-    await expect(memory.get({ project, environment: 'e' } as MemoryNamespace, 'k')).rejects.toThrow(/lacks agentType, sessionId/);
+    await expect(memory.get({ project, environment: 'e' } as MemoryNamespace, 'k')).rejects.toThrow(
+      /lacks agentType, sessionId/,
+    );
   });
 });
 
@@ -345,7 +365,9 @@ describe('hostile keys and values', () => {
     await memory.set(ns, `${key}-sibling`, 'other');
     expect(await memory.get(ns, key)).toMatchObject({ key, value: { key } });
     expect((await memory.list(ns)).map((e) => e.key).sort()).toEqual([key, `${key}-sibling`].sort());
-    expect((await memory.list(ns, { keyPrefix: key })).map((e) => e.key).sort()).toEqual([key, `${key}-sibling`].sort());
+    expect((await memory.list(ns, { keyPrefix: key })).map((e) => e.key).sort()).toEqual(
+      [key, `${key}-sibling`].sort(),
+    );
     expect(await memory.delete(ns, key)).toBe(true);
     expect(await memory.get(ns, `${key}-sibling`)).not.toBeNull();
   });
@@ -364,14 +386,22 @@ describe('hostile keys and values', () => {
     expect((await memory.get(ns, `${long}b`))!.value).toBe('b');
     const max = '键'.repeat(5461) + 'k'; // 3 bytes each: 16384 bytes exactly
     expect((await memory.set(ns, max, 'max')).key).toBe(max);
-    await expect(memory.set(ns, 'x'.repeat(16 * 1024 + 1), 1)).rejects.toThrow(/16385 bytes long in UTF-8; the limit is 16384/);
+    await expect(memory.set(ns, 'x'.repeat(16 * 1024 + 1), 1)).rejects.toThrow(
+      /16385 bytes long in UTF-8; the limit is 16384/,
+    );
     await expect(memory.set(ns, `${max}k`, 1)).rejects.toThrow(MemoryInputError);
   });
 
   test('a ~5 MB JSON value round-trips exactly', async () => {
     const ns = freshNamespace();
     const value = {
-      rows: Array.from({ length: 40_000 }, (_, i) => ({ i, name: `row ${i} 名前 🚀`, tags: ['a', 'b', 'c'], score: i / 7, ok: i % 2 === 0 })),
+      rows: Array.from({ length: 40_000 }, (_, i) => ({
+        i,
+        name: `row ${i} 名前 🚀`,
+        tags: ['a', 'b', 'c'],
+        score: i / 7,
+        ok: i % 2 === 0,
+      })),
       text: 'x'.repeat(1024 * 1024),
     };
     expect(Buffer.byteLength(JSON.stringify(value))).toBeGreaterThan(4 * 1024 * 1024);
@@ -390,7 +420,10 @@ describe('hostile keys and values', () => {
     await refused(memory.set(ns, 'lone \ud800 surrogate', 1), /surrogate/);
     await refused(memory.set(ns, 'k', undefined), /value is undefined/);
     await refused(memory.set(ns, 'k', { a: NaN }), /not plain JSON: NaN at a/);
-    await refused(memory.set(ns, 'k', () => 1), /a function/);
+    await refused(
+      memory.set(ns, 'k', () => 1),
+      /a function/,
+    );
     await refused(memory.set(ns, 'k', 10n), /a bigint/);
     await refused(memory.set(ns, 'k', new Date()), /instance of Date/);
     const cyclic: Record<string, unknown> = {};

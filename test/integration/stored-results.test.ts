@@ -14,7 +14,9 @@ let env: TestWorker;
 beforeAll(async () => {
   // /medium: 60 KB, just under the inline limit, so it stays in the state.
   server = createServer((req, res) =>
-    res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/medium' ? JSON.stringify({ text: 'm'.repeat(60_000) }) : document),
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(req.url === '/medium' ? JSON.stringify({ text: 'm'.repeat(60_000) }) : document),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`;
@@ -25,15 +27,29 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-const fetchStep = () => ({ id: 'fetch', toolName: 'http_request', parameters: { url, maxResponseBytes: 8 * 1024 * 1024 } });
+const fetchStep = () => ({
+  id: 'fetch',
+  toolName: 'http_request',
+  parameters: { url, maxResponseBytes: 8 * 1024 * 1024 },
+});
 
 test('a result larger than a payload is kept in PostgreSQL; later steps use it whole, by path and inside text', async () => {
   const state = await (
     await env.start({
       steps: [
         fetchStep(),
-        { id: 'pick', toolName: 'echo', dependsOn: ['fetch'], parameters: { title: '{{steps.fetch.result.body.title}}', last: '{{steps.fetch.result.body.items.29999}}' } },
-        { id: 'say', toolName: 'echo', dependsOn: ['fetch'], parameters: { line: 'got "{{steps.fetch.result.body.title}}" with status {{steps.fetch.result.status}}' } },
+        {
+          id: 'pick',
+          toolName: 'echo',
+          dependsOn: ['fetch'],
+          parameters: { title: '{{steps.fetch.result.body.title}}', last: '{{steps.fetch.result.body.items.29999}}' },
+        },
+        {
+          id: 'say',
+          toolName: 'echo',
+          dependsOn: ['fetch'],
+          parameters: { line: 'got "{{steps.fetch.result.body.title}}" with status {{steps.fetch.result.status}}' },
+        },
         { id: 'again', toolName: 'echo', dependsOn: ['fetch'], parameters: { copy: '{{steps.fetch.result.body}}' } },
       ],
     })
@@ -62,7 +78,10 @@ test('a result larger than a payload is kept in PostgreSQL; later steps use it w
 test('a path missing from a stored result fails the step that uses it, naming the path', async () => {
   const state = await (
     await env.start({
-      steps: [fetchStep(), { id: 'bad', toolName: 'echo', dependsOn: ['fetch'], parameters: { x: '{{steps.fetch.result.body.nope}}' } }],
+      steps: [
+        fetchStep(),
+        { id: 'bad', toolName: 'echo', dependsOn: ['fetch'], parameters: { x: '{{steps.fetch.result.body.nope}}' } },
+      ],
     })
   ).result();
   expect(state.status).toBe('failed');
@@ -82,11 +101,20 @@ test('a final state too large for one payload comes without its steps, and plan 
   const medium = url.replace('/report', '/medium');
   const handle = await env.start({
     options: { allowParallel: true },
-    steps: Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, toolName: 'http_request', parameters: { url: medium } })),
+    steps: Array.from({ length: 20 }, (_, i) => ({
+      id: `m${i}`,
+      toolName: 'http_request',
+      parameters: { url: medium },
+    })),
   });
   const result = await handle.result();
   // 20 results of 60 KB: over the 1 MiB the workflow returns, so the run still completes, with the count instead.
-  expect(result).toMatchObject({ status: 'completed', steps: [], stepsOmitted: 20, summary: { total: 20, completed: 20 } });
+  expect(result).toMatchObject({
+    status: 'completed',
+    steps: [],
+    stepsOmitted: 20,
+    summary: { total: 20, completed: 20 },
+  });
   const reading = await readPlanState(env.client, handle.workflowId, async () => env.pool);
   expect(reading.source).toBe('mirror');
   expect(reading.state.steps).toHaveLength(20);

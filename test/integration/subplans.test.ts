@@ -29,9 +29,16 @@ test('a sub-plan runs as a child workflow <parent>/<step>, and its final state i
         id: 'analyse',
         toolName: 'subplan',
         dependsOn: ['prepare'],
-        parameters: { plan: { description: 'nested', steps: [{ id: 'inner', toolName: 'echo', parameters: { about: 'x' } }] } },
+        parameters: {
+          plan: { description: 'nested', steps: [{ id: 'inner', toolName: 'echo', parameters: { about: 'x' } }] },
+        },
       },
-      { id: 'report', toolName: 'echo', dependsOn: ['analyse'], parameters: { inner: '{{steps.analyse.result.steps.0.result.about}}' } },
+      {
+        id: 'report',
+        toolName: 'echo',
+        dependsOn: ['analyse'],
+        parameters: { inner: '{{steps.analyse.result.steps.0.result.about}}' },
+      },
     ],
   });
   const state = await handle.result();
@@ -39,15 +46,34 @@ test('a sub-plan runs as a child workflow <parent>/<step>, and its final state i
   expect(state.steps[2]!.result).toEqual({ inner: 'x' });
   const child = env.client.workflow.getHandle(`${handle.workflowId}/analyse`);
   expect((await child.describe()).parentExecution?.workflowId).toBe(handle.workflowId);
-  expect(await child.result()).toMatchObject({ planId: `${handle.workflowId}/analyse`, status: 'completed', description: 'nested' });
+  expect(await child.result()).toMatchObject({
+    planId: `${handle.workflowId}/analyse`,
+    status: 'completed',
+    description: 'nested',
+  });
 });
 
 test('a sub-plan keeps its own approval policy, approved at its own id', async () => {
   const handle = await env.start({
-    steps: [{ id: 'gated', toolName: 'subplan', parameters: { plan: { options: { requireApproval: true }, steps: [{ id: 'x', toolName: 'noop' }] } } }],
+    steps: [
+      {
+        id: 'gated',
+        toolName: 'subplan',
+        parameters: { plan: { options: { requireApproval: true }, steps: [{ id: 'x', toolName: 'noop' }] } },
+      },
+    ],
   });
   const childId = `${handle.workflowId}/gated`;
-  await eventually(async () => (await env.client.workflow.getHandle(childId).query(stateQuery).catch(() => null))?.status === 'pending_approval', 'the child to wait for approval');
+  await eventually(
+    async () =>
+      (
+        await env.client.workflow
+          .getHandle(childId)
+          .query(stateQuery)
+          .catch(() => null)
+      )?.status === 'pending_approval',
+    'the child to wait for approval',
+  );
   expect((await handle.query(stateQuery)).steps[0]!.status).toBe('running');
   await decide(env.client, childId, { decision: 'approve', by: 'lead' });
   expect((await handle.result()).status).toBe('completed');
@@ -55,7 +81,9 @@ test('a sub-plan keeps its own approval policy, approved at its own id', async (
 
 test('each sub-plan has its own memory namespace unless the step names one', async () => {
   const shared = `proj-${uniqueId('ns')}/test/analyst/shared`;
-  const write = (value: string) => ({ steps: [{ id: 'w', toolName: 'memory_set', parameters: { key: 'finding', value } }] });
+  const write = (value: string) => ({
+    steps: [{ id: 'w', toolName: 'memory_set', parameters: { key: 'finding', value } }],
+  });
   const handle = await env.start({
     options: { allowParallel: true },
     steps: [
@@ -66,7 +94,12 @@ test('each sub-plan has its own memory namespace unless the step names one', asy
   });
   expect((await handle.result()).status).toBe('completed');
   const memory = new SharedMemory(env.pool);
-  const own = (step: string) => ({ project: 'durable-plans', environment: 'default', agentType: 'plan', sessionId: `${handle.workflowId}>${step}` });
+  const own = (step: string) => ({
+    project: 'durable-plans',
+    environment: 'default',
+    agentType: 'plan',
+    sessionId: `${handle.workflowId}>${step}`,
+  });
   expect((await memory.get(own('a'), 'finding'))?.value).toBe('from a');
   expect((await memory.get(own('b'), 'finding'))?.value).toBe('from b');
   const [project, environment, agentType, sessionId] = shared.split('/') as [string, string, string, string];
@@ -77,8 +110,17 @@ test('each sub-plan has its own memory namespace unless the step names one', asy
 test('a failing sub-plan fails its step; compensating the parent undoes a completed sub-plan', async () => {
   const handle = await env.start({
     steps: [
-      { id: 'done', toolName: 'subplan', parameters: { plan: { steps: [undoable('x'), undoable('y', { dependsOn: ['x'] })] } } },
-      { id: 'broken', toolName: 'subplan', dependsOn: ['done'], parameters: { plan: { steps: [{ id: 'f', toolName: 'fail', parameters: { message: 'nope' } }] } } },
+      {
+        id: 'done',
+        toolName: 'subplan',
+        parameters: { plan: { steps: [undoable('x'), undoable('y', { dependsOn: ['x'] })] } },
+      },
+      {
+        id: 'broken',
+        toolName: 'subplan',
+        dependsOn: ['done'],
+        parameters: { plan: { steps: [{ id: 'f', toolName: 'fail', parameters: { message: 'nope' } }] } },
+      },
     ],
   });
   const state = await handle.result();
@@ -92,10 +134,26 @@ test('a failing sub-plan fails its step; compensating the parent undoes a comple
 
 test('cancelling the parent reaches the running child, which compensates and ends cancelled', async () => {
   const handle = await env.start({
-    steps: [{ id: 'long', toolName: 'subplan', parameters: { plan: { steps: [undoable('first'), { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['first'] }] } } }],
+    steps: [
+      {
+        id: 'long',
+        toolName: 'subplan',
+        parameters: {
+          plan: {
+            steps: [
+              undoable('first'),
+              { id: 'wait', toolName: 'sleep', parameters: { ms: 60_000 }, dependsOn: ['first'] },
+            ],
+          },
+        },
+      },
+    ],
   });
   const child = env.client.workflow.getHandle(`${handle.workflowId}/long`);
-  await eventually(async () => (await child.query(stateQuery).catch(() => null))?.steps[1]?.status === 'running', 'the child step to run');
+  await eventually(
+    async () => (await child.query(stateQuery).catch(() => null))?.steps[1]?.status === 'running',
+    'the child step to run',
+  );
   await handle.cancel();
   const err = await handle.result().catch((e: unknown) => e);
   expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
@@ -107,7 +165,11 @@ test('cancelling the parent reaches the running child, which compensates and end
 });
 
 test('a bad nested plan is refused before the parent starts, naming the parent step', async () => {
-  const err = await env.start({ steps: [{ id: 'outer', toolName: 'subplan', parameters: { plan: { steps: [{ id: 'x', toolName: 'nope' }] } } }] }).catch((e: unknown) => e);
+  const err = await env
+    .start({
+      steps: [{ id: 'outer', toolName: 'subplan', parameters: { plan: { steps: [{ id: 'x', toolName: 'nope' }] } } }],
+    })
+    .catch((e: unknown) => e);
   expect((err as { problems: { stepId: string; message: string }[] }).problems).toEqual([
     expect.objectContaining({ stepId: 'outer', message: expect.stringContaining('unknown tool "nope"') }),
   ]);

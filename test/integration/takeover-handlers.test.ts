@@ -9,7 +9,13 @@ import { testStack } from '../support/test-stack';
 // What a plan's handlers do while a run that continued as new is still loading its progress: signals wait, updates
 // are checked once the state is whole, the query asks to be retried — so nothing lands on a half-built state.
 test('while a continued run loads its progress, decisions wait for it and are judged against the whole state', async () => {
-  const plan = { options: { allowParallel: true }, steps: [{ id: 'g', toolName: 'noop', requiresApproval: true }, { id: 'x', toolName: 'noop' }] };
+  const plan = {
+    options: { allowParallel: true },
+    steps: [
+      { id: 'g', toolName: 'noop', requiresApproval: true },
+      { id: 'x', toolName: 'noop' },
+    ],
+  };
   // The progress the previous run saved: it had started scheduling, so the step gate is open and waiting.
   const previous = new PlanState(checkPlan(plan).plan!, 'p', '2026-11-22T10:00:00.000Z');
   previous.beginExecution('2026-11-22T10:00:01.000Z');
@@ -20,19 +26,30 @@ test('while a continued run loads its progress, decisions wait for it and are ju
   const worker = await Worker.create({
     connection: native,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/workflows/held-takeover'), logger: new DefaultLogger('WARN') }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('../support/workflows/held-takeover'),
+      logger: new DefaultLogger('WARN'),
+    }),
   });
   const connection = await Connection.connect({ address: testStack().temporalAddress });
   const client = new Client({ connection });
   await worker.runUntil(async () => {
-    const handle = await client.workflow.start<typeof heldTakeover>('heldTakeover', { workflowId: `takeover-${randomUUID()}`, taskQueue, args: [plan] });
+    const handle = await client.workflow.start<typeof heldTakeover>('heldTakeover', {
+      workflowId: `takeover-${randomUUID()}`,
+      taskQueue,
+      args: [plan],
+    });
     // Before the progress is in, the fresh state would say the gate is not even open: nothing may be judged on it.
     await handle.signal(approveSignal, { by: 'alice', step: 'g' });
     await expect(handle.query(stateQuery)).rejects.toThrow(/taking over from its previous run/);
     // Accepted (its validator does not judge a half-built state), then it waits inside its handler.
-    const late = await handle.startUpdate(decideUpdate, { args: [{ decision: 'approve', by: 'bob', step: 'g' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    const late = await handle.startUpdate(decideUpdate, {
+      args: [{ decision: 'approve', by: 'bob', step: 'g' }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
     await handle.signal(progressLoaded, progress);
-    // Alice's signal came first and opened the gate; Bob's update, judged on the whole state, is refused with the reason.
+    // Alice's signal came first and opened the gate; Bob's update, judged on the whole state, is refused with the
+    // reason.
     const refusal = await late.result().catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refusal as WorkflowUpdateFailedError).cause?.message).toMatch(/step "g" is already approved/);

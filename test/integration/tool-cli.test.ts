@@ -18,7 +18,11 @@ test('plan tools lists every tool with its risk and what it does', async () => {
 test('plan tools --json prints the catalogue the planner sees, secret parameters included', async () => {
   const { code, stdout } = await cli(['tools', '--json']);
   expect(code).toBe(0);
-  const catalogue = JSON.parse(stdout) as { name: string; secretParams: string[]; parameters: { properties?: object } }[];
+  const catalogue = JSON.parse(stdout) as {
+    name: string;
+    secretParams: string[];
+    parameters: { properties?: object };
+  }[];
   const http = catalogue.find((tool) => tool.name === 'http_request')!;
   expect(http.secretParams).toEqual(['secretHeaders']);
   expect(Object.keys(http.parameters.properties!)).toEqual(
@@ -29,11 +33,17 @@ test('plan tools --json prints the catalogue the planner sees, secret parameters
 test('plan tools --format openai prints OpenAI function tools whose parameters refuse unknown keys', async () => {
   const { code, stdout } = await cli(['tools', '--format', 'openai']);
   expect(code).toBe(0);
-  const definitions = JSON.parse(stdout) as { type: string; function: { name: string; description: string; parameters: Record<string, unknown> } }[];
+  const definitions = JSON.parse(stdout) as {
+    type: string;
+    function: { name: string; description: string; parameters: Record<string, unknown> };
+  }[];
   const http = definitions.find((tool) => tool.function.name === 'http_request')!;
   expect(http).toMatchObject({
     type: 'function',
-    function: { description: expect.stringMatching(/^Sends an HTTP request/), parameters: { type: 'object', required: ['url'], additionalProperties: false } },
+    function: {
+      description: expect.stringMatching(/^Sends an HTTP request/),
+      parameters: { type: 'object', required: ['url'], additionalProperties: false },
+    },
   });
   expect(http.function.parameters).not.toHaveProperty('$schema');
   // The same tools, in the same order, as --json.
@@ -42,19 +52,32 @@ test('plan tools --format openai prints OpenAI function tools whose parameters r
 });
 
 test('plan tools --format with anything else is a usage error naming the formats', async () => {
-  for (const args of [['--format', 'yaml'], ['--json', '--format', 'openai']]) {
+  for (const args of [
+    ['--format', 'yaml'],
+    ['--json', '--format', 'openai'],
+  ]) {
     const { code, stdout, stderr } = await cli(['tools', ...args]);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).not.toMatch(STACK_TRACE);
-    expect(stderr).toMatch(args[1] === 'yaml' ? '--format must be one of table, json, openai; got "yaml"' : '--json means --format json');
+    expect(stderr).toMatch(
+      args[1] === 'yaml' ? '--format must be one of table, json, openai; got "yaml"' : '--json means --format json',
+    );
   }
 });
 
 test('plan validate names a misspelt parameter and the one meant, and exits 2', async () => {
   const file = planFiles()('typo.yaml', {
-    steps: [{ id: 'call', toolName: 'http_request', parameters: { url: 'https://example.com', secretHeader: { Authorization: 'x' } } }],
+    steps: [
+      {
+        id: 'call',
+        toolName: 'http_request',
+        parameters: { url: 'https://example.com', secretHeader: { Authorization: 'x' } },
+      },
+    ],
   });
   const { code, stdout, stderr } = await cli(['validate', file]);
   expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-  expect(stderr).toContain('step "call": parameters.secretHeader: unknown parameter "secretHeader" (did you mean "secretHeaders"?)');
+  expect(stderr).toContain(
+    'step "call": parameters.secretHeader: unknown parameter "secretHeader" (did you mean "secretHeaders"?)',
+  );
 });

@@ -19,9 +19,11 @@ let server: Server;
 let base: string;
 let env: TestWorker;
 
-const json = (status: number, value: unknown, headers: Record<string, string> = {}) => (res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
-};
+const json =
+  (status: number, value: unknown, headers: Record<string, string> = {}) =>
+  (res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
+  };
 const text = (status: number, body: string) => (res: ServerResponse) => {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
 };
@@ -68,7 +70,12 @@ test('a JSON answer is parsed, a text answer is kept as text', async () => {
   const textPath = route(text(200, 'plain words'));
   const first = await runStep({ parameters: { url: `${base}${jsonPath}` } });
   expect(first.step).toMatchObject({ status: 'completed', attempts: 1 });
-  expect(first.step.result).toMatchObject({ status: 200, body: { hello: 'world' }, truncated: false, headers: { 'x-answer': '42' } });
+  expect(first.step.result).toMatchObject({
+    status: 200,
+    body: { hello: 'world' },
+    truncated: false,
+    headers: { 'x-answer': '42' },
+  });
   const second = await runStep({ parameters: { url: `${base}${textPath}` } });
   expect(second.step.result).toMatchObject({ status: 200, body: 'plain words', truncated: false });
   // GET carries no idempotency key: it changes nothing.
@@ -92,7 +99,11 @@ test('a 5xx answer is retried; every attempt of a POST carries the same Idempote
   });
   expect(step).toMatchObject({ status: 'completed', attempts: 3, result: { status: 201, body: { created: true } } });
   const requests = requestsTo(path);
-  expect(requests.map((r) => r.headers['idempotency-key'])).toEqual([`${planId}:call`, `${planId}:call`, `${planId}:call`]);
+  expect(requests.map((r) => r.headers['idempotency-key'])).toEqual([
+    `${planId}:call`,
+    `${planId}:call`,
+    `${planId}:call`,
+  ]);
   expect(requests[0]!.headers['content-type']).toBe('application/json');
   expect(JSON.parse(requests[0]!.body)).toEqual({ order: 7 });
 });
@@ -104,7 +115,7 @@ test('5xx answers until the retries run out fail with HttpServerError', async ()
   expect(requestsTo(path)).toHaveLength(2);
 });
 
-test('429 is retried after the Retry-After the server asks for, not the plan\'s shorter delay', async () => {
+test("429 is retried after the Retry-After the server asks for, not the plan's shorter delay", async () => {
   const path = route(json(429, { error: 'slow down' }, { 'retry-after': '1' }), json(200, { ok: true }));
   const { step } = await runStep({ maxRetries: 2, parameters: { url: `${base}${path}` } });
   expect(step).toMatchObject({ status: 'completed', attempts: 2 });
@@ -114,7 +125,9 @@ test('429 is retried after the Retry-After the server asks for, not the plan\'s 
 
 test('a step may set its own Idempotency-Key', async () => {
   const path = route(json(200, {}));
-  await runStep({ parameters: { method: 'PUT', url: `${base}${path}`, body: 'raw', headers: { 'Idempotency-Key': 'mine' } } });
+  await runStep({
+    parameters: { method: 'PUT', url: `${base}${path}`, body: 'raw', headers: { 'Idempotency-Key': 'mine' } },
+  });
   expect(requestsTo(path)[0]!.headers['idempotency-key']).toBe('mine');
   expect(requestsTo(path)[0]!.body).toBe('raw');
 });
@@ -147,7 +160,8 @@ test('a refused connection is a retried HttpNetworkError', async () => {
 
 test('secret headers are sent but never appear in results or errors, even when the server echoes them', async () => {
   const secret = 'Bearer sk-very-secret-token';
-  const echo = (status: number) => (res: ServerResponse, req: Seen) => json(status, { youSent: req.headers.authorization })(res);
+  const echo = (status: number) => (res: ServerResponse, req: Seen) =>
+    json(status, { youSent: req.headers.authorization })(res);
   const okPath = route(echo(200));
   const ok = await runStep({ parameters: { url: `${base}${okPath}`, secretHeaders: { Authorization: secret } } });
   expect(requestsTo(okPath)[0]!.headers.authorization).toBe(secret);
@@ -155,7 +169,9 @@ test('secret headers are sent but never appear in results or errors, even when t
   expect(JSON.stringify(ok.step)).not.toContain('sk-very-secret-token');
 
   const refusedPath = route(echo(403));
-  const refused = await runStep({ parameters: { url: `${base}${refusedPath}`, secretHeaders: { Authorization: secret } } });
+  const refused = await runStep({
+    parameters: { url: `${base}${refusedPath}`, secretHeaders: { Authorization: secret } },
+  });
   expect(refused.step).toMatchObject({ status: 'failed', errorType: 'HttpClientError' });
   expect(refused.step.error).toContain('[redacted]');
   expect(JSON.stringify(refused.step)).not.toContain('sk-very-secret-token');
@@ -163,13 +179,18 @@ test('secret headers are sent but never appear in results or errors, even when t
 
 test('parameters that cannot make a request are refused before anything is sent', async () => {
   // By the client, from the schema...
-  const refusal = await runStep({ parameters: { url: 'https://user:pw@example.com/' } }).catch((err: PlanValidationError) => err);
+  const refusal = await runStep({ parameters: { url: 'https://user:pw@example.com/' } }).catch(
+    (err: PlanValidationError) => err,
+  );
   expect((refusal as PlanValidationError).problems.map((p) => p.message)).toEqual([
     expect.stringContaining('credentials do not belong in the URL'),
   ]);
   // ...and by the tool, for what only sending finds out.
   const path = route(json(200, {}));
-  const { step } = await runStep({ maxRetries: 2, parameters: { url: `${base}${path}`, headers: { 'X-Bad': 'a\nb' } } });
+  const { step } = await runStep({
+    maxRetries: 2,
+    parameters: { url: `${base}${path}`, headers: { 'X-Bad': 'a\nb' } },
+  });
   expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'InvalidParameters' });
   expect(step.error).toContain('invalid HTTP header among X-Bad');
   expect(requestsTo(path)).toHaveLength(0);

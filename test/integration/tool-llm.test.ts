@@ -18,23 +18,27 @@ let server: Server;
 let env: TestWorker;
 let unconfigured: TestWorker;
 
-const completion = (content: string): Answer => (res, req) => {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(
-    JSON.stringify({
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: `${String(req.body.model)}-2026`,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
-    }),
-  );
-};
-const error = (status: number, headers: Record<string, string> = {}): Answer => (res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(
-    JSON.stringify({ error: { message: `status ${status} on purpose`, type: 'test', code: null } }),
-  );
-};
+const completion =
+  (content: string): Answer =>
+  (res, req) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model: `${String(req.body.model)}-2026`,
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+      }),
+    );
+  };
+const error =
+  (status: number, headers: Record<string, string> = {}): Answer =>
+  (res) => {
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...headers })
+      .end(JSON.stringify({ error: { message: `status ${status} on purpose`, type: 'test', code: null } }));
+  };
 const hang: Answer = () => undefined;
 
 /** A fresh model name whose requests get `answers` in order, the last one repeating. */
@@ -52,14 +56,19 @@ beforeAll(async () => {
     req.on('end', () => {
       const request: Seen = { path: req.url!, headers: req.headers, body: JSON.parse(text || '{}'), at: Date.now() };
       seen.push(request);
-      const answers = req.method === 'POST' && req.url === '/v1/chat/completions' ? scripts.get(String(request.body.model)) : undefined;
+      const answers =
+        req.method === 'POST' && req.url === '/v1/chat/completions'
+          ? scripts.get(String(request.body.model))
+          : undefined;
       if (!answers) return error(404)(res, request);
       (answers.length > 1 ? answers.shift()! : answers[0]!)(res, request);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  env = await startTestWorker(undefined, { toolSettings: { llm: { apiKey: 'sk-test', baseUrl, model: model(completion('from the default')) } } });
+  env = await startTestWorker(undefined, {
+    toolSettings: { llm: { apiKey: 'sk-test', baseUrl, model: model(completion('from the default')) } },
+  });
   unconfigured = await startTestWorker();
 });
 afterAll(async () => {
@@ -70,7 +79,9 @@ afterAll(async () => {
 });
 
 async function chat(parameters: Record<string, unknown>, step: Record<string, unknown> = {}, on: TestWorker = env) {
-  const handle = await on.start({ steps: [{ id: 'ask', toolName: 'llm_chat', retryDelayMs: 50, parameters, ...step }] });
+  const handle = await on.start({
+    steps: [{ id: 'ask', toolName: 'llm_chat', retryDelayMs: 50, parameters, ...step }],
+  });
   return (await handle.result()).steps[0]!;
 }
 const messages = [
@@ -94,7 +105,7 @@ test('a completion through the real openai client: content, model, finish reason
   expect(request!.body).toMatchObject({ model: name, messages, temperature: 0.2, max_tokens: 5 });
 });
 
-test('without a model the worker\'s PLAN_LLM_MODEL is used; JSON answers are parsed when asked for', async () => {
+test("without a model the worker's PLAN_LLM_MODEL is used; JSON answers are parsed when asked for", async () => {
   const byDefault = await chat({ messages });
   expect(byDefault.result).toMatchObject({ content: 'from the default' });
   const name = model(completion('{"colour":"blue"}'));
@@ -103,7 +114,7 @@ test('without a model the worker\'s PLAN_LLM_MODEL is used; JSON answers are par
   expect(requestsFor(name)[0]!.body.response_format).toEqual({ type: 'json_object' });
 });
 
-test('429 then 500 are retried by the plan\'s policy, the 429 after its Retry-After; the client itself never retries', async () => {
+test("429 then 500 are retried by the plan's policy, the 429 after its Retry-After; the client itself never retries", async () => {
   const name = model(error(429, { 'retry-after': '1' }), error(500), completion('Blue'));
   const step = await chat({ messages, model: name }, { maxRetries: 3 });
   expect(step).toMatchObject({ status: 'completed', attempts: 3, result: { content: 'Blue' } });
@@ -112,7 +123,7 @@ test('429 then 500 are retried by the plan\'s policy, the 429 after its Retry-Af
   expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(950);
 });
 
-test('a server that stays down uses up the plan\'s retries and fails with LlmUnavailable', async () => {
+test("a server that stays down uses up the plan's retries and fails with LlmUnavailable", async () => {
   const name = model(error(503));
   const step = await chat({ messages, model: name }, { maxRetries: 1 });
   expect(step).toMatchObject({ status: 'failed', attempts: 2, errorType: 'LlmUnavailable' });
@@ -137,5 +148,6 @@ test('a server that hangs past the step timeout: each attempt gives up in time a
 test('a worker without a model server fails the step at once, saying which variables to set', async () => {
   const step = await chat({ messages }, { maxRetries: 2 }, unconfigured);
   expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'LlmNotConfigured' });
-  for (const variable of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PLAN_LLM_MODEL']) expect(step.error).toContain(variable);
+  for (const variable of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PLAN_LLM_MODEL'])
+    expect(step.error).toContain(variable);
 });

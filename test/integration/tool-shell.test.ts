@@ -10,7 +10,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'tool-shell-'));
 
 beforeAll(async () => {
   // As PLAN_SHELL_ALLOW=node would configure it.
-  env = await startTestWorker(undefined, { toolSettings: { shell: { allow: ['node'], env: { PATH: process.env.PATH! } } } });
+  env = await startTestWorker(undefined, {
+    toolSettings: { shell: { allow: ['node'], env: { PATH: process.env.PATH! } } },
+  });
 });
 afterAll(() => env?.stop());
 
@@ -27,8 +29,10 @@ test('runs a command and returns its exit code, stdout and stderr', async () => 
   expect((step.result as { durationMs: number }).durationMs).toBeGreaterThan(0);
 });
 
-test('a non-zero exit fails with ShellExitError naming the code and the end of stderr, retried by the plan\'s policy', async () => {
-  const step = await runShell(node("console.error('first line'); console.error('it broke'); process.exit(3)"), { maxRetries: 1 });
+test("a non-zero exit fails with ShellExitError naming the code and the end of stderr, retried by the plan's policy", async () => {
+  const step = await runShell(node("console.error('first line'); console.error('it broke'); process.exit(3)"), {
+    maxRetries: 1,
+  });
   expect(step).toMatchObject({ status: 'failed', attempts: 2, errorType: 'ShellExitError' });
   expect(step.error).toBe('node exited with code 3: first line\nit broke');
 });
@@ -38,18 +42,22 @@ test('a command PLAN_SHELL_ALLOW does not list is refused, naming the variable, 
   expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'ShellNotAllowed' });
   expect(step.error).toContain('PLAN_SHELL_ALLOW lists only node');
   // Exact names only: a path to the same program is a different entry.
-  expect(await runShell({ command: process.execPath, args: ['-e', '1'] })).toMatchObject({ errorType: 'ShellNotAllowed' });
+  expect(await runShell({ command: process.execPath, args: ['-e', '1'] })).toMatchObject({
+    errorType: 'ShellNotAllowed',
+  });
 });
 
 test('arguments arrive exactly as written: no shell, no interpolation', async () => {
-  const literal = ['$(echo hi)', '`id`', '*', '; rm -rf /', '$HOME', "it's \"quoted\""];
+  const literal = ['$(echo hi)', '`id`', '*', '; rm -rf /', '$HOME', 'it\'s "quoted"'];
   const step = await runShell(node('console.log(JSON.stringify(process.argv.slice(1)))', ...literal));
   expect(JSON.parse((step.result as { stdout: string }).stdout)).toEqual(literal);
 });
 
-test('the command sees the worker\'s PATH and its own env, not the worker\'s other variables; secretEnv stays secret', async () => {
+test("the command sees the worker's PATH and its own env, not the worker's other variables; secretEnv stays secret", async () => {
   const step = await runShell({
-    ...node('console.log(JSON.stringify({ keys: Object.keys(process.env).sort(), greeting: process.env.GREETING, token: process.env.TOKEN }))'),
+    ...node(
+      'console.log(JSON.stringify({ keys: Object.keys(process.env).sort(), greeting: process.env.GREETING, token: process.env.TOKEN }))',
+    ),
     env: { GREETING: 'hi' },
     secretEnv: { TOKEN: 'tok-123456' },
   });
@@ -99,7 +107,8 @@ test('cancelling the plan kills the command and everything it started', async ()
   await cancelPlan(env.client, handle.workflowId, { reason: 'test' });
   const state = await handle.result();
   expect(state.status).toBe('cancelled');
-  // The plan counts the step as over only once the tool stopped, and the tool stops only once the process group is gone.
+  // The plan counts the step as over only once the tool stopped, and the tool stops only once the process group is
+  // gone.
   expect(alive(pid!)).toBe(false);
   await eventually(() => !alive(grandchild!), 'the grandchild to die');
 });

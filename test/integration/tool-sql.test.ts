@@ -18,7 +18,11 @@ beforeAll(async () => {
   reports.searchParams.set('options', `-c search_path=${schema}`);
   env = await startTestWorker(undefined, {
     toolSettings: {
-      sqlConnections: { default: databaseUrl, reports: reports.toString(), nowhere: 'postgres://postgres@127.0.0.1:1/none' },
+      sqlConnections: {
+        default: databaseUrl,
+        reports: reports.toString(),
+        nowhere: 'postgres://postgres@127.0.0.1:1/none',
+      },
     },
   });
 });
@@ -35,12 +39,21 @@ async function run(steps: Record<string, unknown>[], options: Record<string, unk
   });
   return (await handle.result()).steps;
 }
-const names = async () => (await pool.query(`SELECT name FROM ${schema}.items ORDER BY id`)).rows.map((r) => r.name as string);
+const names = async () =>
+  (await pool.query(`SELECT name FROM ${schema}.items ORDER BY id`)).rows.map((r) => r.name as string);
 
 test('parameters are bound, never interpolated', async () => {
   const tricky = "o'brien'); DROP TABLE items; --";
-  const [step] = await run([{ parameters: { sql: 'SELECT $1::int + $2::int AS sum, $3::text AS name', params: [2, 3, tricky] } }]);
-  expect(step!.result).toEqual({ command: 'SELECT', rowCount: 1, columns: ['sum', 'name'], rows: [{ sum: 5, name: tricky }], truncated: false });
+  const [step] = await run([
+    { parameters: { sql: 'SELECT $1::int + $2::int AS sum, $3::text AS name', params: [2, 3, tricky] } },
+  ]);
+  expect(step!.result).toEqual({
+    command: 'SELECT',
+    rowCount: 1,
+    columns: ['sum', 'name'],
+    rows: [{ sum: 5, name: tricky }],
+    truncated: false,
+  });
 });
 
 test('a read-only step cannot write; with allowWrite: true it can', async () => {
@@ -51,16 +64,25 @@ test('a read-only step cannot write; with allowWrite: true it can', async () => 
   ]);
   expect(refused).toMatchObject({ status: 'failed', attempts: 1, errorType: 'SqlReadOnlyViolation' });
   expect(refused!.error).toContain('allowWrite: true');
-  expect(allowed).toMatchObject({ status: 'completed', result: { command: 'INSERT', rowCount: 1, rows: [{ name: 'widget' }] } });
+  expect(allowed).toMatchObject({
+    status: 'completed',
+    result: { command: 'INSERT', rowCount: 1, rows: [{ name: 'widget' }] },
+  });
   expect(await names()).toEqual(['widget']);
 });
 
 test('more than one statement is refused, so nothing can slip out of the read-only transaction', async () => {
-  const [step] = await run([{ maxRetries: 2, parameters: { sql: `COMMIT; INSERT INTO ${schema}.items (name) VALUES ('sneaky')` } }]);
+  const [step] = await run([
+    { maxRetries: 2, parameters: { sql: `COMMIT; INSERT INTO ${schema}.items (name) VALUES ('sneaky')` } },
+  ]);
   expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'SqlError' });
   expect(step!.error).toContain('SQLSTATE 42601');
   const [block] = await run([
-    { parameters: { sql: `DO $$ BEGIN SET TRANSACTION READ WRITE; INSERT INTO ${schema}.items (name) VALUES ('sneaky'); END $$` } },
+    {
+      parameters: {
+        sql: `DO $$ BEGIN SET TRANSACTION READ WRITE; INSERT INTO ${schema}.items (name) VALUES ('sneaky'); END $$`,
+      },
+    },
   ]);
   expect(block).toMatchObject({ status: 'failed' });
   expect(await names()).not.toContain('sneaky');
@@ -71,7 +93,13 @@ test('rows beyond maxRows are neither fetched nor returned', async () => {
     { parameters: { sql: 'SELECT g FROM generate_series(1, 1000000) g', maxRows: 3 } },
     { parameters: { sql: 'SELECT g FROM generate_series(1, 3) g', maxRows: 3 } },
   ]);
-  expect(capped!.result).toEqual({ command: null, rowCount: null, columns: ['g'], rows: [{ g: 1 }, { g: 2 }, { g: 3 }], truncated: true });
+  expect(capped!.result).toEqual({
+    command: null,
+    rowCount: null,
+    columns: ['g'],
+    rows: [{ g: 1 }, { g: 2 }, { g: 3 }],
+    truncated: true,
+  });
   expect(exact!.result).toMatchObject({ command: 'SELECT', rowCount: 3, truncated: false });
 });
 

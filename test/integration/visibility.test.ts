@@ -17,9 +17,13 @@ async function listed(query: string): Promise<string[]> {
 
 /** Visibility is eventually consistent: wait until the listing agrees. */
 function eventuallyListed(query: string, id: string, present: boolean): Promise<void> {
-  return eventually(async () => (await listed(query)).includes(id) === present, `${id} ${present ? 'in' : 'out of'} ${query}`, {
-    everyMs: 200,
-  });
+  return eventually(
+    async () => (await listed(query)).includes(id) === present,
+    `${id} ${present ? 'in' : 'out of'} ${query}`,
+    {
+      everyMs: 200,
+    },
+  );
 }
 
 test('PlanStatus and PlanPendingApproval list plans awaiting approval, and follow the plan to its end', async () => {
@@ -49,7 +53,9 @@ test('each step is an activity named after its tool, with the step id as activit
   });
   await handle.result();
   const history = await handle.fetchHistory();
-  const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes).filter((a) => a?.activityType?.name === 'echo');
+  const scheduled = history
+    .events!.map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'echo');
   expect(scheduled).toHaveLength(1);
   expect(scheduled[0]!.activityId).toBe('build');
   const event = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'echo')!;

@@ -13,7 +13,11 @@ export interface RunningChild {
 
 /** Starts a Node script (of the project, unless `cwd` says where) as a child process, capturing its output. */
 export function runNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): RunningChild {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -67,4 +71,3 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
-

@@ -30,27 +30,30 @@ export class FakeOpenAI {
 
   /** Answers one request with the next scripted reply. */
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-      const body = JSON.parse(await read(req)) as Record<string, unknown>;
-      this.requests.push(body);
-      const next = this.script.shift() ?? { status: 500, body: { error: { message: 'the fake server has no more replies' } } };
-      if ('hang' in next) return; // never answers: the client's timeout must end it
-      if ('status' in next) {
-        res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
-        res.end(JSON.stringify(next.body ?? { error: { message: `status ${next.status}` } }));
-        return;
-      }
-      const usage = next.usage ?? { prompt_tokens: 10, completion_tokens: 5 };
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: `chatcmpl-${this.requests.length}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model: String(body.model),
-          choices: [{ index: 0, message: { role: 'assistant', content: next.content }, finish_reason: 'stop' }],
-          usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-        }),
-      );
+    const body = JSON.parse(await read(req)) as Record<string, unknown>;
+    this.requests.push(body);
+    const next = this.script.shift() ?? {
+      status: 500,
+      body: { error: { message: 'the fake server has no more replies' } },
+    };
+    if ('hang' in next) return; // never answers: the client's timeout must end it
+    if ('status' in next) {
+      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+      res.end(JSON.stringify(next.body ?? { error: { message: `status ${next.status}` } }));
+      return;
+    }
+    const usage = next.usage ?? { prompt_tokens: 10, completion_tokens: 5 };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        id: `chatcmpl-${this.requests.length}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: String(body.model),
+        choices: [{ index: 0, message: { role: 'assistant', content: next.content }, finish_reason: 'stop' }],
+        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+      }),
+    );
   }
 
   async stop(): Promise<void> {

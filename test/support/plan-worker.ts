@@ -5,7 +5,13 @@ import type { runPlan } from '../../src/workflows';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createPool } from '../../src/store/pool';
-import { builtinRegistry, createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolSettings } from '../../src/tools';
+import {
+  builtinRegistry,
+  createToolServices,
+  NO_TOOL_SETTINGS,
+  type ToolRegistry,
+  type ToolSettings,
+} from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
 import { TcpProxy } from './tcp-proxy';
 import { testStack } from './test-stack';
@@ -39,7 +45,11 @@ export async function startTestWorker(
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
   const pool = createPool(options.databaseUrl ?? stack.databaseUrl);
   // sql_query's default connection is the suite's database; shell and llm_chat only as a test configures them.
-  const tooling = createToolServices({ ...NO_TOOL_SETTINGS, sqlConnections: { default: stack.databaseUrl }, ...options.toolSettings });
+  const tooling = createToolServices({
+    ...NO_TOOL_SETTINGS,
+    sqlConnections: { default: stack.databaseUrl },
+    ...options.toolSettings,
+  });
   const worker = await createPlanWorker({
     connection,
     namespace: 'default',
@@ -77,7 +87,11 @@ export function uniqueId(prefix: string): string {
 }
 
 /** A test worker whose PostgreSQL connections go through a TCP proxy, so a test can take the database away for real. */
-export async function startWorkerBehindProxy(): Promise<{ worker: TestWorker; proxy: TcpProxy; stop(): Promise<void> }> {
+export async function startWorkerBehindProxy(): Promise<{
+  worker: TestWorker;
+  proxy: TcpProxy;
+  stop(): Promise<void>;
+}> {
   const target = new URL(testStack().databaseUrl);
   const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
   await proxy.restore();

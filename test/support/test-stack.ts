@@ -28,7 +28,10 @@ export function publishStack(stack: TestStack): void {
 export function testStack(): TestStack {
   const read = (key: string) => {
     const value = process.env[key];
-    if (!value) throw new Error(`${key} is not set: run integration tests through jest (npm test), whose global set-up starts the stack`);
+    if (!value)
+      throw new Error(
+        `${key} is not set: run integration tests through jest (npm test), whose global set-up starts the stack`,
+      );
     return value;
   };
   return {

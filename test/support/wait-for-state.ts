@@ -40,5 +40,7 @@ export function peakConcurrency(state: PlanSnapshot): number {
 /** Whether two steps ran at the same time. */
 export function overlapped(state: PlanSnapshot, a: string, b: string): boolean {
   const [x, y] = [a, b].map((id) => state.steps.find((s) => s.id === id)!);
-  return Date.parse(x!.startedAt!) < Date.parse(y!.completedAt!) && Date.parse(y!.startedAt!) < Date.parse(x!.completedAt!);
+  return (
+    Date.parse(x!.startedAt!) < Date.parse(y!.completedAt!) && Date.parse(y!.startedAt!) < Date.parse(x!.completedAt!)
+  );
 }

@@ -15,11 +15,19 @@ function drain(state: PlanState): string[] {
   return ids;
 }
 
-const approve = (by: string, step: string | null = null) => normalizeDecision('approve', { by, step }) as Exclude<ReturnType<typeof normalizeDecision>, string>;
+const approve = (by: string, step: string | null = null) =>
+  normalizeDecision('approve', { by, step }) as Exclude<ReturnType<typeof normalizeDecision>, string>;
 
 test('steps become ready as their dependencies complete, in file order, without rescanning the plan', () => {
   const state = new PlanState(
-    plan({ steps: [{ id: 'a', toolName: 'x' }, { id: 'b', toolName: 'x', dependsOn: ['a'] }, { id: 'c', toolName: 'x', dependsOn: ['a'] }, { id: 'd', toolName: 'x', dependsOn: ['b', 'c'] }] }),
+    plan({
+      steps: [
+        { id: 'a', toolName: 'x' },
+        { id: 'b', toolName: 'x', dependsOn: ['a'] },
+        { id: 'c', toolName: 'x', dependsOn: ['a'] },
+        { id: 'd', toolName: 'x', dependsOn: ['b', 'c'] },
+      ],
+    }),
     'p',
     T0,
   );
@@ -50,7 +58,16 @@ test('every change bumps the sequence number, so the scheduler and the mirror no
 });
 
 test('stop on error: nothing new starts after a failure, and what never started ends skipped with the reason', () => {
-  const state = new PlanState(plan({ steps: [{ id: 'a', toolName: 'x' }, { id: 'b', toolName: 'x' }] }), 'p', T0);
+  const state = new PlanState(
+    plan({
+      steps: [
+        { id: 'a', toolName: 'x' },
+        { id: 'b', toolName: 'x' },
+      ],
+    }),
+    'p',
+    T0,
+  );
   state.beginExecution(T0);
   state.takeReady();
   state.start('a', T0);
@@ -62,7 +79,11 @@ test('stop on error: nothing new starts after a failure, and what never started 
 });
 
 test('a quorum gate needs distinct approvers and refuses a second vote from the same one', () => {
-  const state = new PlanState(plan({ options: { requireApproval: true, requiredApprovals: 2 }, steps: [{ id: 'a', toolName: 'x' }] }), 'p', T0);
+  const state = new PlanState(
+    plan({ options: { requireApproval: true, requiredApprovals: 2 }, steps: [{ id: 'a', toolName: 'x' }] }),
+    'p',
+    T0,
+  );
   expect(state.status).toBe('pending_approval');
   expect(state.refusalOf(approve('alice'))).toBeNull();
   expect(state.decide(approve('alice'), at(1))).toMatchObject({ gate: 'waiting', approvals: 1 });
@@ -74,7 +95,10 @@ test('a quorum gate needs distinct approvers and refuses a second vote from the 
 
 test('an approval timeout decides each open gate once, as the plan says', () => {
   const state = new PlanState(
-    plan({ options: { requireApproval: true, approvalTimeoutMs: 1000, onApprovalTimeout: 'approve' }, steps: [{ id: 'a', toolName: 'x' }] }),
+    plan({
+      options: { requireApproval: true, approvalTimeoutMs: 1000, onApprovalTimeout: 'approve' },
+      steps: [{ id: 'a', toolName: 'x' }],
+    }),
     'p',
     T0,
   );
@@ -83,7 +107,9 @@ test('an approval timeout decides each open gate once, as the plan says', () => 
   expect(state.approvals).toEqual([]);
   state.expireGates(at(1000));
   state.expireGates(at(5000));
-  expect(state.approvals).toEqual([{ by: 'approval-timeout', at: at(1000), comment: 'no decision within 1000 ms', step: null, decision: 'approve' }]);
+  expect(state.approvals).toEqual([
+    { by: 'approval-timeout', at: at(1000), comment: 'no decision within 1000 ms', step: null, decision: 'approve' },
+  ]);
   expect(state.nextGateDeadline()).toBeNull();
 });
 
@@ -114,7 +140,13 @@ test('compensation layers put a step after everything that depends on it, and sk
 
 test('a run that continues as new takes over exactly where the last one stopped: paused, gated, half done', () => {
   const input = {
-    options: { allowParallel: true, continueOnError: false, onFailure: 'pause', requireApproval: true, requiredApprovals: 2 },
+    options: {
+      allowParallel: true,
+      continueOnError: false,
+      onFailure: 'pause',
+      requireApproval: true,
+      requiredApprovals: 2,
+    },
     steps: [
       { id: 'a', toolName: 'x' },
       { id: 'b', toolName: 'x', dependsOn: ['a'] },

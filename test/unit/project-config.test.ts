@@ -1,6 +1,6 @@
 /**
- * The project's configuration file as a team meets it: found from the working directory upwards (or named), loaded
- * from TypeScript without a build, its tools joined to the built-ins, and every way it can be wrong named with the file.
+ * The project's configuration file as a team meets it: found from the working directory upwards (or named), loaded from
+ * TypeScript without a build, its tools joined to the built-ins, and every way it can be wrong named with the file.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,9 +63,12 @@ test('--config wins over PLAN_CONFIG, which wins over the file found nearby; wit
     'named.config.cjs': `module.exports = { tools: [${tool('named_tool')}] };\n`,
     'env.config.mjs': `export default { tools: [${tool('env_tool')}] };\n`,
   });
-  const names = async (options: Parameters<typeof loadProjectConfig>[0]) => (await loadProjectConfig(options)).tools.list().map((t) => t.name);
+  const names = async (options: Parameters<typeof loadProjectConfig>[0]) =>
+    (await loadProjectConfig(options)).tools.list().map((t) => t.name);
   expect(await names({ cwd: dir, env: {}, flag: 'named.config.cjs' })).toContain('named_tool');
-  expect(await names({ cwd: dir, env: { PLAN_CONFIG: 'env.config.mjs' }, flag: 'named.config.cjs' })).toContain('named_tool');
+  expect(await names({ cwd: dir, env: { PLAN_CONFIG: 'env.config.mjs' }, flag: 'named.config.cjs' })).toContain(
+    'named_tool',
+  );
   expect(await names({ cwd: dir, env: { PLAN_CONFIG: 'env.config.mjs' } })).toContain('env_tool');
   expect(await names({ cwd: dir, env: {} })).toEqual(BUILTIN_TOOLS.map((t) => t.name));
   const empty = project({});
@@ -73,8 +76,16 @@ test('--config wins over PLAN_CONFIG, which wins over the file found nearby; wit
 });
 
 test.each([
-  ['a name taken by a built-in tool', `export default { tools: [${tool('echo')}] };`, /tools\[0\] "echo" collides with the built-in tool "echo"/],
-  ['two tools with one name', `export default { tools: [${tool('twice')}, ${tool('twice')}] };`, /tools\[0\] and tools\[1\] are both named "twice"/],
+  [
+    'a name taken by a built-in tool',
+    `export default { tools: [${tool('echo')}] };`,
+    /tools\[0\] "echo" collides with the built-in tool "echo"/,
+  ],
+  [
+    'two tools with one name',
+    `export default { tools: [${tool('twice')}, ${tool('twice')}] };`,
+    /tools\[0\] and tools\[1\] are both named "twice"/,
+  ],
   ['a misspelt key', 'export default { tool: [] };', /unknown key "tool" \(did you mean "tools"\?\)/],
   ['a default export that is no object', 'export default [];', /default export must be the configuration object/],
   ['something that is not a tool', 'export default { tools: [{ name: "x" }] };', /tools\[0\] is not a tool/],
@@ -90,6 +101,10 @@ test.each([
 
 test('a configuration file named but missing is refused, saying which setting named it', async () => {
   const dir = project({});
-  await expect(loadProjectConfig({ cwd: dir, env: {}, flag: 'nope.ts' })).rejects.toThrow(/nope\.ts: no such file \(named by --config\)/);
-  await expect(loadProjectConfig({ cwd: dir, env: { PLAN_CONFIG: 'gone.mjs' } })).rejects.toThrow(/gone\.mjs: no such file \(named by PLAN_CONFIG\)/);
+  await expect(loadProjectConfig({ cwd: dir, env: {}, flag: 'nope.ts' })).rejects.toThrow(
+    /nope\.ts: no such file \(named by --config\)/,
+  );
+  await expect(loadProjectConfig({ cwd: dir, env: { PLAN_CONFIG: 'gone.mjs' } })).rejects.toThrow(
+    /gone\.mjs: no such file \(named by PLAN_CONFIG\)/,
+  );
 });

@@ -20,7 +20,11 @@ test('every built-in tool describes itself with a JSON Schema the planner can re
 
 test('the secret parameters are listed per tool, for the mirror to redact', () => {
   expect(secretParamsOf(builtinRegistry())).toEqual({ http_request: ['secretHeaders'], shell: ['secretEnv'] });
-  expect(builtinRegistry().describe().find((tool) => tool.name === 'shell')!.secretParams).toEqual(['secretEnv']);
+  expect(
+    builtinRegistry()
+      .describe()
+      .find((tool) => tool.name === 'shell')!.secretParams,
+  ).toEqual(['secretEnv']);
 });
 
 test('a secret parameter the tool does not have is refused when the registry is built', () => {
@@ -35,7 +39,7 @@ test('a secret parameter the tool does not have is refused when the registry is 
   expect(() => new ToolRegistry([tool])).toThrow('tool "leaky" declares secret parameter "tokn" that it does not have');
 });
 
-test('the tools\' settings come from the environment', () => {
+test("the tools' settings come from the environment", () => {
   const config = loadConfig({
     DATABASE_URL: 'postgres://main/db',
     PLAN_SHELL_ALLOW: ' node, /usr/bin/git ,,',
@@ -55,7 +59,9 @@ test('the tools\' settings come from the environment', () => {
 });
 
 test('a malformed PLAN_SQL_CONNECTIONS is refused with what it should look like', () => {
-  expect(() => loadConfig({ PLAN_SQL_CONNECTIONS: 'analytics=postgres://x' })).toThrow(/must be a JSON object of name -> PostgreSQL URL.*not JSON/);
+  expect(() => loadConfig({ PLAN_SQL_CONNECTIONS: 'analytics=postgres://x' })).toThrow(
+    /must be a JSON object of name -> PostgreSQL URL.*not JSON/,
+  );
   expect(() => loadConfig({ PLAN_SQL_CONNECTIONS: '{"a":"mysql://x"}' })).toThrow('"a" is not a postgres:// URL');
   expect(() => loadConfig({ PLAN_SQL_CONNECTIONS: '["postgres://x"]' })).toThrow('must be a JSON object');
 });

@@ -30,7 +30,11 @@ test('describe() gives the result schema as the steps after a tool read it, defa
   expect(described!.result).toEqual({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     type: 'object',
-    properties: { city: { type: 'string' }, celsius: { type: 'number' }, source: { type: 'string', default: 'met.no' } },
+    properties: {
+      city: { type: 'string' },
+      celsius: { type: 'number' },
+      source: { type: 'string', default: 'met.no' },
+    },
     required: ['city', 'celsius', 'source'],
     additionalProperties: false,
   });
@@ -38,16 +42,25 @@ test('describe() gives the result schema as the steps after a tool read it, defa
 });
 
 test('a tool without a result schema has no result in its description', () => {
-  const plain = defineTool({ name: 'plain', description: 'p', parameters: z.object({}), risk: 'read', run: async () => 1 });
+  const plain = defineTool({
+    name: 'plain',
+    description: 'p',
+    parameters: z.object({}),
+    risk: 'read',
+    run: async () => 1,
+  });
   expect(new ToolRegistry([plain]).describe()[0]).not.toHaveProperty('result');
 });
 
-test.each([0, 1.5, 7 * 24 * 3600 * 1000 + 1, Number.NaN])('a tool timeoutMs of %p is refused when the registry is built', (timeoutMs) => {
-  const slow = defineTool({ ...forecast, name: 'slow', timeoutMs });
-  expect(() => new ToolRegistry([slow])).toThrow(
-    `tool "slow": timeoutMs must be an integer between 1 and 604800000 (7 days); got ${timeoutMs}`,
-  );
-});
+test.each([0, 1.5, 7 * 24 * 3600 * 1000 + 1, Number.NaN])(
+  'a tool timeoutMs of %p is refused when the registry is built',
+  (timeoutMs) => {
+    const slow = defineTool({ ...forecast, name: 'slow', timeoutMs });
+    expect(() => new ToolRegistry([slow])).toThrow(
+      `tool "slow": timeoutMs must be an integer between 1 and 604800000 (7 days); got ${timeoutMs}`,
+    );
+  },
+);
 
 test('the catalogue converts to OpenAI function tools: name, description and the parameters schema', () => {
   const described: ToolDescription[] = new ToolRegistry([forecast]).describe();

@@ -11,7 +11,11 @@ test('secret values are every string inside the secret parameters, longest first
 test('scrubbing replaces secrets in strings and keys at any depth and keeps other values as they are', () => {
   const at = new Date(0);
   const value = { echoed: 'token is s3cret!', nested: [{ s3cret: 1, n: 2, at }], flag: true };
-  expect(scrubSecrets(value, ['s3cret'])).toEqual({ echoed: 'token is [redacted]!', nested: [{ '[redacted]': 1, n: 2, at }], flag: true });
+  expect(scrubSecrets(value, ['s3cret'])).toEqual({
+    echoed: 'token is [redacted]!',
+    nested: [{ '[redacted]': 1, n: 2, at }],
+    flag: true,
+  });
   expect(scrubSecrets(value, [])).toBe(value);
 });
 

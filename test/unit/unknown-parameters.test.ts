@@ -42,17 +42,29 @@ describe('unknown parameter keys', () => {
 
   it('are refused for a sub-plan, and inside the nested plan', () => {
     const nested = { steps: [{ id: 'inner', toolName: 'memory_get', parameters: { key: 'k', nmespace: 'a/b/c/d' } }] };
-    expect(problems([{ id: 'child', toolName: 'subplan', parameters: { plan: nested, namespac: 'a/b/c/d' } }])).toEqual([
-      'step "child": parameters.namespac: unknown parameter "namespac" (did you mean "namespace"?)',
-      'step "child": parameters.plan: step "inner": parameters.nmespace: unknown parameter "nmespace" (did you mean "namespace"?)',
-    ]);
+    expect(problems([{ id: 'child', toolName: 'subplan', parameters: { plan: nested, namespac: 'a/b/c/d' } }])).toEqual(
+      [
+        'step "child": parameters.namespac: unknown parameter "namespac" (did you mean "namespace"?)',
+        'step "child": parameters.plan: step "inner": parameters.nmespace: unknown parameter "nmespace" (did you mean "namespace"?)',
+      ],
+    );
   });
 
   it('leave plans with templates alone', () => {
     const steps = [
       { id: 'read', toolName: 'memory_get', parameters: { key: 'k' } },
-      { id: 'write', toolName: 'memory_set', dependsOn: ['read'], parameters: { key: 'k2', value: '{{steps.read.result.value}}' } },
-      { id: 'all', toolName: 'merge', dependsOn: ['read', 'write'], parameters: { mode: 'concat', inputs: '{{dependencies}}' } },
+      {
+        id: 'write',
+        toolName: 'memory_set',
+        dependsOn: ['read'],
+        parameters: { key: 'k2', value: '{{steps.read.result.value}}' },
+      },
+      {
+        id: 'all',
+        toolName: 'merge',
+        dependsOn: ['read', 'write'],
+        parameters: { mode: 'concat', inputs: '{{dependencies}}' },
+      },
     ];
     expect(problems(steps)).toEqual([]);
   });
@@ -68,9 +80,13 @@ describe('unknown parameter keys', () => {
     ]);
     const step = (toolName: string, extra: unknown) => ({ id: toolName, toolName, parameters: { a: 'x', extra } });
     expect(problems([step('loose', true), step('passthrough', true), step('numbers', 1)], registry)).toEqual([]);
-    expect(problems([step('numbers', 'one')], registry)).toEqual([expect.stringMatching(/^step "numbers": parameters\.extra: /)]);
+    expect(problems([step('numbers', 'one')], registry)).toEqual([
+      expect.stringMatching(/^step "numbers": parameters\.extra: /),
+    ]);
     // A strict schema's own complaint is replaced by the same one-line-per-key problem as any other tool's.
-    expect(problems([step('strict', true)], registry)).toEqual(['step "strict": parameters.extra: unknown parameter "extra"']);
+    expect(problems([step('strict', true)], registry)).toEqual([
+      'step "strict": parameters.extra: unknown parameter "extra"',
+    ]);
   });
 
   it('are refused for a tool built with another copy of zod, whose classes are not ours', () => {
@@ -82,17 +98,30 @@ describe('unknown parameter keys', () => {
     });
     expect(other.ZodObject).not.toBe(z.ZodObject);
     const parameters = other.object({ token: other.string(), city: other.string() });
-    const weather = defineTool({ name: 'weather', description: 'w', parameters, risk: 'read', secretParams: ['token'], run: async () => null });
+    const weather = defineTool({
+      name: 'weather',
+      description: 'w',
+      parameters,
+      risk: 'read',
+      secretParams: ['token'],
+      run: async () => null,
+    });
     const registry = new ToolRegistry([...BUILTIN_TOOLS, weather]);
     expect(problems([{ id: 'w', toolName: 'weather', parameters: { token: 't', cty: 'Oslo' } }], registry)).toEqual([
       'step "w": parameters.city: Invalid input: expected string, received undefined',
       'step "w": parameters.cty: unknown parameter "cty" (did you mean "city"?)',
     ]);
-    expect(registry.describe().find((tool) => tool.name === 'weather')!.parameters).toMatchObject({ additionalProperties: false });
+    expect(registry.describe().find((tool) => tool.name === 'weather')!.parameters).toMatchObject({
+      additionalProperties: false,
+    });
   });
 
   it('make the JSON Schema the planner and `plan tools` see say so', () => {
-    const described = Object.fromEntries(builtinRegistry().describe().map((tool) => [tool.name, tool.parameters]));
+    const described = Object.fromEntries(
+      builtinRegistry()
+        .describe()
+        .map((tool) => [tool.name, tool.parameters]),
+    );
     expect(described.http_request).toMatchObject({ additionalProperties: false });
     expect(described.memory_set).toMatchObject({ additionalProperties: false });
     // echo takes any parameters, noop ignores them: neither refuses extra keys.

@@ -23,7 +23,11 @@ function valueImports(file: string, text: string): string[] {
       if (clause?.isTypeOnly) continue;
       const bindings = clause?.namedBindings;
       const onlyTypes =
-        clause && !clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly);
+        clause &&
+        !clause.name &&
+        bindings &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.every((e) => e.isTypeOnly);
       if (!onlyTypes) found.push((node.moduleSpecifier as ts.StringLiteral).text);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && !node.isTypeOnly) {
       found.push((node.moduleSpecifier as ts.StringLiteral).text);
@@ -38,7 +42,9 @@ function resolveRelative(from: string, spec: string): string {
   throw new Error(`${relative(root, from)} imports ${spec}, which does not resolve`);
 }
 
-/** Every rule broken by the import graph reachable from `start`, as "file -> import" lines; `unsaved` overrides files. */
+/**
+ * Every rule broken by the import graph reachable from `start`, as "file -> import" lines; `unsaved` overrides files.
+ */
 function workflowImportViolations(start: string, unsaved: Map<string, string> = new Map()): string[] {
   const violations: string[] = [];
   const seen = new Set<string>();

@@ -16,7 +16,12 @@ async function main(customerId: string, amountCents: number): Promise<PlanSnapsh
             id: 'credit',
             toolName: 'credit_account',
             dependsOn: ['lookup'],
-            parameters: { customerId, amountCents, reason: 'goodwill', paymentsToken: process.env.PAYMENTS_TOKEN ?? 'pay_test_4f1d2c3b' },
+            parameters: {
+              customerId,
+              amountCents,
+              reason: 'goodwill',
+              paymentsToken: process.env.PAYMENTS_TOKEN ?? 'pay_test_4f1d2c3b',
+            },
           },
         ],
       },

@@ -1,7 +1,8 @@
 /**
- * Result fusion for fan-out / fan-in plans (several agents answer, one result goes on): combines the results of the steps before it. Give it
- * `inputs: "{{dependencies}}"` to get every dependency's outcome (with `acceptFailedDependencies: true` on the step
- * it also runs after some failed), or a list of values / references of your choosing.
+ * Result fusion for fan-out / fan-in plans (several agents answer, one result goes on): combines the results of the
+ * steps before it. Give it `inputs: "{{dependencies}}"` to get every dependency's outcome (with
+ * `acceptFailedDependencies: true` on the step it also runs after some failed), or a list of values / references of
+ * your choosing.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
@@ -19,7 +20,8 @@ const OUTCOME = z.object({ step: z.string(), status: z.string(), result: z.unkno
 /** A dependency outcome stays one; any other value counts as a successful input. */
 function asInput(item: unknown): Input {
   const outcome = OUTCOME.safeParse(item);
-  if (outcome.success) return { step: outcome.data.step, ok: outcome.data.status === 'completed', value: outcome.data.result };
+  if (outcome.success)
+    return { step: outcome.data.step, ok: outcome.data.status === 'completed', value: outcome.data.result };
   return { step: null, ok: true, value: item };
 }
 
@@ -45,8 +47,16 @@ export const merge = defineTool({
   parameters: z.object({
     mode: z.enum(['concat', 'first_success', 'majority', 'weighted_average']),
     inputs: z.array(z.unknown()).describe('values, or "{{dependencies}}" for every dependency\'s outcome'),
-    field: z.string().min(1).optional().describe('dot path inside each result: the vote (majority) or the number (weighted_average)'),
-    weightField: z.string().min(1).optional().describe('weighted_average: dot path of each result\'s weight (default 1)'),
+    field: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('dot path inside each result: the vote (majority) or the number (weighted_average)'),
+    weightField: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("weighted_average: dot path of each result's weight (default 1)"),
   }),
   risk: 'read',
   local: 'allowed',
@@ -90,12 +100,14 @@ export const merge = defineTool({
         for (const input of ok) {
           const value = at(input.value, field);
           const weight = weightField ? at(input.value, weightField) : 1;
-          if (typeof value !== 'number' || typeof weight !== 'number' || !Number.isFinite(value) || !(weight >= 0)) continue;
+          if (typeof value !== 'number' || typeof weight !== 'number' || !Number.isFinite(value) || !(weight >= 0))
+            continue;
           sum += value * weight;
           weights += weight;
           count++;
         }
-        if (weights === 0) nothing(`no successful input has a number at "${field ?? '(result)'}" with a positive weight`);
+        if (weights === 0)
+          nothing(`no successful input has a number at "${field ?? '(result)'}" with a positive weight`);
         return { mode, value: sum / weights, totalWeight: weights, count, failed };
       }
     }

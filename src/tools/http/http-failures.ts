@@ -10,8 +10,13 @@ export function statusFailure(request: string, response: Response, body: unknown
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const message = `HTTP ${status} from ${request}${text ? `: ${text.slice(0, BODY_IN_MESSAGE)}` : ''}`;
-  const details = { status: response.status, headers: Object.fromEntries(response.headers), body: text.slice(0, BODY_IN_DETAILS) };
-  const type = response.status === 429 ? HTTP_RATE_LIMITED : response.status >= 500 ? HTTP_SERVER_ERROR : HTTP_CLIENT_ERROR;
+  const details = {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text.slice(0, BODY_IN_DETAILS),
+  };
+  const type =
+    response.status === 429 ? HTTP_RATE_LIMITED : response.status >= 500 ? HTTP_SERVER_ERROR : HTTP_CLIENT_ERROR;
   return ApplicationFailure.create({
     message,
     type,

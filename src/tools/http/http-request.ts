@@ -21,16 +21,33 @@ const parameters = z
     method: z.enum(METHODS).default('GET'),
     url: z
       .url({ protocol: /^https?$/ })
-      .refine((url) => !/^[a-z]+:\/\/[^/?#]*@/i.test(url), 'credentials do not belong in the URL: pass them in secretHeaders'),
+      .refine(
+        (url) => !/^[a-z]+:\/\/[^/?#]*@/i.test(url),
+        'credentials do not belong in the URL: pass them in secretHeaders',
+      ),
     headers: headerMap.optional(),
     secretHeaders: headerMap
       .optional()
-      .describe('merged into headers; their values never appear in results, errors or the plan mirror (e.g. Authorization)'),
-    body: z.unknown().optional().describe('a string is sent as is; anything else as JSON (Content-Type: application/json)'),
+      .describe(
+        'merged into headers; their values never appear in results, errors or the plan mirror (e.g. Authorization)',
+      ),
+    body: z
+      .unknown()
+      .optional()
+      .describe('a string is sent as is; anything else as JSON (Content-Type: application/json)'),
     timeoutMs: z.number().int().min(1).optional().describe('default: the step timeout'),
-    maxResponseBytes: z.number().int().min(1).max(MAX_RESPONSE_BYTES).default(MIB).describe('a longer body is cut, with truncated: true'),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RESPONSE_BYTES)
+      .default(MIB)
+      .describe('a longer body is cut, with truncated: true'),
   })
-  .refine((p) => p.body === undefined || !SAFE_METHODS.has(p.method), { message: 'GET and HEAD requests have no body', path: ['body'] });
+  .refine((p) => p.body === undefined || !SAFE_METHODS.has(p.method), {
+    message: 'GET and HEAD requests have no body',
+    path: ['body'],
+  });
 
 type Parameters = z.infer<typeof parameters>;
 
@@ -48,7 +65,11 @@ export const httpRequest = defineTool({
   heartbeatTimeoutMs: WAITING_TOOL_HEARTBEAT_TIMEOUT_MS,
   run: async (p, context) => {
     const request = `${p.method} ${p.url}`;
-    const init: RequestInit = { method: p.method, headers: requestHeaders(p, context.idempotencyKey), body: requestBody(p.body) };
+    const init: RequestInit = {
+      method: p.method,
+      headers: requestHeaders(p, context.idempotencyKey),
+      body: requestBody(p.body),
+    };
     const limit = attemptSignal(context, p.timeoutMs);
     const { response, body, truncated } = await heartbeatWhile(
       context.heartbeat,
@@ -60,7 +81,14 @@ export const httpRequest = defineTool({
 });
 
 /** The request and its (capped) answer; every way of getting no answer becomes a typed failure. */
-async function exchange(request: string, url: string, init: RequestInit, maxBytes: number, limit: AttemptSignal, context: ToolContext) {
+async function exchange(
+  request: string,
+  url: string,
+  init: RequestInit,
+  maxBytes: number,
+  limit: AttemptSignal,
+  context: ToolContext,
+) {
   try {
     const response = await fetch(url, { ...init, signal: limit.signal });
     return { response, ...(await readBody(response, maxBytes)) };
@@ -78,11 +106,15 @@ function requestHeaders(p: Parameters, idempotencyKey: string): Headers {
   } catch (err) {
     // Only the header names and the error's own text: the values may be secret.
     const names = [...Object.keys(p.headers ?? {}), ...Object.keys(p.secretHeaders ?? {})].join(', ');
-    throw ApplicationFailure.nonRetryable(`invalid HTTP header among ${names}: ${(err as Error).message}`, INVALID_PARAMETERS);
+    throw ApplicationFailure.nonRetryable(
+      `invalid HTTP header among ${names}: ${(err as Error).message}`,
+      INVALID_PARAMETERS,
+    );
   }
   // A retried POST must not act twice: the key lets the server recognise the repeat.
   if (!SAFE_METHODS.has(p.method) && !headers.has('idempotency-key')) headers.set('Idempotency-Key', idempotencyKey);
-  if (p.body !== undefined && typeof p.body !== 'string' && !headers.has('content-type')) headers.set('Content-Type', 'application/json');
+  if (p.body !== undefined && typeof p.body !== 'string' && !headers.has('content-type'))
+    headers.set('Content-Type', 'application/json');
   return headers;
 }
 

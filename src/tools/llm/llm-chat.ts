@@ -12,7 +12,11 @@ const responseFormat = z.union([
   z.object({ type: z.enum(['text', 'json_object']) }),
   z.object({
     type: z.literal('json_schema'),
-    json_schema: z.object({ name: z.string().min(1), schema: z.record(z.string(), z.unknown()), strict: z.boolean().optional() }),
+    json_schema: z.object({
+      name: z.string().min(1),
+      schema: z.record(z.string(), z.unknown()),
+      strict: z.boolean().optional(),
+    }),
   }),
 ]);
 
@@ -20,16 +24,18 @@ const responseFormat = z.union([
 export const llmChat = defineTool({
   name: 'llm_chat',
   description:
-    'Asks the worker\'s OpenAI-compatible model server (OpenAI, Ollama, vLLM, llama.cpp) for one chat completion. ' +
+    "Asks the worker's OpenAI-compatible model server (OpenAI, Ollama, vLLM, llama.cpp) for one chat completion. " +
     'Returns { content, json, model, finishReason, usage: { promptTokens, completionTokens, totalTokens } }; json is ' +
     'the parsed content when responseFormat asks for JSON. Rate limits, 5xx, network errors and timeouts fail with ' +
     'LlmUnavailable and are retried (after Retry-After); other 4xx fail with LlmRequestError, not retried.',
   parameters: z.object({
     messages: z.array(message).min(1),
-    model: z.string().min(1).optional().describe('default: the worker\'s PLAN_LLM_MODEL'),
+    model: z.string().min(1).optional().describe("default: the worker's PLAN_LLM_MODEL"),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().min(1).optional(),
-    responseFormat: responseFormat.optional().describe('{ type: "json_object" } or { type: "json_schema", json_schema } for JSON'),
+    responseFormat: responseFormat
+      .optional()
+      .describe('{ type: "json_object" } or { type: "json_schema", json_schema } for JSON'),
   }),
   risk: 'read',
   heartbeatTimeoutMs: WAITING_TOOL_HEARTBEAT_TIMEOUT_MS,
@@ -38,13 +44,16 @@ export const llmChat = defineTool({
       throw ApplicationFailure.nonRetryable(
         'llm_chat has no model server on this worker: set OPENAI_API_KEY (for api.openai.com) or OPENAI_BASE_URL ' +
           '(any OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama), and PLAN_LLM_MODEL, in the ' +
-          'worker\'s environment',
+          "worker's environment",
         LLM_NOT_CONFIGURED,
       );
     }
     const model = p.model ?? context.llm.defaultModel;
     if (!model) {
-      throw ApplicationFailure.nonRetryable('llm_chat needs a model: pass `model`, or set PLAN_LLM_MODEL on the worker', LLM_NOT_CONFIGURED);
+      throw ApplicationFailure.nonRetryable(
+        'llm_chat needs a model: pass `model`, or set PLAN_LLM_MODEL on the worker',
+        LLM_NOT_CONFIGURED,
+      );
     }
     const limit = attemptSignal(context);
     const request = context.llm.client.chat.completions.create(
@@ -60,11 +69,16 @@ export const llmChat = defineTool({
     );
     const completion = await heartbeatWhile(context.heartbeat, request).catch((err: unknown) => {
       if (context.signal.aborted) throw context.signal.reason;
-      if (limit.timedOut()) throw ApplicationFailure.retryable(`model server gave no answer within ${limit.limitMs} ms`, LLM_UNAVAILABLE);
+      if (limit.timedOut())
+        throw ApplicationFailure.retryable(`model server gave no answer within ${limit.limitMs} ms`, LLM_UNAVAILABLE);
       throw llmFailure(err);
     });
     const choice = completion.choices[0];
-    if (!choice) throw ApplicationFailure.retryable(`model server answered without a choice (model ${completion.model})`, LLM_UNAVAILABLE);
+    if (!choice)
+      throw ApplicationFailure.retryable(
+        `model server answered without a choice (model ${completion.model})`,
+        LLM_UNAVAILABLE,
+      );
     const content = choice.message.content ?? '';
     const usage = completion.usage;
     return {
@@ -73,7 +87,11 @@ export const llmChat = defineTool({
       model: completion.model,
       finishReason: choice.finish_reason,
       usage: usage
-        ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, totalTokens: usage.total_tokens }
+        ? {
+            promptTokens: usage.prompt_tokens,
+            completionTokens: usage.completion_tokens,
+            totalTokens: usage.total_tokens,
+          }
         : null,
     };
   },

@@ -8,7 +8,8 @@ const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
 /** Turns what the openai client threw into a typed failure. */
 export function llmFailure(err: unknown): unknown {
-  if (err instanceof APIConnectionError) return ApplicationFailure.retryable(`model server unreachable: ${err.message}`, LLM_UNAVAILABLE);
+  if (err instanceof APIConnectionError)
+    return ApplicationFailure.retryable(`model server unreachable: ${err.message}`, LLM_UNAVAILABLE);
   if (!(err instanceof APIError) || err.status === undefined) return err;
   const retryable = RETRYABLE_STATUS.has(err.status) || err.status >= 500;
   return ApplicationFailure.create({

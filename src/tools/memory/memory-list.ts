@@ -7,9 +7,13 @@ import { limitParameter, namespacePrefixParameter, permanentFailures, prefixOf }
 export const memoryList = defineTool({
   name: 'memory_list',
   description:
-    'Lists live shared-memory entries whose namespace starts with `namespace` (default: the plan\'s namespace), ' +
+    "Lists live shared-memory entries whose namespace starts with `namespace` (default: the plan's namespace), " +
     'ordered by namespace then key; `keyPrefix` keeps keys starting with it; `limit` defaults to 1000.',
-  parameters: z.object({ namespace: namespacePrefixParameter, keyPrefix: z.string().optional(), limit: limitParameter }),
+  parameters: z.object({
+    namespace: namespacePrefixParameter,
+    keyPrefix: z.string().optional(),
+    limit: limitParameter,
+  }),
   risk: 'read',
   local: 'allowed',
   run: async ({ namespace, keyPrefix, limit }, context) => {
@@ -17,7 +21,12 @@ export const memoryList = defineTool({
     const prefix = prefixOf(namespace, context.memory.namespace);
     const entries = await permanentFailures(() => context.memory.store.list(prefix, { keyPrefix, limit }));
     return {
-      entries: entries.map((e) => ({ namespace: formatNamespace(e.namespace), key: e.key, value: e.value, version: e.version })),
+      entries: entries.map((e) => ({
+        namespace: formatNamespace(e.namespace),
+        key: e.key,
+        value: e.value,
+        version: e.version,
+      })),
     };
   },
 });

@@ -1,9 +1,20 @@
 /** Parameter schemas and failure mapping the four memory tools share. */
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
-import { parseNamespace, parseNamespacePrefix, type MemoryNamespace, type MemoryNamespacePrefix } from '../../plan/memory-namespace';
+import {
+  parseNamespace,
+  parseNamespacePrefix,
+  type MemoryNamespace,
+  type MemoryNamespacePrefix,
+} from '../../plan/memory-namespace';
 import { utf8Length } from '../../plan/utf8-length';
-import { MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_TTL_SECONDS, MemoryConflictError, MemoryInputError } from '../../store/shared-memory';
+import {
+  MAX_KEY_BYTES,
+  MAX_LIST_LIMIT,
+  MAX_TTL_SECONDS,
+  MemoryConflictError,
+  MemoryInputError,
+} from '../../store/shared-memory';
 import type { StepMemory } from '../step-memory';
 import { MEMORY_CONFLICT, MEMORY_INPUT_ERROR } from '../../plan/error-types';
 
@@ -14,7 +25,7 @@ export const namespaceParameter = z
     const parsed = parseNamespace(path);
     if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
   })
-  .describe('project/environment/agent_type/session_id; default: the plan\'s memory namespace')
+  .describe("project/environment/agent_type/session_id; default: the plan's memory namespace")
   .optional();
 
 export const namespacePrefixParameter = z
@@ -22,9 +33,10 @@ export const namespacePrefixParameter = z
   .superRefine((path, ctx) => {
     const parsed = parseNamespacePrefix(path);
     if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-    else if (Object.keys(parsed).length === 0) ctx.addIssue({ code: 'custom', message: 'namespace prefix must name at least a project' });
+    else if (Object.keys(parsed).length === 0)
+      ctx.addIssue({ code: 'custom', message: 'namespace prefix must name at least a project' });
   })
-  .describe('a leading part of project/environment/agent_type/session_id; default: the plan\'s memory namespace')
+  .describe("a leading part of project/environment/agent_type/session_id; default: the plan's memory namespace")
   .optional();
 
 export const keyParameter = z

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { formatNamespace } from '../../plan/memory-namespace';
 import { defineTool } from '../tool';
-import { expectedVersionParameter, keyParameter, memoryIn, namespaceParameter, permanentFailures, ttlParameter } from './memory-parameters';
+import {
+  expectedVersionParameter,
+  keyParameter,
+  memoryIn,
+  namespaceParameter,
+  permanentFailures,
+  ttlParameter,
+} from './memory-parameters';
 
 /** Writes a value to shared memory, optionally with a TTL and compare-and-set. */
 export const memorySet = defineTool({
   name: 'memory_set',
   description:
-    'Stores a JSON value under a key in shared memory (default namespace: the plan\'s). `ttlSeconds` makes it expire; ' +
+    "Stores a JSON value under a key in shared memory (default namespace: the plan's). `ttlSeconds` makes it expire; " +
     '`expectedVersion` writes only if the entry is at that version (0 = must not exist), else fails with MemoryConflict.',
   parameters: z.object({
     key: keyParameter,
@@ -28,7 +35,8 @@ export const memorySet = defineTool({
       key: entry.key,
       version: entry.version,
       expiresAt: entry.expiresAt,
-      previous: before && before.version !== entry.version ? { value: before.value, expiresAt: before.expiresAt } : null,
+      previous:
+        before && before.version !== entry.version ? { value: before.value, expiresAt: before.expiresAt } : null,
     };
   },
   undo: {
@@ -38,7 +46,8 @@ export const memorySet = defineTool({
       const memory = memoryIn(parameters.namespace, context.memory);
       const current = await memory.get(parameters.key);
       // Ours to undo if untouched since, or last written by this plan (a later step's undo, in reverse order).
-      const ours = current !== null && (current.version === written.version || current.writtenBy?.planId === context.planId);
+      const ours =
+        current !== null && (current.version === written.version || current.writtenBy?.planId === context.planId);
       if (!ours) return { undone: false, reason: 'someone else changed the entry since this step wrote it' };
       if (written.previous === null) {
         await permanentFailures(() => memory.delete(parameters.key, { expectedVersion: current.version }));

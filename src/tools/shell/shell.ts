@@ -26,7 +26,7 @@ const envMap = z.record(
 export const shell = defineTool({
   name: 'shell',
   description:
-    'Runs an executable listed in the worker\'s PLAN_SHELL_ALLOW with arguments, without a shell (no expansion or ' +
+    "Runs an executable listed in the worker's PLAN_SHELL_ALLOW with arguments, without a shell (no expansion or " +
     'interpolation). Returns { exitCode, stdout, stderr, durationMs, stdoutTruncated, stderrTruncated }, keeping ' +
     'the last maxOutputBytes of each. Non-zero exit fails with ShellExitError; a timeout or cancellation stops the ' +
     'process group.',
@@ -37,7 +37,13 @@ export const shell = defineTool({
     env: envMap.optional().describe('added to a minimal environment (PATH, HOME, LANG, TZ, TMPDIR, USER)'),
     secretEnv: envMap.optional().describe('like env; the values never appear in results, errors or the plan mirror'),
     timeoutMs: z.number().int().min(1).optional().describe('default: the step timeout'),
-    maxOutputBytes: z.number().int().min(1).max(MAX_OUTPUT_BYTES).default(64 * KIB).describe('per stream; the tail is kept'),
+    maxOutputBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_OUTPUT_BYTES)
+      .default(64 * KIB)
+      .describe('per stream; the tail is kept'),
   }),
   risk: 'destructive',
   secretParams: ['secretEnv'],

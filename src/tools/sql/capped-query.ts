@@ -60,7 +60,9 @@ class CappedQuery extends Query {
 /** Runs one parameterised statement and returns at most `limit` rows, saying whether there were more. */
 export function cappedQuery(client: PoolClient, text: string, values: unknown[], limit: number): Promise<CappedResult> {
   return new Promise((resolve, reject) => {
-    const config = { text, values, rows: limit + 1, queryMode: 'extended' } as unknown as ConstructorParameters<typeof Query>[0];
+    const config = { text, values, rows: limit + 1, queryMode: 'extended' } as unknown as ConstructorParameters<
+      typeof Query
+    >[0];
     const query: CappedQuery = new CappedQuery(config, (err, result) => {
       if (err) return reject(err);
       const { command, rowCount, fields, rows } = result as unknown as QueryResult;

@@ -16,7 +16,7 @@ export const sqlQuery = defineTool({
     'Runs one SQL statement against PostgreSQL, its $1, $2 placeholders bound to `params` (never interpolated), in a ' +
     'transaction of its own that is READ ONLY unless allowWrite: true. Returns ' +
     '{ command, rowCount, columns, rows, truncated }; rows beyond maxRows are not fetched. `connection` names one ' +
-    'of the worker\'s databases (default: DATABASE_URL; others from PLAN_SQL_CONNECTIONS). A write in a read-only ' +
+    "of the worker's databases (default: DATABASE_URL; others from PLAN_SQL_CONNECTIONS). A write in a read-only " +
     'step fails with SqlReadOnlyViolation. A retried write runs again: make it idempotent (ON CONFLICT ...).',
   parameters: z.object({
     sql: z.string().min(1).describe('one statement; $1, $2 and so on stand for params'),

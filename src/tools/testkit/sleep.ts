@@ -7,7 +7,13 @@ const HEARTBEAT_EVERY_MS = 1_000;
 export const sleep = defineTool({
   name: 'sleep',
   description: 'Waits for `ms` milliseconds, heartbeating; honours cancellation.',
-  parameters: z.object({ ms: z.number().int().min(0).max(7 * 24 * 3600 * 1000) }),
+  parameters: z.object({
+    ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600 * 1000),
+  }),
   risk: 'read',
   heartbeatTimeoutMs: 10_000,
   run: async ({ ms }, { heartbeat, signal }) => {

@@ -8,13 +8,21 @@ function normalized(input: unknown): Plan {
 
 describe('compactPlan', () => {
   it('leaves out every defaulted field', () => {
-    const plan = normalized({ steps: [{ id: 'a', toolName: 't' }, { id: 'b', toolName: 't', dependsOn: ['a'], compensate: { toolName: 'u' } }] });
+    const plan = normalized({
+      steps: [
+        { id: 'a', toolName: 't' },
+        { id: 'b', toolName: 't', dependsOn: ['a'], compensate: { toolName: 'u' } },
+      ],
+    });
     expect(compactPlan(plan)).toEqual({
-      steps: [{ id: 'a', toolName: 't' }, { id: 'b', toolName: 't', dependsOn: ['a'], compensate: { toolName: 'u' } }],
+      steps: [
+        { id: 'a', toolName: 't' },
+        { id: 'b', toolName: 't', dependsOn: ['a'], compensate: { toolName: 'u' } },
+      ],
     });
   });
 
-  it('keeps what differs from a default, and every timeout written, even one equal to the plan\'s', () => {
+  it("keeps what differs from a default, and every timeout written, even one equal to the plan's", () => {
     const plan = normalized({
       id: 'p',
       options: { stepTimeoutMs: 1000, continueOnError: true, onFailure: 'fail', approvers: ['alice'] },
@@ -35,28 +43,78 @@ describe('compactPlan', () => {
   });
 
   it.each([
-    ['the DESIGN.md form', {
-      id: 'release-42',
-      options: { requireApproval: true, approvalTimeoutMs: 60000, onApprovalTimeout: 'approve', allowParallel: true, maxParallelSteps: 4, stopOnError: false, totalTimeoutMs: 600000, onFailure: 'fail' },
-      steps: [
-        { id: 'build', toolName: 'shell', description: 'Build', parameters: { command: 'npm run build' }, nonRetryableErrorTypes: ['BadInput'] },
-        { id: 'deploy', toolName: 'http', dependsOn: ['build'], maxRetries: 3, retryDelayMs: 10, timeoutMs: 60000, requiresApproval: true, compensate: { toolName: 'http', parameters: { x: 1 }, retryDelayMs: 5 } },
-      ],
-    }],
-    ['the seed form', {
-      planId: 'seed',
-      tasks: [
-        { batchIndex: 0, taskId: 'a', toolName: 't', description: 'A', parameters: 'text', complexity: 'low', isRequiredValidateByDatabase: true },
-        { batchIndex: 1, taskId: 'b', toolName: 't', description: 'B', parameters: '{"n":1}', complexity: 'high', isRequiredValidateByDatabase: false },
-      ],
-    }],
+    [
+      'the DESIGN.md form',
+      {
+        id: 'release-42',
+        options: {
+          requireApproval: true,
+          approvalTimeoutMs: 60000,
+          onApprovalTimeout: 'approve',
+          allowParallel: true,
+          maxParallelSteps: 4,
+          stopOnError: false,
+          totalTimeoutMs: 600000,
+          onFailure: 'fail',
+        },
+        steps: [
+          {
+            id: 'build',
+            toolName: 'shell',
+            description: 'Build',
+            parameters: { command: 'npm run build' },
+            nonRetryableErrorTypes: ['BadInput'],
+          },
+          {
+            id: 'deploy',
+            toolName: 'http',
+            dependsOn: ['build'],
+            maxRetries: 3,
+            retryDelayMs: 10,
+            timeoutMs: 60000,
+            requiresApproval: true,
+            compensate: { toolName: 'http', parameters: { x: 1 }, retryDelayMs: 5 },
+          },
+        ],
+      },
+    ],
+    [
+      'the seed form',
+      {
+        planId: 'seed',
+        tasks: [
+          {
+            batchIndex: 0,
+            taskId: 'a',
+            toolName: 't',
+            description: 'A',
+            parameters: 'text',
+            complexity: 'low',
+            isRequiredValidateByDatabase: true,
+          },
+          {
+            batchIndex: 1,
+            taskId: 'b',
+            toolName: 't',
+            description: 'B',
+            parameters: '{"n":1}',
+            complexity: 'high',
+            isRequiredValidateByDatabase: false,
+          },
+        ],
+      },
+    ],
   ])('normalises back to the same plan: %s', (_, input) => {
     const plan = normalized(input);
     expect(normalized(JSON.parse(JSON.stringify(compactPlan(plan))))).toEqual(plan);
   });
 
   it('keeps a 10,000-step plan far smaller than its normalised form', () => {
-    const steps = Array.from({ length: 10_000 }, (_, i) => ({ id: `s${i}`, toolName: 'shell', dependsOn: i === 0 ? [] : ['s0'] }));
+    const steps = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `s${i}`,
+      toolName: 'shell',
+      dependsOn: i === 0 ? [] : ['s0'],
+    }));
     const plan = normalized({ steps });
     expect(JSON.stringify(compactPlan(plan)).length).toBeLessThan(JSON.stringify(plan).length / 3);
   });

@@ -35,7 +35,14 @@ describe('findCycle', () => {
 
 describe('dependentsOf and ancestorsOf', () => {
   it('lists who depends on each step, in plan order', () => {
-    expect(dependentsOf(diamond)).toEqual(new Map([['a', ['b', 'c']], ['b', ['d']], ['c', ['d']], ['d', []]]));
+    expect(dependentsOf(diamond)).toEqual(
+      new Map([
+        ['a', ['b', 'c']],
+        ['b', ['d']],
+        ['c', ['d']],
+        ['d', []],
+      ]),
+    );
   });
 
   it('collects transitive dependencies only', () => {
@@ -48,8 +55,21 @@ describe('dependentsOf and ancestorsOf', () => {
 
 describe('dependsTransitively', () => {
   it('answers many questions at once, and says null where a cycle makes the question moot', () => {
-    const steps = graph({ ...Object.fromEntries(diamond.map((s) => [s.id, [...s.dependsOn]])), x: ['y'], y: ['x'], z: ['x'] });
-    const pairs = [['d', 'a'], ['d', 'b'], ['b', 'c'], ['a', 'd'], ['d', 'nowhere'], ['nowhere', 'a'], ['z', 'x']] as const;
+    const steps = graph({
+      ...Object.fromEntries(diamond.map((s) => [s.id, [...s.dependsOn]])),
+      x: ['y'],
+      y: ['x'],
+      z: ['x'],
+    });
+    const pairs = [
+      ['d', 'a'],
+      ['d', 'b'],
+      ['b', 'c'],
+      ['a', 'd'],
+      ['d', 'nowhere'],
+      ['nowhere', 'a'],
+      ['z', 'x'],
+    ] as const;
     expect(dependsTransitively(steps, pairs)).toEqual([true, true, false, false, false, false, null]);
   });
 
@@ -63,8 +83,18 @@ describe('dependsTransitively', () => {
 
   it('keeps the answers for thousands of unrelated pairs apart', () => {
     const count = 3_000;
-    const steps = Array.from({ length: count }, (_, i) => [{ id: `a${i}`, dependsOn: [] }, { id: `b${i}`, dependsOn: [`a${i}`] }]).flat();
-    const pairs = Array.from({ length: count }, (_, i) => [[`b${i}`, `a${i}`], [`b${i}`, `a${(i + 1) % count}`]] as const).flat();
+    const steps = Array.from({ length: count }, (_, i) => [
+      { id: `a${i}`, dependsOn: [] },
+      { id: `b${i}`, dependsOn: [`a${i}`] },
+    ]).flat();
+    const pairs = Array.from(
+      { length: count },
+      (_, i) =>
+        [
+          [`b${i}`, `a${i}`],
+          [`b${i}`, `a${(i + 1) % count}`],
+        ] as const,
+    ).flat();
     const answers = dependsTransitively(steps, pairs);
     expect(answers.filter((answer, i) => answer !== (i % 2 === 0))).toEqual([]);
   });
@@ -76,7 +106,11 @@ describe('compensationOrder', () => {
   });
 
   it('undoes a chain one step at a time, last first', () => {
-    expect(compensationOrder(graph({ a: [], b: ['a'], c: ['b'] }), new Set(['a', 'b', 'c']))).toEqual([['c'], ['b'], ['a']]);
+    expect(compensationOrder(graph({ a: [], b: ['a'], c: ['b'] }), new Set(['a', 'b', 'c']))).toEqual([
+      ['c'],
+      ['b'],
+      ['a'],
+    ]);
   });
 
   it('leaves out steps that did not complete but still respects order through them', () => {
@@ -87,7 +121,10 @@ describe('compensationOrder', () => {
   });
 
   it('still returns every completed step when a cycle makes the order meaningless: those on or before it last', () => {
-    expect(compensationOrder(graph({ a: [], x: ['a', 'y'], y: ['x'], b: ['a'] }), ['a', 'b', 'x', 'y'])).toEqual([['b'], ['a', 'x', 'y']]);
+    expect(compensationOrder(graph({ a: [], x: ['a', 'y'], y: ['x'], b: ['a'] }), ['a', 'b', 'x', 'y'])).toEqual([
+      ['b'],
+      ['a', 'x', 'y'],
+    ]);
   });
 
   it('puts unrelated completed steps in the first layer', () => {
@@ -102,7 +139,10 @@ describe('large plans', () => {
     expect(findCycle(steps)).toBeNull();
     expect(ancestorsOf(steps, 'join').size).toBe(9_999);
     expect(dependentsOf(steps).get('root')).toHaveLength(9_998);
-    const layers = compensationOrder(steps, steps.map((s) => s.id));
+    const layers = compensationOrder(
+      steps,
+      steps.map((s) => s.id),
+    );
     expect(layers.map((layer) => layer.length)).toEqual([1, 9_998, 1]);
   });
 
@@ -110,10 +150,20 @@ describe('large plans', () => {
     const chain = Array.from({ length: 2_000 }, (_, i) => ({ id: `s${i}`, dependsOn: i === 0 ? [] : [`s${i - 1}`] }));
     expect(findCycle(chain)).toBeNull();
     expect(ancestorsOf(chain, 's1999').size).toBe(1_999);
-    expect(compensationOrder(chain, chain.map((s) => s.id))).toHaveLength(2_000);
+    expect(
+      compensationOrder(
+        chain,
+        chain.map((s) => s.id),
+      ),
+    ).toHaveLength(2_000);
     // Each step also depends on the one two back: exponentially many paths, which no walk may follow one by one.
     const braid = chain.map((s, i) => (i < 2 ? s : { id: s.id, dependsOn: [`s${i - 2}`, `s${i - 1}`] }));
-    expect(compensationOrder(braid, braid.map((s) => s.id))).toHaveLength(2_000);
+    expect(
+      compensationOrder(
+        braid,
+        braid.map((s) => s.id),
+      ),
+    ).toHaveLength(2_000);
     expect(ancestorsOf(braid, 's1999').size).toBe(1_999);
     const loop = [{ id: 's0', dependsOn: ['s1999'] }, ...chain.slice(1)];
     expect(findCycle(loop)).toHaveLength(2_001);

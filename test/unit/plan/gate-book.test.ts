@@ -5,7 +5,10 @@ const T0 = '2026-11-22T10:00:00.000Z';
 const plan = (requireApproval: boolean): Plan =>
   normalizePlan({
     options: { requireApproval },
-    steps: [{ id: 'a', toolName: 'x' }, { id: 'b', toolName: 'x', requiresApproval: true }],
+    steps: [
+      { id: 'a', toolName: 'x' },
+      { id: 'b', toolName: 'x', requiresApproval: true },
+    ],
   }).plan!;
 
 test('the plan gate opens with the run; step gates exist for the steps that require approval', () => {

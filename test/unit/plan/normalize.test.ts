@@ -12,7 +12,13 @@ describe('normalizePlan, the DESIGN.md form', () => {
   const release = {
     id: 'release-42',
     description: 'Release the app',
-    options: { requireApproval: true, approvalTimeoutMs: 3600000, allowParallel: true, maxParallelSteps: 4, totalTimeoutMs: 600000 },
+    options: {
+      requireApproval: true,
+      approvalTimeoutMs: 3600000,
+      allowParallel: true,
+      maxParallelSteps: 4,
+      totalTimeoutMs: 600000,
+    },
     steps: [
       { id: 'build', toolName: 'shell', description: 'Build the app', parameters: { command: 'npm run build' } },
       {
@@ -86,7 +92,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
     expect(plan.description).toBe('');
   });
 
-  it('keeps a timeout only where one is written, so the tool\'s own default can apply elsewhere', () => {
+  it("keeps a timeout only where one is written, so the tool's own default can apply elsewhere", () => {
     const plan = normalized({
       options: { stepTimeoutMs: 5000 },
       steps: [
@@ -94,7 +100,10 @@ describe('normalizePlan, the DESIGN.md form', () => {
         { id: 'b', toolName: 't', timeoutMs: 5000, compensate: { toolName: 'undo', timeoutMs: null } },
       ],
     });
-    expect(plan.steps.map((step) => [step.timeoutMs, step.compensate!.timeoutMs])).toEqual([[null, null], [5000, null]]);
+    expect(plan.steps.map((step) => [step.timeoutMs, step.compensate!.timeoutMs])).toEqual([
+      [null, null],
+      [5000, null],
+    ]);
   });
 
   it.each([
@@ -211,7 +220,17 @@ describe('normalizePlan problems', () => {
     const { plan, problems } = normalizePlan({
       descripton: 'x',
       options: { maxParalelSteps: 2 },
-      steps: [{ id: 'deploy', toolName: 't', dependOn: ['build'], depends_on: ['x'], MAX_RETRIES: 2, compensate: { tool: 'undo', toolName: 'undo' }, color: 'red' }],
+      steps: [
+        {
+          id: 'deploy',
+          toolName: 't',
+          dependOn: ['build'],
+          depends_on: ['x'],
+          MAX_RETRIES: 2,
+          compensate: { tool: 'undo', toolName: 'undo' },
+          color: 'red',
+        },
+      ],
     });
     expect(plan).toBeNull();
     expect(messages(problems)).toEqual([
@@ -239,7 +258,11 @@ describe('normalizePlan problems', () => {
       ],
     });
     expect(plan).toBeNull();
-    expect(problems).toContainEqual({ stepId: 'a', field: 'maxRetries', message: 'must be an integer between 0 and 100' });
+    expect(problems).toContainEqual({
+      stepId: 'a',
+      field: 'maxRetries',
+      message: 'must be an integer between 0 and 100',
+    });
     expect(messages(problems)).toEqual([
       'id: must be 1 to 200 letters, digits, "_", "-", "." or ":", starting with a letter or digit',
       'description: must be a string',
@@ -262,7 +285,10 @@ describe('normalizePlan problems', () => {
   });
 
   it('reads a shared-memory namespace and refuses a malformed one', () => {
-    const ok = normalizePlan({ options: { memoryNamespace: 'shop/prod/planner/s-1' }, steps: [{ id: 'a', toolName: 't' }] });
+    const ok = normalizePlan({
+      options: { memoryNamespace: 'shop/prod/planner/s-1' },
+      steps: [{ id: 'a', toolName: 't' }],
+    });
     expect(ok.plan?.options.memoryNamespace).toBe('shop/prod/planner/s-1');
     const bad = normalizePlan({ options: { memoryNamespace: 'shop/prod' }, steps: [{ id: 'a', toolName: 't' }] });
     expect(bad.plan).toBeNull();
@@ -297,7 +323,8 @@ describe('normalizePlan problems', () => {
   });
 
   it('holds requiredApprovals to the number of approvers', () => {
-    const check = (options: object) => messages(normalizePlan({ options, steps: [{ id: 'a', toolName: 't' }] }).problems);
+    const check = (options: object) =>
+      messages(normalizePlan({ options, steps: [{ id: 'a', toolName: 't' }] }).problems);
     expect(check({ approvers: ['alice', 'bob'], requiredApprovals: 3 })).toEqual([
       'options.requiredApprovals: must be an integer between 1 and 2 (the number of approvers)',
     ]);
@@ -311,7 +338,9 @@ describe('normalizePlan problems', () => {
 
   it('refuses more than 20000 steps', () => {
     const steps = Array.from({ length: 20_001 }, (_, i) => ({ id: `s${i}`, toolName: 't' }));
-    expect(messages(normalizePlan({ steps }).problems)).toEqual(['steps: has 20001 steps; a plan may have at most 20000']);
+    expect(messages(normalizePlan({ steps }).problems)).toEqual([
+      'steps: has 20001 steps; a plan may have at most 20000',
+    ]);
   });
 
   it('refuses both names of one thing', () => {
@@ -329,7 +358,9 @@ describe('normalizePlan problems', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     const { problems } = normalizePlan({
-      steps: [{ id: 'a', toolName: 't', parameters: { n: Number.NaN, list: [1, undefined], when: new Date(0), circular } }],
+      steps: [
+        { id: 'a', toolName: 't', parameters: { n: Number.NaN, list: [1, undefined], when: new Date(0), circular } },
+      ],
     });
     expect(messages(problems)).toEqual([
       'step "a": parameters.n: must be plain JSON, found NaN',

@@ -23,11 +23,17 @@ steps:
     const { value, problems } = parsePlanText(text, 'release.yaml');
     expect(problems).toEqual([]);
     const { plan } = checkPlan(value);
-    expect(plan?.steps.map((s) => [s.id, s.dependsOn])).toEqual([['build', []], ['deploy', ['build']]]);
+    expect(plan?.steps.map((s) => [s.id, s.dependsOn])).toEqual([
+      ['build', []],
+      ['deploy', ['build']],
+    ]);
   });
 
   it('reads JSON too', () => {
-    expect(parsePlanText('{"steps": [{"id": "a", "toolName": "t"}]}')).toEqual({ value: { steps: [{ id: 'a', toolName: 't' }] }, problems: [] });
+    expect(parsePlanText('{"steps": [{"id": "a", "toolName": "t"}]}')).toEqual({
+      value: { steps: [{ id: 'a', toolName: 't' }] },
+      problems: [],
+    });
   });
 
   it('reports a syntax error once, with its line and column', () => {
@@ -40,12 +46,20 @@ steps:
   });
 
   it('refuses an empty file and a top level that is not a mapping', () => {
-    expect(parsePlanText('# nothing\n', 'p.yaml').problems.map((p) => p.message)).toEqual(['p.yaml: the plan is empty']);
-    expect(parsePlanText('- id: a\n').problems.map((p) => p.message)).toEqual(['a plan must be a mapping with a list of steps, not a list']);
-    expect(parsePlanText('42').problems.map((p) => p.message)).toEqual(['a plan must be a mapping with a list of steps, not a number']);
+    expect(parsePlanText('# nothing\n', 'p.yaml').problems.map((p) => p.message)).toEqual([
+      'p.yaml: the plan is empty',
+    ]);
+    expect(parsePlanText('- id: a\n').problems.map((p) => p.message)).toEqual([
+      'a plan must be a mapping with a list of steps, not a list',
+    ]);
+    expect(parsePlanText('42').problems.map((p) => p.message)).toEqual([
+      'a plan must be a mapping with a list of steps, not a number',
+    ]);
   });
 
   it('reports an alias to a missing anchor', () => {
-    expect(parsePlanText('steps: *missing\n').problems.map((p) => p.message)).toEqual([expect.stringContaining('Unresolved alias')]);
+    expect(parsePlanText('steps: *missing\n').problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('Unresolved alias'),
+    ]);
   });
 });

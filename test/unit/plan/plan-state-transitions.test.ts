@@ -34,7 +34,7 @@ const CHAIN_AND_ONE = [
   { id: 'd', toolName: 'x' },
 ];
 
-test('continueOnError: the failed step\'s dependents are skipped with the reason, the rest finishes, the plan is partial', () => {
+test("continueOnError: the failed step's dependents are skipped with the reason, the rest finishes, the plan is partial", () => {
   const s = state({ options: { allowParallel: true, continueOnError: true }, steps: CHAIN_AND_ONE });
   expect(startReady(s)).toEqual(['a', 'd']);
   s.fail('a', 'boom', 'Boom', 1, T0);
@@ -99,7 +99,11 @@ test('onFailure pause: skip supplies a result, dependents run with it, and the p
 test('cancel: nothing new starts, running steps are to be cancelled, completed ones compensated, the plan ends cancelled', () => {
   const s = state({
     options: { allowParallel: true },
-    steps: [{ id: 'a', toolName: 'x', compensate: { toolName: 'undo' } }, { id: 'd', toolName: 'x' }, { id: 'b', toolName: 'x', dependsOn: ['a'] }],
+    steps: [
+      { id: 'a', toolName: 'x', compensate: { toolName: 'undo' } },
+      { id: 'd', toolName: 'x' },
+      { id: 'b', toolName: 'x', dependsOn: ['a'] },
+    ],
   });
   startReady(s);
   s.complete('a', 1, 1, T0);

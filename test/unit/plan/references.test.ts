@@ -22,7 +22,14 @@ describe('referencedSteps', () => {
   });
 
   it('tells malformed references apart from other braces', () => {
-    expect(malformedReferences({ a: '{{steps.build.output}}', b: '{{ steps.build }}', c: '{{name}}', d: '{{steps.build.result}}' })).toEqual([
+    expect(
+      malformedReferences({
+        a: '{{steps.build.output}}',
+        b: '{{ steps.build }}',
+        c: '{{name}}',
+        d: '{{steps.build.result}}',
+      }),
+    ).toEqual([
       { text: '{{steps.build.output}}', location: ['a'] },
       { text: '{{ steps.build }}', location: ['b'] },
     ]);
@@ -31,7 +38,16 @@ describe('referencedSteps', () => {
 
 describe('resolveReferences', () => {
   it('gives the referenced value itself when a string is exactly one reference', () => {
-    expect(resolveReferences({ whole: '{{steps.build.result}}', size: '{{ steps.build.result.size }}', nothing: '{{steps.fetch.result.empty}}' }, results)).toEqual({
+    expect(
+      resolveReferences(
+        {
+          whole: '{{steps.build.result}}',
+          size: '{{ steps.build.result.size }}',
+          nothing: '{{steps.fetch.result.empty}}',
+        },
+        results,
+      ),
+    ).toEqual({
       whole: { artifact: 'app-1.2.3.tgz', size: 42, ok: true },
       size: 42,
       nothing: null,
@@ -40,7 +56,10 @@ describe('resolveReferences', () => {
 
   it('writes values into text, objects as JSON', () => {
     expect(
-      resolveReferences('get {{steps.build.result.artifact}} ({{steps.build.result.size}} kB, ok={{steps.build.result.ok}}) {{steps.fetch.result.items.1}}', results),
+      resolveReferences(
+        'get {{steps.build.result.artifact}} ({{steps.build.result.size}} kB, ok={{steps.build.result.ok}}) {{steps.fetch.result.items.1}}',
+        results,
+      ),
     ).toBe('get app-1.2.3.tgz (42 kB, ok=true) {"name":"second"}');
     expect(resolveReferences('size: {{steps.build.result.size}}', results)).toBe('size: 42');
     expect(resolveReferences(' {{steps.count.result}}', results)).toBe(' 7');
@@ -48,17 +67,26 @@ describe('resolveReferences', () => {
 
   it('resolves through nested lists and objects and indexes lists by number', () => {
     expect(
-      resolveReferences({ a: [{ b: ['{{steps.fetch.result.items.1.name}}', 3] }], keep: 'Hello {{name}}', n: 1, z: null }, (id) => results.get(id)),
+      resolveReferences(
+        { a: [{ b: ['{{steps.fetch.result.items.1.name}}', 3] }], keep: 'Hello {{name}}', n: 1, z: null },
+        (id) => results.get(id),
+      ),
     ).toEqual({ a: [{ b: ['second', 3] }], keep: 'Hello {{name}}', n: 1, z: null });
   });
 
   it('names the step and path it cannot resolve', () => {
     const attempt = (value: unknown) => () => resolveReferences(value, results);
     expect(attempt({ x: ['{{steps.fetch.result.items.5.name}}'] })).toThrow(
-      new ReferenceResolutionError('cannot resolve "{{steps.fetch.result.items.5.name}}": the result of step "fetch" has nothing at "items.5"', 'fetch', []),
+      new ReferenceResolutionError(
+        'cannot resolve "{{steps.fetch.result.items.5.name}}": the result of step "fetch" has nothing at "items.5"',
+        'fetch',
+        [],
+      ),
     );
     expect(attempt('{{steps.fetch.result.items.first}}')).toThrow('has nothing at "items.first"');
-    expect(attempt('size: {{steps.build.result.weight}}')).toThrow('the result of step "build" has nothing at "weight"');
+    expect(attempt('size: {{steps.build.result.weight}}')).toThrow(
+      'the result of step "build" has nothing at "weight"',
+    );
     expect(attempt('{{steps.deploy.result}}')).toThrow('step "deploy" has no result');
     expect(attempt('{{steps.deploy.output}}')).toThrow('malformed reference "{{steps.deploy.output}}"');
     try {

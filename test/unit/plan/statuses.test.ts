@@ -3,15 +3,37 @@ import { isTerminalPlanStatus, PLAN_STATUSES, STEP_STATUSES } from '../../../src
 describe('statuses', () => {
   it('lists the statuses of DESIGN.md', () => {
     expect(PLAN_STATUSES).toEqual([
-      'draft', 'pending_approval', 'approved', 'executing', 'paused', 'compensating',
-      'completed', 'partial', 'failed', 'rejected', 'cancelled',
+      'draft',
+      'pending_approval',
+      'approved',
+      'executing',
+      'paused',
+      'compensating',
+      'completed',
+      'partial',
+      'failed',
+      'rejected',
+      'cancelled',
     ]);
     expect(STEP_STATUSES).toEqual([
-      'pending', 'waiting_approval', 'running', 'completed', 'failed', 'skipped', 'compensated', 'compensation_failed',
+      'pending',
+      'waiting_approval',
+      'running',
+      'completed',
+      'failed',
+      'skipped',
+      'compensated',
+      'compensation_failed',
     ]);
   });
 
   it('calls finished plans terminal and running ones not', () => {
-    expect(PLAN_STATUSES.filter(isTerminalPlanStatus)).toEqual(['completed', 'partial', 'failed', 'rejected', 'cancelled']);
+    expect(PLAN_STATUSES.filter(isTerminalPlanStatus)).toEqual([
+      'completed',
+      'partial',
+      'failed',
+      'rejected',
+      'cancelled',
+    ]);
   });
 });

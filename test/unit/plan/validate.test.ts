@@ -56,7 +56,12 @@ describe('validatePlan, references', () => {
     const steps = [
       { id: 'fetch', toolName: 't' },
       { id: 'build', toolName: 't', dependsOn: ['fetch'], parameters: { src: '{{steps.fetch.result.dir}}' } },
-      { id: 'deploy', toolName: 't', dependsOn: ['build'], parameters: { from: 'v{{steps.fetch.result.version}}', artifact: '{{steps.build.result}}' } },
+      {
+        id: 'deploy',
+        toolName: 't',
+        dependsOn: ['build'],
+        parameters: { from: 'v{{steps.fetch.result.version}}', artifact: '{{steps.build.result}}' },
+      },
     ];
     expect(validatePlan(plan(steps))).toEqual([]);
   });
@@ -75,7 +80,12 @@ describe('validatePlan, references', () => {
       plan([
         { id: 'a', toolName: 't' },
         { id: 'b', toolName: 't', parameters: { list: ['{{steps.a.result}}'] } },
-        { id: 'c', toolName: 't', dependsOn: ['b'], parameters: { x: '{{steps.d.result}}', y: '{{steps.nope.result}}', z: '{{steps.c.result}}' } },
+        {
+          id: 'c',
+          toolName: 't',
+          dependsOn: ['b'],
+          parameters: { x: '{{steps.d.result}}', y: '{{steps.nope.result}}', z: '{{steps.c.result}}' },
+        },
         { id: 'd', toolName: 't', dependsOn: ['a'], parameters: { bad: 'x {{steps.a.output}}' } },
       ]),
     );
@@ -96,7 +106,10 @@ describe('validatePlan, references', () => {
         id: 'deploy',
         toolName: 't',
         dependsOn: ['a'],
-        compensate: { toolName: 'undo', parameters: { id: '{{steps.deploy.result.id}}', a: '{{steps.a.result}}', o: '{{steps.other.result}}' } },
+        compensate: {
+          toolName: 'undo',
+          parameters: { id: '{{steps.deploy.result.id}}', a: '{{steps.a.result}}', o: '{{steps.other.result}}' },
+        },
       },
     ];
     expect(messages(validatePlan(plan(steps)))).toEqual([
@@ -112,17 +125,23 @@ describe('validatePlan with a tool catalog', () => {
     checkParameters: (toolName, parameters) => {
       const issues: ParameterIssue[] = [];
       if (toolName !== 'http') return issues;
-      if (typeof parameters.url !== 'string' || !parameters.url.startsWith('https://')) issues.push({ path: ['url'], message: 'must be an https URL' });
+      if (typeof parameters.url !== 'string' || !parameters.url.startsWith('https://'))
+        issues.push({ path: ['url'], message: 'must be an https URL' });
       const headers = parameters.headers as Record<string, unknown> | undefined;
-      if (headers !== undefined && typeof headers.token !== 'string') issues.push({ path: ['headers', 'token'], message: 'must be a string' });
-      if (parameters.retries !== undefined && typeof parameters.retries !== 'number') issues.push({ path: ['retries'], message: 'must be a number' });
+      if (headers !== undefined && typeof headers.token !== 'string')
+        issues.push({ path: ['headers', 'token'], message: 'must be a string' });
+      if (parameters.retries !== undefined && typeof parameters.retries !== 'number')
+        issues.push({ path: ['retries'], message: 'must be a number' });
       return issues;
     },
   };
 
   it('refuses unknown tools for steps and compensations', () => {
     const steps = [{ id: 'a', toolName: 'shel', compensate: { toolName: 'undo' } }];
-    expect(messages(validatePlan(plan(steps), catalog))).toEqual(['step "a": toolName: unknown tool "shel"', 'step "a": compensate.toolName: unknown tool "undo"']);
+    expect(messages(validatePlan(plan(steps), catalog))).toEqual([
+      'step "a": toolName: unknown tool "shel"',
+      'step "a": compensate.toolName: unknown tool "undo"',
+    ]);
   });
 
   it('reports parameters that miss the schema, except where a reference decides the value at run time', () => {
@@ -146,9 +165,14 @@ describe('validatePlan with a tool catalog', () => {
 describe('validatePlan, payload size', () => {
   it('refuses a plan over 1.9 MiB of JSON, counting UTF-8 bytes, and names the largest step', () => {
     // 700,000 euro signs are 700,000 characters but 2.1 MB of UTF-8.
-    const steps = [{ id: 'small', toolName: 't' }, { id: 'big', toolName: 't', parameters: { text: '€'.repeat(700_000) } }];
+    const steps = [
+      { id: 'small', toolName: 't' },
+      { id: 'big', toolName: 't', parameters: { text: '€'.repeat(700_000) } },
+    ];
     expect(messages(validatePlan(plan(steps)))).toEqual([
-      expect.stringMatching(/^the plan takes 21\d{5} bytes as compact JSON, over the limit of 1992294 .*the largest step is "big"/),
+      expect.stringMatching(
+        /^the plan takes 21\d{5} bytes as compact JSON, over the limit of 1992294 .*the largest step is "big"/,
+      ),
     ]);
   });
 
@@ -176,7 +200,12 @@ describe('checkPlan', () => {
   });
 
   it('validates 10,000 wide and 2,000 chained steps with references', () => {
-    const middle = Array.from({ length: 9_998 }, (_, i) => ({ id: `m${i}`, toolName: 't', dependsOn: ['root'], parameters: { x: '{{steps.root.result}}' } }));
+    const middle = Array.from({ length: 9_998 }, (_, i) => ({
+      id: `m${i}`,
+      toolName: 't',
+      dependsOn: ['root'],
+      parameters: { x: '{{steps.root.result}}' },
+    }));
     const wide = [
       { id: 'root', toolName: 't' },
       ...middle,
@@ -185,21 +214,29 @@ describe('checkPlan', () => {
     expect(checkPlan({ options: { allowParallel: true }, steps: wide }).problems).toEqual([]);
 
     const chain = Array.from({ length: 2_000 }, (_, i) =>
-      i === 0 ? { id: 's0', toolName: 't' } : { id: `s${i}`, toolName: 't', dependsOn: [`s${i - 1}`], parameters: { first: '{{steps.s0.result}}' } },
+      i === 0
+        ? { id: 's0', toolName: 't' }
+        : { id: `s${i}`, toolName: 't', dependsOn: [`s${i - 1}`], parameters: { first: '{{steps.s0.result}}' } },
     );
     expect(checkPlan({ steps: chain }).problems).toEqual([]);
-    expect(messages(checkPlan({ steps: [{ ...chain[0], dependsOn: ['s1999'] }, ...chain.slice(1)] }).problems)).toEqual([
-      expect.stringMatching(/^step "s0": dependsOn: dependency cycle: s0 -> s1999 -> s1998 -> .* -> s1 -> s0$/),
-    ]);
+    expect(messages(checkPlan({ steps: [{ ...chain[0], dependsOn: ['s1999'] }, ...chain.slice(1)] }).problems)).toEqual(
+      [expect.stringMatching(/^step "s0": dependsOn: dependency cycle: s0 -> s1999 -> s1998 -> .* -> s1 -> s0$/)],
+    );
   });
 });
 
 describe('formatProblem', () => {
   it('writes a step problem, a field problem and a plan problem', () => {
-    expect(formatProblem({ stepId: 'deploy', field: 'dependsOn', message: 'unknown step "biuld"' })).toBe('step "deploy": dependsOn: unknown step "biuld"');
-    expect(formatProblem({ stepId: null, field: 'options.maxParallelSteps', message: 'must be an integer between 1 and 1000' })).toBe(
-      'options.maxParallelSteps: must be an integer between 1 and 1000',
+    expect(formatProblem({ stepId: 'deploy', field: 'dependsOn', message: 'unknown step "biuld"' })).toBe(
+      'step "deploy": dependsOn: unknown step "biuld"',
     );
+    expect(
+      formatProblem({
+        stepId: null,
+        field: 'options.maxParallelSteps',
+        message: 'must be an integer between 1 and 1000',
+      }),
+    ).toBe('options.maxParallelSteps: must be an integer between 1 and 1000');
     expect(formatProblem({ stepId: null, field: null, message: 'too big' })).toBe('too big');
   });
 });

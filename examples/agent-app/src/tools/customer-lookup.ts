@@ -10,7 +10,12 @@ export const customerLookup = defineTool({
     customerId: z.string().regex(/^c-\d+$/, 'a customer id looks like c-100'),
   }),
   // Checked after every call and shown to the planner, so later steps can rely on {{steps.<id>.result.name}}.
-  result: z.object({ customerId: z.string(), name: z.string(), tier: z.enum(['gold', 'silver']), creditedCents: z.number().int() }),
+  result: z.object({
+    customerId: z.string(),
+    name: z.string(),
+    tier: z.enum(['gold', 'silver']),
+    creditedCents: z.number().int(),
+  }),
   risk: 'read',
   // One indexed query: a lookup that takes longer than this is stuck, whatever the plan's default step timeout.
   timeoutMs: 10_000,
