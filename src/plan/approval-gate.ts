@@ -2,7 +2,7 @@
  * One approval gate (the plan's, or a step's): who may decide, how many distinct approvals it needs,
  * and whether a decision is acceptable now. Pure, so the workflow's signal and update paths share it.
  */
-import type { Approval, Decision, DecisionInput } from './snapshot';
+import type { Approval, Decision, DecisionAnswer, DecisionInput } from './snapshot';
 
 export interface ApprovalPolicy {
   approvers: string[] | null;
@@ -69,6 +69,17 @@ export class ApprovalGate {
       if (this.approvedBy.size >= this.policy.requiredApprovals) this.state = 'approved';
     }
     return { by: input.by, at, comment: input.text, step: this.step, decision: input.decision };
+  }
+
+  /** What the one who decided learns: where the gate stands after their decision. */
+  answer(input: NormalizedDecision): DecisionAnswer {
+    return {
+      decision: input.decision,
+      step: this.step,
+      gate: this.state,
+      approvals: this.approvals,
+      requiredApprovals: this.policy.requiredApprovals,
+    };
   }
 }
 

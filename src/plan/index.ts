@@ -47,7 +47,9 @@ export {
   type StoredResultRef,
 } from './stored-result';
 export { utf8Length } from './utf8-length';
-export { PlanState, APPROVAL_TIMEOUT_ACTOR } from './plan-state';
+export { PlanState } from './plan-state';
+export { APPROVAL_TIMEOUT_ACTOR } from './gate-book';
+export { applyDefaultCompensations } from './default-compensations';
 export { boundedSnapshot, SNAPSHOT_LIMIT_BYTES } from './bounded-snapshot';
 export type { CarriedProgress, StepProgressRow } from './carried-progress';
 export type { GateProgress } from './approval-gate';

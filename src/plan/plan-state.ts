@@ -1,18 +1,18 @@
 /**
  * The state of one plan run and every transition it can make. The workflow drives it; it holds no I/O and no clock
  * of its own (times come in as ISO strings), so it is tested without Temporal. Work per transition is proportional to
- * what changed: dependency counters, not rescans of the whole plan.
+ * what changed: dependency counters, not rescans of the whole plan. What it keeps lives in small books that own their
+ * data and call nothing back (steps, the ready queue, approval gates, operator repairs, the ending); which status
+ * follows from what is decided here.
  */
 import type { ApprovalGate, NormalizedDecision } from './approval-gate';
 import type { BatchSummary } from './batch-progress';
 import type { CarriedProgress } from './carried-progress';
-import { compensationOrder } from './dag';
-import { COMPENSATION_DEFAULTS } from './defaults';
+import type { DependencyOutcome } from './dependency-outcomes';
+import { Ending } from './ending';
 import { GateBook } from './gate-book';
-import { needsApproval } from './needs-approval';
-import { StepBook } from './step-book';
-import { StepQueue } from './step-queue';
-import { SUBPLAN_TOOL } from './subplan';
+import type { OperatorAction, OperatorActionRecord } from './operator-actions';
+import { RepairBook } from './repair-book';
 import type {
   Approval,
   CompensationOutcome,
@@ -22,45 +22,31 @@ import type {
   StepSnapshot,
 } from './snapshot';
 import type { PlanStatus } from './statuses';
-import type { OperatorAction, OperatorActionRecord } from './operator-actions';
-import type { DependencyOutcome } from './dependency-outcomes';
+import { StepBook } from './step-book';
+import { StepQueue } from './step-queue';
 import type { Plan, StepSpec } from './types';
-
-/** Who decides when an approval wait times out. */
-export const APPROVAL_TIMEOUT_ACTOR = 'approval-timeout';
 
 export class PlanState {
   status: PlanStatus = 'draft';
-  reason: string | null = null;
   completedAt: string | null = null;
-  readonly approvals: Approval[] = [];
   /** Bumped on every change: wakes the scheduler and versions the mirror's rows. */
   seq = 0;
-  /** No new step starts (a failure under stopOnError, a rejection, a cancellation). */
-  stopping = false;
-  private ending: 'failed' | 'rejected' | 'cancelled' | null = null;
-  /** onFailure: pause — a failure waits for an operator to retry, skip or abort. */
-  private paused = false;
-  private aborted = false;
-  private skippedByOperator = false;
-  /** Retry, skip and abort, with who and when, in the order they happened. */
-  readonly operatorActions: OperatorActionRecord[] = [];
-  /** New parameters an operator gave a step to retry with. */
-  private readonly overrides = new Map<string, Record<string, unknown>>();
+  /** When scheduling began; the total timeout counts from it. */
+  executingSince: string | null = null;
   private readonly steps: StepBook;
   private readonly queue: StepQueue;
   private readonly gates: GateBook;
-  /** When scheduling began; the total timeout counts from it. */
-  executingSince: string | null = null;
+  private readonly repairs = new RepairBook();
+  private readonly ending = new Ending();
 
   constructor(
     readonly plan: Plan,
     readonly planId: string,
     private started: string,
   ) {
-    this.queue = new StepQueue(plan.steps);
-    this.gates = new GateBook(plan, started, needsApproval(plan.options));
     this.steps = new StepBook(plan.steps);
+    this.queue = new StepQueue(plan.steps);
+    this.gates = new GateBook(plan, planId, started);
     if (this.gates.plan) this.status = 'pending_approval';
   }
 
@@ -69,28 +55,24 @@ export class PlanState {
     return this.started;
   }
 
-  /** The plan's own approval gate; null when the plan does not wait for approval. */
-  get planGate(): ApprovalGate | null {
-    return this.gates.plan;
+  /** Why the plan is paused or ending (the first reason wins), or null. */
+  get reason(): string | null {
+    return this.ending.reason;
   }
 
-  /**
-   * Gives every step without a compensation of its own its tool's default one (`undoOf` names its activity), before
-   * anything runs. When the plan did not choose `onFailure`, having something to undo makes it `compensate`.
-   */
-  applyDefaultCompensations(undoOf: (toolName: string) => string | null, onFailureChosen: boolean): void {
-    let any = false;
-    for (const spec of this.plan.steps) {
-      const undo = spec.compensate === null ? undoOf(spec.toolName) : null;
-      if (undo === null) continue;
-      spec.compensate = {
-        ...COMPENSATION_DEFAULTS,
-        toolName: undo,
-        parameters: { parameters: spec.parameters, result: `{{steps.${spec.id}.result}}` },
-      };
-      any = true;
-    }
-    if (any && !onFailureChosen) this.plan.options.onFailure = 'compensate';
+  /** No new step starts (a failure under stopOnError, a pause, a rejection, a cancellation). */
+  get stopping(): boolean {
+    return this.ending.stopping;
+  }
+
+  /** Every decision taken, by a person or a timeout, in the order taken. */
+  get approvals(): readonly Approval[] {
+    return this.gates.approvals;
+  }
+
+  /** Retry, skip and abort, with who and when, in the order they happened. */
+  get operatorActions(): readonly OperatorActionRecord[] {
+    return this.repairs.actions;
   }
 
   /** Starts scheduling: every step without dependencies becomes ready, in the plan file's order. */
@@ -105,52 +87,37 @@ export class PlanState {
 
   /** Whether a decision, a timeout or a cancellation has settled the plan gate. */
   get planGateSettled(): boolean {
-    return this.planGate === null || this.planGate.state !== 'waiting' || this.stopping;
+    return this.gates.plan === null || this.gates.plan.state !== 'waiting' || this.stopping;
   }
 
   /** Whether the plan or one of its steps waits for a decision now. */
   get pendingApproval(): boolean {
-    if (this.planGate?.state === 'waiting' && !this.stopping) return true;
-    return this.steps.counts.waiting_approval > 0;
+    if (this.gates.plan?.state === 'waiting' && !this.stopping) return true;
+    return this.stepsWaiting;
   }
 
   /** Returns why a decision cannot be taken now, or null when it can; changes nothing. */
   refusalOf(decision: NormalizedDecision): string | null {
     if (this.completedAt !== null) return `plan "${this.planId}" already ended ${this.status}`;
-    const gate = this.gateFor(decision.step);
-    return typeof gate === 'string' ? gate : gate.refusal(decision);
+    return this.gates.refusal(decision);
   }
 
   /** Takes a decision that `refusalOf` accepted. */
   decide(decision: NormalizedDecision, at: string): DecisionAnswer {
-    const gate = this.gateFor(decision.step) as ApprovalGate;
-    this.recordDecision(gate, decision, at);
-    return {
-      decision: decision.decision,
-      step: decision.step,
-      gate: gate.state,
-      approvals: gate.approvals,
-      requiredApprovals: this.plan.options.requiredApprovals,
-    };
+    const gate = this.gates.take(decision, at);
+    this.decided(gate, decision);
+    return gate.answer(decision);
   }
 
   /** The earliest moment (ms) an open gate's approval wait runs out, or null. */
   nextGateDeadline(): number | null {
-    const timeout = this.plan.options.approvalTimeoutMs;
-    if (timeout === null) return null;
-    return this.gates.nextDeadline(timeout, this.stopping, this.steps.counts.waiting_approval > 0);
+    return this.gates.nextDeadline(this.stopping, this.stepsWaiting);
   }
 
   /** Applies `onApprovalTimeout` to every gate whose wait ran out by `at`. */
   expireGates(at: string): void {
-    const timeout = this.plan.options.approvalTimeoutMs;
-    if (timeout === null) return;
-    const now = Date.parse(at);
-    const decision = this.plan.options.onApprovalTimeout;
-    for (const gate of this.gates.open(this.stopping, this.steps.counts.waiting_approval > 0)) {
-      if (gate.openedAt! + timeout > now) continue;
-      const text = `no decision within ${timeout} ms`;
-      this.recordDecision(gate, { decision, by: APPROVAL_TIMEOUT_ACTOR, text, step: gate.step }, at, true);
+    for (const [gate, decision] of this.gates.expire(at, this.stopping, this.stepsWaiting)) {
+      this.decided(gate, decision, true);
     }
   }
 
@@ -167,125 +134,93 @@ export class PlanState {
 
   /** True when nothing runs and nothing more can start without a decision that is not coming. */
   get finished(): boolean {
-    if (this.steps.counts.running > 0) return false;
-    if (this.paused) return false;
+    if (this.running > 0) return false;
+    if (this.ending.paused) return false;
     if (this.stopping) return true;
-    return this.queue.empty && this.steps.counts.waiting_approval === 0;
+    return this.queue.empty && !this.stepsWaiting;
   }
 
   start(id: string, at: string): void {
-    const record = this.steps.get(id);
-    this.steps.setStatus(record, 'running');
-    record.startedAt = at;
+    this.steps.update(id, 'running', { startedAt: at });
     this.touch();
   }
 
   /** `startedAt` replaces the start time recorded by `start` (a local step reports its own). */
   complete(id: string, result: unknown, attempts: number, at: string, startedAt?: string): void {
-    const record = this.steps.get(id);
-    this.steps.setStatus(record, 'completed');
-    Object.assign(record, { result, attempts, completedAt: at, error: null, errorType: null });
-    if (startedAt !== undefined) record.startedAt = startedAt;
-    for (const dependent of this.queue.dependentsOf(id)) this.dependencyFinished(dependent, at);
+    const changes = { result, attempts, completedAt: at, error: null, errorType: null };
+    this.steps.update(id, 'completed', startedAt === undefined ? changes : { ...changes, startedAt });
+    for (const ready of this.queue.finished(id)) this.becomeReady(ready, at);
     this.touch();
   }
 
   fail(id: string, error: string, errorType: string | null, attempts: number, at: string): void {
-    const record = this.steps.get(id);
-    this.steps.setStatus(record, 'failed');
-    Object.assign(record, { error, errorType, attempts, completedAt: at });
+    this.steps.update(id, 'failed', { error, errorType, attempts, completedAt: at });
     if (this.plan.options.continueOnError) this.skipDependents(id, `skipped: step "${id}" failed`, at);
-    else if (this.plan.options.onFailure === 'pause' && (this.paused || this.ending === null))
-      this.pause(`step "${id}" failed: ${error}`);
-    else this.stop('failed', `step "${id}" failed: ${error}`);
+    else if (this.plan.options.onFailure === 'pause' && (this.ending.paused || this.ending.kind === null)) {
+      this.ending.pause(`step "${id}" failed: ${error}`);
+      this.status = 'paused';
+    } else this.ending.stop('failed', `step "${id}" failed: ${error}`);
     this.touch();
   }
 
   /** The parameters a step runs with: an operator's replacement on retry, else the plan's. */
   parametersOf(spec: StepSpec): Record<string, unknown> {
-    return this.overrides.get(spec.id) ?? spec.parameters;
+    return this.repairs.parametersOf(spec);
   }
 
   /** Why an operator action cannot be taken now, or null. */
   operatorRefusal(action: OperatorAction): string | null {
-    if (!this.paused) return `plan "${this.planId}" is not paused (it is ${this.status})`;
+    if (!this.ending.paused) return `plan "${this.planId}" is not paused (it is ${this.status})`;
     if (action.kind === 'abort') return null;
     if (!this.steps.has(action.step)) return `plan "${this.planId}" has no step "${action.step}"`;
-    const record = this.steps.get(action.step);
-    if (record.status !== 'failed') return `step "${action.step}" has not failed (it is ${record.status})`;
-    return null;
+    const { status } = this.steps.get(action.step);
+    return status === 'failed' ? null : `step "${action.step}" has not failed (it is ${status})`;
   }
 
   /** The one failed step, which a retry that names none means; null when none or several failed. */
   onlyFailedStep(): string | null {
-    if (this.steps.counts.failed !== 1) return null;
-    for (const record of this.steps.all()) if (record.status === 'failed') return record.id;
-    return null;
+    return this.steps.onlyFailed();
   }
 
   /** Retries or skips a failed step, or aborts the paused plan; the caller checked `operatorRefusal` first. */
   operate(action: OperatorAction, at: string): void {
-    const step = action.kind === 'abort' ? null : action.step;
-    this.operatorActions.push({ action: action.kind, step, by: action.by, at, detail: action.detail ?? null });
+    this.repairs.record(action, at);
     if (action.kind === 'abort') {
-      this.paused = false;
-      this.aborted = true;
-      this.stop('failed', `aborted by ${action.by}${action.detail ? `: ${action.detail}` : ''}`);
+      this.ending.abandon('failed', `aborted by ${action.by}${action.detail ? `: ${action.detail}` : ''}`);
     } else {
-      const record = this.steps.get(action.step);
       if (action.kind === 'retry') {
-        this.steps.setStatus(record, 'pending');
-        Object.assign(record, { error: null, errorType: null, completedAt: null });
-        if (action.parameters) this.overrides.set(record.id, action.parameters);
-        this.queue.push(record.id);
+        this.steps.update(action.step, 'pending', { error: null, errorType: null, completedAt: null });
+        this.queue.push(action.step);
       } else {
-        this.steps.setStatus(record, 'skipped');
-        Object.assign(record, { result: action.result ?? null, error: `skipped by ${action.by}` });
-        this.skippedByOperator = true;
-        for (const dependent of this.queue.dependentsOf(record.id)) this.dependencyFinished(dependent, at);
+        this.steps.update(action.step, 'skipped', { result: action.result ?? null, error: `skipped by ${action.by}` });
+        for (const ready of this.queue.finished(action.step)) this.becomeReady(ready, at);
       }
       if (this.steps.counts.failed === 0) {
-        this.paused = false;
-        this.stopping = false;
+        this.ending.resume();
         this.status = 'executing';
-        this.reason = null;
       }
     }
     this.touch();
   }
 
-  private pause(reason: string): void {
-    this.paused = true;
-    this.stopping = true;
-    this.status = 'paused';
-    this.reason = reason;
-  }
-
   /** Stops new starts because of a cancellation (a Temporal cancel, a `cancel` signal, the total timeout). */
   cancel(reason: string): void {
-    this.paused = false;
-    this.stop('cancelled', reason);
+    this.ending.abandon('cancelled', reason);
     this.touch();
   }
 
   /** Whether the plan is ending by cancellation, so running steps should be cancelled too. */
   get cancelling(): boolean {
-    return this.ending === 'cancelled';
+    return this.ending.kind === 'cancelled';
   }
 
   /** Takes over a step an earlier run completed, result and times included, without running it again. */
   restoreCompleted(step: StepSnapshot): void {
-    const record = this.steps.get(step.id);
-    if (!record || record.status !== 'pending' || step.status !== 'completed') return;
-    this.steps.setStatus(record, 'completed');
-    Object.assign(record, {
-      result: step.result,
-      attempts: step.attempts,
-      startedAt: step.startedAt,
-      completedAt: step.completedAt,
-    });
+    if (step.status !== 'completed' || !this.steps.has(step.id) || this.steps.get(step.id).status !== 'pending') return;
+    const { result, attempts, startedAt, completedAt } = step;
+    this.steps.update(step.id, 'completed', { result, attempts, startedAt, completedAt });
     // Counted down only: beginExecution queues what became ready, in the plan file's order.
-    for (const dependent of this.queue.dependentsOf(step.id)) this.queue.dependencyFinished(dependent);
+    this.queue.finished(step.id);
     this.touch();
   }
 
@@ -294,20 +229,14 @@ export class PlanState {
    * everything that depends on it.
    */
   compensationLayers(): StepSpec[][] {
-    const completed = [...this.steps.all()].filter((r) => r.status === 'completed').map((r) => r.id);
-    return compensationOrder(this.plan.steps, completed)
-      .map((layer) =>
-        layer
-          .map((id) => this.steps.get(id).spec)
-          .filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL),
-      )
-      .filter((layer) => layer.length > 0);
+    return this.steps.compensationLayers();
   }
 
   /** Whether the way the plan is ending calls for its completed steps to be undone. */
   get needsCompensation(): boolean {
-    if (this.ending === 'failed') return this.plan.options.onFailure === 'compensate' || this.aborted;
-    return this.ending === 'cancelled' || this.ending === 'rejected';
+    const { kind } = this.ending;
+    if (kind === 'failed') return this.plan.options.onFailure === 'compensate' || this.repairs.aborted;
+    return kind === 'cancelled' || kind === 'rejected';
   }
 
   beginCompensation(): void {
@@ -316,9 +245,7 @@ export class PlanState {
   }
 
   recordCompensation(id: string, outcome: CompensationOutcome): void {
-    const record = this.steps.get(id);
-    this.steps.setStatus(record, outcome.status);
-    record.compensation = outcome;
+    this.steps.update(id, outcome.status, { compensation: outcome });
     this.touch();
   }
 
@@ -328,22 +255,15 @@ export class PlanState {
 
   /** How each dependency of a step ended, in its dependsOn order: what `{{dependencies}}` stands for. */
   dependencyOutcomes(spec: StepSpec): DependencyOutcome[] {
-    return spec.dependsOn.map((dep) => {
-      const { status, result, error } = this.steps.get(dep);
-      return { step: dep, status, result, error };
-    });
+    return this.steps.outcomesOf(spec);
   }
 
   /** Ends the run: steps that never started become skipped, and the plan takes its final status. */
   finish(at: string): PlanStatus {
     const why = this.reason ? `not started: ${this.reason}` : 'not started';
-    for (const record of this.steps.all()) {
-      if (record.status === 'pending' || record.status === 'waiting_approval') {
-        this.steps.setStatus(record, 'skipped');
-        record.error = why;
-      }
-    }
-    this.status = this.ending ?? (this.steps.counts.failed > 0 || this.skippedByOperator ? 'partial' : 'completed');
+    for (const { id } of this.steps.all()) if (this.isOpen(id)) this.steps.update(id, 'skipped', { error: why });
+    const partial = this.steps.counts.failed > 0 || this.repairs.skipped;
+    this.status = this.ending.kind ?? (partial ? 'partial' : 'completed');
     this.completedAt = at;
     this.touch();
     return this.status;
@@ -355,16 +275,9 @@ export class PlanState {
       startedAt: this.startedAt,
       seq: this.seq,
       status: this.status,
-      reason: this.reason,
-      ending: this.ending,
-      stopping: this.stopping,
-      paused: this.paused,
-      aborted: this.aborted,
-      skippedByOperator: this.skippedByOperator,
       executingSince: this.executingSince,
-      approvals: [...this.approvals],
-      operatorActions: [...this.operatorActions],
-      overrides: [...this.overrides],
+      ...this.ending.progress(),
+      ...this.repairs.progress(),
       ...this.gates.progress(),
       ...this.steps.progress(),
       unmet: this.queue.progress((id) => this.isOpen(id)),
@@ -375,19 +288,12 @@ export class PlanState {
   restore(progress: CarriedProgress): void {
     this.steps.restore(progress);
     this.gates.restore(progress);
-    this.approvals.push(...progress.approvals);
-    this.operatorActions.push(...progress.operatorActions);
-    for (const [id, parameters] of progress.overrides) this.overrides.set(id, parameters);
+    this.repairs.restore(progress);
+    this.ending.restore(progress);
     this.started = progress.startedAt;
     // One past the carried number: the new run's first mirror write (with its run id) is newer than any before.
     this.seq = progress.seq + 1;
     this.status = progress.status;
-    this.reason = progress.reason;
-    this.ending = progress.ending;
-    this.stopping = progress.stopping;
-    this.paused = progress.paused;
-    this.aborted = progress.aborted;
-    this.skippedByOperator = progress.skippedByOperator;
     this.executingSince = progress.executingSince;
     // Ready again once scheduling had begun: every pending step with nothing left to wait for (as the run had queued).
     const pending = (id: string) => this.executingSince !== null && this.steps.get(id).status === 'pending';
@@ -423,10 +329,9 @@ export class PlanState {
     return this.steps.takeChanges();
   }
 
-  private gateFor(step: string | null): ApprovalGate | string {
-    if (step === null) return this.gates.plan ?? `plan "${this.planId}" does not require approval`;
-    if (!this.steps.has(step)) return `plan "${this.planId}" has no step "${step}"`;
-    return this.gates.step(step) ?? `step "${step}" does not require approval`;
+  /** Whether some step waits for its approval. */
+  private get stepsWaiting(): boolean {
+    return this.steps.counts.waiting_approval > 0;
   }
 
   /** Whether a step has yet to start: pending, or waiting for its approval. */
@@ -435,38 +340,34 @@ export class PlanState {
     return status === 'pending' || status === 'waiting_approval';
   }
 
-  /** Applies a decision the gate accepted (or a timeout, which bypasses the approver list). */
-  private recordDecision(gate: ApprovalGate, decision: NormalizedDecision, at: string, timedOut = false): void {
-    this.approvals.push(gate.apply(decision, at));
+  /** What a decision the gates took does to the plan or its step (a timeout's rejection says so instead of who). */
+  private decided(gate: ApprovalGate, decision: NormalizedDecision, timedOut = false): void {
     const what = gate.step === null ? 'plan' : `step "${gate.step}"`;
     const rejectedWhy = `${what} rejected by ${decision.by}${decision.text ? `: ${decision.text}` : ''}`;
     if (gate.step === null) {
       if (gate.state === 'approved') this.status = 'approved';
       if (gate.state === 'rejected') {
-        this.stop('rejected', timedOut ? 'approval timeout' : rejectedWhy);
+        this.ending.stop('rejected', timedOut ? 'approval timeout' : rejectedWhy);
         this.status = 'rejected';
       }
-    } else {
-      const record = this.steps.get(gate.step);
-      if (gate.state === 'approved' && record.status === 'waiting_approval') {
-        this.steps.setStatus(record, 'pending');
-        this.queue.push(record.id);
+    } else if (this.steps.get(gate.step).status === 'waiting_approval') {
+      if (gate.state === 'approved') {
+        this.steps.update(gate.step, 'pending');
+        this.queue.push(gate.step);
       }
-      if (gate.state === 'rejected' && record.status === 'waiting_approval') {
-        this.steps.setStatus(record, 'skipped');
-        record.error = timedOut ? 'approval timeout' : rejectedWhy;
-        this.stop('rejected', record.error === 'approval timeout' ? `${what}: approval timeout` : rejectedWhy);
+      if (gate.state === 'rejected') {
+        this.steps.update(gate.step, 'skipped', { error: timedOut ? 'approval timeout' : rejectedWhy });
+        this.ending.stop('rejected', timedOut ? `${what}: approval timeout` : rejectedWhy);
       }
     }
     this.touch();
   }
 
   private becomeReady(id: string, at: string): void {
+    if (this.steps.get(id).status !== 'pending') return;
     const gate = this.gates.step(id);
-    const record = this.steps.get(id);
-    if (record.status !== 'pending') return;
     if (gate && gate.state !== 'approved') {
-      this.steps.setStatus(record, 'waiting_approval');
+      this.steps.update(id, 'waiting_approval');
       gate.openedAt = Date.parse(at);
       return;
     }
@@ -481,28 +382,14 @@ export class PlanState {
     const finished = [id];
     while (finished.length > 0) {
       for (const dependent of this.queue.dependentsOf(finished.pop()!)) {
-        const record = this.steps.get(dependent);
         if (!this.isOpen(dependent)) continue;
-        if (record.spec.acceptFailedDependencies) {
-          this.dependencyFinished(dependent, at);
+        if (this.steps.get(dependent).spec.acceptFailedDependencies) {
+          if (this.queue.dependencyFinished(dependent)) this.becomeReady(dependent, at);
           continue;
         }
-        this.steps.setStatus(record, 'skipped');
-        record.error = why;
+        this.steps.update(dependent, 'skipped', { error: why });
         finished.push(dependent);
       }
-    }
-  }
-
-  private dependencyFinished(id: string, at: string): void {
-    if (this.queue.dependencyFinished(id)) this.becomeReady(id, at);
-  }
-
-  private stop(ending: 'failed' | 'rejected' | 'cancelled', reason: string): void {
-    this.stopping = true;
-    if (this.ending === null) {
-      this.ending = ending;
-      this.reason = reason;
     }
   }
 

@@ -1,7 +1,10 @@
 import { BatchProgress, type BatchSummary } from './batch-progress';
 import type { StepProgressRow } from './carried-progress';
+import { compensationOrder } from './dag';
+import type { DependencyOutcome } from './dependency-outcomes';
 import type { PlanSummary, StepSnapshot } from './snapshot';
 import { STEP_STATUSES, type StepStatus } from './statuses';
+import { SUBPLAN_TOOL } from './subplan';
 import type { StepSpec } from './types';
 
 /** A step as the state keeps it: what the `state` object shows, with its spec and its place in the plan file. */
@@ -13,7 +16,8 @@ export interface StepRecord extends StepSnapshot {
 
 /**
  * The plan's steps as they stand: one record each, counts by status, batch progress, and which steps changed since
- * the mirror last took them. Every status change goes through `setStatus`, so the counts never drift.
+ * the mirror last took them; and what can be read off them (dependency outcomes, what to compensate). Every status
+ * change goes through `setStatus`, so the counts never drift; which change follows from what is `PlanState`'s to say.
  */
 export class StepBook {
   private readonly records = new Map<string, StepRecord>();
@@ -23,8 +27,8 @@ export class StepBook {
   private changed = new Set<string>();
   private mirroredOnce = false;
 
-  constructor(steps: readonly StepSpec[]) {
-    for (const [position, spec] of steps.entries()) {
+  constructor(private readonly specs: readonly StepSpec[]) {
+    for (const [position, spec] of specs.entries()) {
       this.records.set(spec.id, {
         spec,
         position,
@@ -60,7 +64,44 @@ export class StepBook {
     return this.records.values();
   }
 
-  setStatus(record: StepRecord, status: StepStatus): void {
+  /** The one failed step; null when none or several failed. */
+  onlyFailed(): string | null {
+    if (this.counts.failed !== 1) return null;
+    for (const record of this.records.values()) if (record.status === 'failed') return record.id;
+    return null;
+  }
+
+  /** Moves a step to `status`, with the fields that change along; returns its record. */
+  update(id: string, status: StepStatus, changes: Partial<StepSnapshot> = {}): StepRecord {
+    const record = this.get(id);
+    this.setStatus(record, status);
+    return Object.assign(record, changes);
+  }
+
+  /** How each dependency of a step ended, in its dependsOn order: what `{{dependencies}}` stands for. */
+  outcomesOf(spec: StepSpec): DependencyOutcome[] {
+    return spec.dependsOn.map((dep) => {
+      const { status, result, error } = this.get(dep);
+      return { step: dep, status, result, error };
+    });
+  }
+
+  /**
+   * Completed steps that declare a compensation (sub-plans always can be undone), in layers: each layer after
+   * everything that depends on it.
+   */
+  compensationLayers(): StepSpec[][] {
+    const completed = [...this.records.values()].filter((r) => r.status === 'completed').map((r) => r.id);
+    return compensationOrder(this.specs, completed)
+      .map((layer) =>
+        layer
+          .map((id) => this.get(id).spec)
+          .filter((spec) => spec.compensate !== null || spec.toolName === SUBPLAN_TOOL),
+      )
+      .filter((layer) => layer.length > 0);
+  }
+
+  private setStatus(record: StepRecord, status: StepStatus): void {
     this.counts[record.status]--;
     this.counts[status]++;
     this.batches.transition(record.spec.batchIndex, record.status, status);

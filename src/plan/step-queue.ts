@@ -39,6 +39,11 @@ export class StepQueue {
     return left === 0;
   }
 
+  /** Counts `id` as finished for every step that depends on it; returns those it was the last dependency of. */
+  finished(id: string): string[] {
+    return this.dependentsOf(id).filter((dependent) => this.dependencyFinished(dependent));
+  }
+
   /** Queues a step to start, after those queued before it. */
   push(id: string): void {
     this.ready.push(id);

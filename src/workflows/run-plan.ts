@@ -4,7 +4,7 @@
  * sequences Temporal primitives around it.
  */
 import { CancellationScope, condition, isCancellation, log, sleep, workflowInfo } from '@temporalio/workflow';
-import { boundedSnapshot, checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
+import { applyDefaultCompensations, boundedSnapshot, checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
@@ -92,7 +92,7 @@ async function setUp(
     hints = toolCheck.hints;
   }
   visibility.publish();
-  state.applyDefaultCompensations((tool) => hints[tool]?.undo ?? null, plan.options.onFailureChosen);
+  applyDefaultCompensations(plan, (tool) => hints[tool]?.undo ?? null);
   return { state, visibility, hints };
 }
 

@@ -118,3 +118,24 @@ test('cancel: nothing new starts, running steps are to be cancelled, completed o
   expect(s.reason).toBe('cancelled by ops');
   expect(statuses(s)).toMatchObject({ b: 'skipped' });
 });
+
+test('onFailure pause: abort ends the plan failed with who and why, and undoes what completed', () => {
+  const s = state({
+    options: { onFailure: 'pause' },
+    steps: [
+      { id: 'a', toolName: 'x', compensate: { toolName: 'undo' } },
+      { id: 'b', toolName: 'x', dependsOn: ['a'] },
+    ],
+  });
+  startReady(s);
+  s.complete('a', 1, 1, T0);
+  startReady(s);
+  s.fail('b', 'boom', 'Boom', 1, T0);
+  expect(s.operatorRefusal({ kind: 'abort', by: 'ops' })).toBeNull();
+  s.operate({ kind: 'abort', by: 'ops', detail: 'give up' }, T0);
+  expect(s.finished).toBe(true);
+  expect(s.needsCompensation).toBe(true);
+  expect(s.finish(T0)).toBe('failed');
+  expect(s.reason).toBe('aborted by ops: give up');
+  expect(s.operatorRefusal({ kind: 'abort', by: 'ops' })).toBe('plan "p" is not paused (it is failed)');
+});

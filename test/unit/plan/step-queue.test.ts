@@ -14,6 +14,13 @@ test('a step becomes ready when its last dependency finishes, and only then', ()
   expect(queue.allMet('c')).toBe(true);
 });
 
+test('finished counts a step off its dependents and returns those it was the last dependency of', () => {
+  const queue = new StepQueue(steps);
+  expect(queue.finished('a')).toEqual([]);
+  expect(queue.finished('b')).toEqual(['c']);
+  expect(queue.finished('c')).toEqual(['d']);
+});
+
 test('take hands out queued steps in order, dropping those no longer startable', () => {
   const queue = new StepQueue(steps);
   ['a', 'b', 'c'].forEach((id) => queue.push(id));
