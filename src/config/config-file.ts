@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { closestName } from '../plan/closest-name';
 import { CONFIG_KEYS, type DurablePlansConfig } from './define-config';
+import { nonEmpty } from './environment';
 
 /** The names looked for, in this order, in the working directory and then each directory above it. */
 export const CONFIG_FILE_NAMES = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].map((ext) => `durable-plans.config.${ext}`);
@@ -94,8 +95,4 @@ function checkConfig(path: string, value: unknown): DurablePlansConfig {
     });
   }
   return value as DurablePlansConfig;
-}
-
-function nonEmpty(value: string | undefined): string | null {
-  return value && value.trim() !== '' ? value.trim() : null;
 }

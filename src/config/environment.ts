@@ -90,7 +90,8 @@ function sqlConnections(value: string | undefined): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
-function nonEmpty(value: string | undefined): string | null {
+/** A variable's trimmed value, or null when it is unset or blank. */
+export function nonEmpty(value: string | undefined): string | null {
   return value && value.trim() !== '' ? value.trim() : null;
 }
 
