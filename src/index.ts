@@ -79,7 +79,7 @@ export {
   type Problem,
   type MemoryNamespace,
 } from './plan';
-export { parsePlanText } from './plan/parse';
+export { parsePlanText } from './plan/reading/parse';
 // Every error type a plan reports (ApplicationFailure.type, a step's errorType), for scripts and
 // nonRetryableErrorTypes.
 export * from './plan/error-types';

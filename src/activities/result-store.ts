@@ -15,7 +15,7 @@ import {
   type StoredResultMarker,
   type StoredResultRef,
 } from '../plan';
-import { isFields } from '../plan/fields';
+import { isFields } from '../plan';
 import { loadResults, storeResult } from '../store/stored-results';
 import { STORED_RESULT_MISSING } from '../plan/error-types';
 

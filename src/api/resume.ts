@@ -68,7 +68,7 @@ export async function forkPlan(
   },
 ) {
   const state = await endedState(client, planId, true);
-  // Normalised, so seed-form plans (tasks, batches) fork the same way; sent back in compact form.
+  // Normalised, so batch-form plans (tasks, batches) fork the same way; sent back in compact form.
   const { plan } = checkPlan(await planInputOf(client, planId));
   if (!plan) throw new Error(`plan "${planId}" was started with an input that is not a valid plan`);
   if (!plan.steps.some((s) => s.id === options.fromStep))

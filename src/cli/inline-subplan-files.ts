@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatProblem, SUBPLAN_TOOL } from '../plan';
-import { parsePlanText } from '../plan/parse';
+import { parsePlanText } from '../plan/reading/parse';
 import { usageError } from './errors';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { inlineSubplanFiles } from './inline-subplan-files';
 import { checkPlan, formatProblem, type Plan, type ToolCatalog } from '../plan';
-import { parsePlanText } from '../plan/parse';
+import { parsePlanText } from '../plan/reading/parse';
 import { usageError } from './errors';
 
 /** Reads, parses and validates a plan file; every problem on its own line, exit code 2. */

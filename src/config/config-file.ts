@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
-import { closestName } from '../plan/closest-name';
+import { closestName } from '../plan';
 import { CONFIG_KEYS, type DurablePlansConfig } from './define-config';
 import { nonEmpty } from './environment';
 

@@ -1,4 +1,4 @@
-import { SUBPLAN_TOOL } from '../plan/subplan';
+import { SUBPLAN_TOOL } from '../plan';
 import { BUILTIN_TOOLS, ToolRegistry } from '../tools';
 import type { Tool } from '../tools/tool';
 

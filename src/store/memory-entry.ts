@@ -1,4 +1,4 @@
-import type { MemoryNamespace } from '../plan/memory-namespace';
+import type { MemoryNamespace } from '../plan';
 
 /** The plan step that wrote an entry. */
 export interface MemoryWriter {

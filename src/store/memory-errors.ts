@@ -1,4 +1,4 @@
-import { formatNamespace, type MemoryNamespace } from '../plan/memory-namespace';
+import { formatNamespace, type MemoryNamespace } from '../plan';
 
 /** A compare-and-set write or delete found another version than it expected; nothing was changed. */
 export class MemoryConflictError extends Error {

@@ -10,7 +10,7 @@ import {
   parseNamespacePrefix,
   type MemoryNamespace,
   type MemoryNamespacePrefix,
-} from '../plan/memory-namespace';
+} from '../plan';
 import { utf8Length } from '../plan/utf8-length';
 import { MemoryInputError } from './memory-errors';
 

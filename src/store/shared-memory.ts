@@ -7,7 +7,7 @@
  * over it starts again at version 1. The sweep (`cleanupExpired`) only reclaims space.
  */
 import type { Pool } from 'pg';
-import type { MemoryNamespace, MemoryNamespacePrefix } from '../plan/memory-namespace';
+import type { MemoryNamespace, MemoryNamespacePrefix } from '../plan';
 import { ENTRY_COLUMNS, toEntry, type EntryRow, type MemoryEntry, type MemoryWriter } from './memory-entry';
 import { MemoryConflictError } from './memory-errors';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STEP_TIMEOUT_MS, type ParameterIssue, type ToolCatalog } from '../plan';
-import { integerIn } from '../plan/fields';
+import { integerIn } from '../plan';
 import { objectShape } from './object-schema';
 import { parseParameters } from './parse-parameters';
 import type { RiskLevel, Tool } from './tool';

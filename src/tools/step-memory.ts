@@ -1,4 +1,4 @@
-import type { MemoryNamespace } from '../plan/memory-namespace';
+import type { MemoryNamespace } from '../plan';
 import type {
   DeleteOptions,
   ListOptions,

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decide } from '../../src/api/plans';
-import { parsePlanText } from '../../src/plan/parse';
+import { parsePlanText } from '../../src/plan/reading/parse';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
 import { waitForState } from '../support/wait-for-state';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { PlanValidationError } from '../../src/api/plans';
-import { formatNamespace, planNamespace, type MemoryNamespace } from '../../src/plan/memory-namespace';
+import { formatNamespace, planNamespace, type MemoryNamespace } from '../../src/plan';
 import { createPool } from '../../src/store/pool';
 import { SharedMemory } from '../../src/store/shared-memory';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { MemoryNamespace } from '../../src/plan/memory-namespace';
+import type { MemoryNamespace } from '../../src/plan';
 import { applyMigrations } from '../../src/store/migrate';
 import { createPool } from '../../src/store/pool';
 import { MemoryConflictError, MemoryInputError, SharedMemory } from '../../src/store/shared-memory';

@@ -1,5 +1,5 @@
--- The plan mirror: a projection of each plan workflow's state for agents, dashboards and SQL users (seed 000's
--- plan_progress and task_plans). The workflow is the only writer. Every row carries (generation, version) — the
+-- The plan mirror: a projection of each plan workflow's state for agents, dashboards and SQL users (the
+-- plan_progress and task_plans tables of the batch runners it replaces). The workflow is the only writer. Every row carries (generation, version) — the
 -- plan's first start time and the workflow's sequence number — and a write applies only when its pair is newer,
 -- so a retried or late write never moves a row backwards, and a later run of the same plan id always wins.
 

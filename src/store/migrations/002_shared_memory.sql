@@ -1,4 +1,4 @@
--- Shared memory (seed 000's memory store): JSON values that agents and plan steps share, under a namespace
+-- Shared memory (the agents' key/value store): JSON values that agents and plan steps share, under a namespace
 -- project/environment/agent_type/session_id and a key. Every write bumps `version`, so writers can compare-and-set;
 -- `expires_at` gives a TTL (null = never). Expired rows are invisible to reads and removed by a periodic sweep.
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatNamespace } from '../../plan/memory-namespace';
+import { formatNamespace } from '../../plan';
 import { defineTool } from '../tool';
 import { limitParameter, namespacePrefixParameter, permanentFailures, prefixOf } from './memory-parameters';
 

@@ -1,12 +1,7 @@
 /** Parameter schemas and failure mapping the four memory tools share. */
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
-import {
-  parseNamespace,
-  parseNamespacePrefix,
-  type MemoryNamespace,
-  type MemoryNamespacePrefix,
-} from '../../plan/memory-namespace';
+import { parseNamespace, parseNamespacePrefix, type MemoryNamespace, type MemoryNamespacePrefix } from '../../plan';
 import { utf8Length } from '../../plan/utf8-length';
 import {
   MAX_KEY_BYTES,

@@ -79,7 +79,7 @@ describe('compactPlan', () => {
       },
     ],
     [
-      'the seed form',
+      'the batch form',
       {
         planId: 'seed',
         tasks: [

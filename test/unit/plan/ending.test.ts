@@ -1,4 +1,4 @@
-import { Ending } from '../../../src/plan/ending';
+import { Ending } from '../../../src/plan/running/ending';
 
 test('the first ending wins: a failure after a cancellation still ends the plan cancelled, for the first reason', () => {
   const ending = new Ending();

@@ -1,4 +1,4 @@
-import { APPROVAL_TIMEOUT_ACTOR, GateBook } from '../../../src/plan/gate-book';
+import { APPROVAL_TIMEOUT_ACTOR, GateBook } from '../../../src/plan/running/gate-book';
 import { normalizePlan, type Plan } from '../../../src/plan';
 
 const T0 = '2026-11-22T10:00:00.000Z';

@@ -129,7 +129,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
   });
 });
 
-describe('normalizePlan, the seed form', () => {
+describe('normalizePlan, the batch form', () => {
   const seedTask = (batchIndex: number, taskId: string, parameters: unknown = {}) => ({
     batchIndex,
     taskId,
@@ -346,11 +346,11 @@ describe('normalizePlan problems', () => {
   it('refuses both names of one thing', () => {
     const { problems } = normalizePlan({ id: 'a', planId: 'b', steps: [], tasks: [], options: null });
     expect(messages(problems)).toEqual([
-      'planId: give id or planId (its name in the seed form), not both',
-      'tasks: give steps or tasks (their name in the seed form), not both',
+      'planId: give id or planId (its name in the batch form), not both',
+      'tasks: give steps or tasks (their name in the batch form), not both',
     ]);
     expect(messages(normalizePlan({ steps: [{ id: 'a', taskId: 'a', toolName: 't' }] }).problems)).toEqual([
-      'step "a": taskId: give id or taskId (its name in the seed form), not both',
+      'step "a": taskId: give id or taskId (its name in the batch form), not both',
     ]);
   });
 

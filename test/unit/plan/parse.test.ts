@@ -1,5 +1,5 @@
 import { checkPlan } from '../../../src/plan';
-import { parsePlanText } from '../../../src/plan/parse';
+import { parsePlanText } from '../../../src/plan/reading/parse';
 
 describe('parsePlanText', () => {
   it('reads the YAML plan of DESIGN.md into a plan that checks', () => {

@@ -1,4 +1,4 @@
-import { RepairBook } from '../../../src/plan/repair-book';
+import { RepairBook } from '../../../src/plan/running/repair-book';
 import type { StepSpec } from '../../../src/plan';
 
 const T0 = '2026-11-22T10:00:00.000Z';

@@ -1,4 +1,4 @@
-import { StepQueue } from '../../../src/plan/step-queue';
+import { StepQueue } from '../../../src/plan/running/step-queue';
 import type { StepSpec } from '../../../src/plan';
 
 const step = (id: string, dependsOn: string[] = []) => ({ id, dependsOn }) as StepSpec;

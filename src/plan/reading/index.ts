@@ -1,0 +1,16 @@
+// Reading a plan: from what an author wrote to a normalised `Plan` with its defaults filled in, or the problems that
+// stop it. parse.ts is left out on purpose: it pulls in `yaml`, which workflows must not bundle.
+export { normalizePlan } from './normalize';
+export { compactPlan, compactStep } from './compact-plan';
+export { closestName } from './closest-name';
+export { integerIn, isFields } from './fields';
+export { nonJsonParts } from './json-value';
+export {
+  formatNamespace,
+  NAMESPACE_PARTS,
+  parseNamespace,
+  parseNamespacePrefix,
+  planNamespace,
+  type MemoryNamespace,
+  type MemoryNamespacePrefix,
+} from './memory-namespace';
