@@ -2,8 +2,17 @@
  * Composition root of the worker: config -> tools -> activities -> Worker. Dependencies are built here once and
  * injected; nothing below reads the environment.
  */
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities } from './activities';
+import { createSecretSource, type SecretSource } from './activities/secret-source';
+import { codecDataConverter } from './codec/data-converter';
 import type { Pool } from 'pg';
 import { DEFAULTS, loadConfig, toolCatalogue, type Config } from './config';
 import { createPool } from './store/pool';
@@ -38,17 +47,28 @@ export interface PlanWorkerOptions {
   activities?: WorkerOptions['activities'];
   /** Step results whose JSON is larger are kept in PostgreSQL, referenced from history (default 64 KiB). */
   resultInlineLimitBytes?: number;
+  /** The values of `{{secrets.NAME}}` (createSecretSource); without it every secret reference is unknown. */
+  secrets?: SecretSource;
+  /** The payload codec, which every client of the plans must share (codecDataConverter); default: none. */
+  dataConverter?: WorkerOptions['dataConverter'];
   /** Extra worker options (tuning), applied last. */
   tuning?: Partial<WorkerOptions>;
 }
 
 /** Creates a worker that runs plan workflows and one activity per tool. */
 export async function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
+  if (options.services?.sql.unrestricted) {
+    Runtime.instance().logger.warn(
+      "PLAN_SQL_UNRESTRICTED is set: sql_query steps run as their connection's login, unscreened; with a superuser " +
+        'login a plan can run programs and read files on the database host (COPY ... TO PROGRAM, pg_read_file)',
+    );
+  }
   const planActivities = createActivities({
     tools: options.tools,
     pool: options.pool,
     services: options.services ?? createToolServices(NO_TOOL_SETTINGS).services,
     resultInlineLimitBytes: options.resultInlineLimitBytes,
+    secrets: options.secrets,
   });
   for (const name of Object.keys(options.activities ?? {})) {
     if (name in planActivities)
@@ -59,6 +79,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: { ...planActivities, ...options.activities },
+    dataConverter: options.dataConverter,
     // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
     workflowBundle:
       options.workflowBundle ??
@@ -92,6 +113,8 @@ export async function connectPlanWorker(
     pool,
     services: tooling.services,
     resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,
+    secrets: createSecretSource(config.secrets),
+    dataConverter: codecDataConverter(config.codec.keys),
   });
   return {
     worker,
@@ -106,6 +129,8 @@ export function toolSettings(config: Config): ToolSettings {
   return {
     shell: config.shell,
     sqlConnections: { default: config.databaseUrl ?? DEFAULTS.databaseUrl, ...config.sqlConnections },
+    sqlUnrestricted: config.sqlUnrestricted,
     llm: config.llm,
+    http: config.http,
   };
 }

@@ -41,7 +41,7 @@ export function createGeneratePlan(
           details: [err.problems],
         });
       }
-      throw llmFailure(err);
+      throw llmFailure(err, llm.secrets);
     }
   };
 }

@@ -7,6 +7,7 @@ import { createCheckpointActivities } from './checkpoint-activities';
 import { createGeneratePlan } from './generate-plan-activity';
 import { createMirrorPlan } from './mirror-plan';
 import { ResultStore } from './result-store';
+import { NO_SECRETS, type SecretSource } from './secret-source';
 import { createToolActivities } from './tool-activities';
 import type { PlanActivities, ToolActivity } from './types';
 
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   services: ToolServices;
   /** Results whose JSON is larger are stored in PostgreSQL and referenced (default 64 KiB). */
   resultInlineLimitBytes?: number;
+  /** The values of `{{secrets.NAME}}` (createSecretSource); without it every secret reference is unknown. */
+  secrets?: SecretSource;
 }
 
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
@@ -33,7 +36,12 @@ export function createActivities(
     generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
   };
   const results = new ResultStore(deps.pool, deps.resultInlineLimitBytes);
-  const tools = createToolActivities(deps.tools, { ...deps.services, memory, results });
+  const tools = createToolActivities(deps.tools, {
+    ...deps.services,
+    memory,
+    results,
+    secrets: deps.secrets ?? NO_SECRETS,
+  });
   for (const name of Object.keys(own)) {
     if (name in tools) throw new Error(`tool "${name}" collides with a built-in activity`);
   }

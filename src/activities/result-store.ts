@@ -17,7 +17,8 @@ import {
 } from '../plan';
 import { isFields } from '../plan';
 import { loadResults, storeResult } from '../store/stored-results';
-import { STORED_RESULT_MISSING } from '../plan/error-types';
+import { describeRefusal, isDataRefusal } from '../store/data-refusal';
+import { MIRROR_DATA_ERROR, STORED_RESULT_MISSING } from '../plan/error-types';
 
 /** Results whose JSON is larger than this many bytes are stored in PostgreSQL (Temporal's payload limit is 2 MB). */
 export const DEFAULT_RESULT_INLINE_LIMIT = 64 * 1024;
@@ -33,7 +34,17 @@ export class ResultStore {
     const json = JSON.stringify(result ?? null);
     const bytes = Buffer.byteLength(json);
     if (bytes <= this.inlineLimitBytes) return result;
-    const sha256 = await storeResult(this.pool, planId, stepId, json);
+    let sha256: string;
+    try {
+      sha256 = await storeResult(this.pool, planId, stepId, result ?? null, json);
+    } catch (err) {
+      // Retrying until the step's deadline cannot make PostgreSQL take the same value.
+      if (!isDataRefusal(err)) throw err;
+      throw ApplicationFailure.nonRetryable(
+        `PostgreSQL refused the result of step "${stepId}" (${bytes} bytes): ${describeRefusal(err)}`,
+        MIRROR_DATA_ERROR,
+      );
+    }
     return { [STORED_RESULT]: { planId, stepId, sha256, bytes, path: [] } } satisfies StoredResultMarker;
   }
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { parseNamespace, planNamespace, type MemoryNamespace } from '../plan';
+import { MemoryScope, parseNamespace, planNamespace, resolveSecretSlots, type MemoryNamespace } from '../plan';
 import type { SharedMemory } from '../store/shared-memory';
 import { parseParameters } from '../tools/parse-parameters';
 import { scrubSecrets, scrubText, secretValues } from '../tools/secrets';
@@ -10,6 +10,7 @@ import { INVALID_PARAMETERS, INVALID_TOOL_RESULT } from '../plan/error-types';
 import { undoActivityName, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
 import type { ResultStore } from './result-store';
+import type { SecretSource } from './secret-source';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
 
 /** What tools may use besides their parameters, injected once by createActivities. */
@@ -17,6 +18,8 @@ export interface ActivityServices extends ToolServices {
   memory: SharedMemory;
   /** Large results in and out of PostgreSQL, so they never travel through workflow history. */
   results: ResultStore;
+  /** The values of `{{secrets.NAME}}`, filled in here so they never travel through the workflow. */
+  secrets: SecretSource;
 }
 
 /**
@@ -45,13 +48,20 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     const { attempt, startToCloseTimeoutMs } = context.info;
     const deadline = Date.now() + startToCloseTimeoutMs - deadlineMargin(startToCloseTimeoutMs);
     let parameters: Record<string, unknown>;
+    let resolved: string[];
     try {
-      parameters = await services.results.dereference(call.parameters);
+      ({ parameters, values: resolved } = resolveSecretSlots(
+        await services.results.dereference(call.parameters),
+        call.secrets ?? [],
+        services.secrets,
+      ));
     } catch (err) {
       throw withAttempt(err, attempt, []);
     }
-    // Whatever the tool returns or throws is scrubbed of the values of its secret parameters.
-    const secrets = secretValues(tool.secretParams, parameters);
+    // Whatever the tool returns or throws is scrubbed of the values of its secret parameters and of its secrets.
+    const secrets = [...new Set([...secretValues(tool.secretParams, parameters), ...resolved])].sort(
+      (a, b) => b.length - a.length,
+    );
     const parsed = parseParameters(tool.parameters, parameters);
     if (!parsed.success) {
       const issues = describeIssues(parsed.issues, '(parameters)');
@@ -66,10 +76,10 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
     let result: unknown;
     try {
       const writer = { planId: call.planId, stepId: call.stepId, attempt };
-      const memory = new StepMemory(services.memory, stepNamespace(call, context.info.namespace), {
-        writer,
-        idempotencyKey,
-      });
+      const own = planNamespace(context.info.namespace, call.planId);
+      // memoryNamespaces is absent from calls scheduled before plans could declare any: they reach no more.
+      const scope = new MemoryScope(own, call.memoryNamespace, call.memoryNamespaces ?? []);
+      const memory = new StepMemory(services.memory, stepNamespace(call, own), { writer, idempotencyKey }, scope);
       result = await tool.run(parsed.data, {
         planId: call.planId,
         stepId: call.stepId,
@@ -78,11 +88,13 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
         deadline,
         heartbeat: (details) => context.heartbeat(details),
         signal: context.cancellationSignal,
+        secrets,
         memory,
         logger: context.log,
         shell: services.shell,
         sql: services.sql,
         llm: services.llm,
+        http: services.http,
       });
     } catch (err) {
       throw withAttempt(err, attempt, secrets);
@@ -181,8 +193,8 @@ function scrubbedCause(cause: Error, secrets: string[]): Error {
 }
 
 /** The plan's chosen namespace, else its own. Validation refused bad paths already; one here is refused loudly. */
-function stepNamespace(call: StepCall, temporalNamespace: string): MemoryNamespace {
-  if (call.memoryNamespace === null) return planNamespace(temporalNamespace, call.planId);
+function stepNamespace(call: StepCall, own: MemoryNamespace): MemoryNamespace {
+  if (call.memoryNamespace === null) return own;
   const chosen = parseNamespace(call.memoryNamespace);
   if (typeof chosen === 'string') throw ApplicationFailure.nonRetryable(chosen, INVALID_PARAMETERS);
   return chosen;

@@ -2,7 +2,7 @@
  * The shapes that cross between the workflow and the activities. Workflow code imports this file with
  * `import type` only.
  */
-import type { MirrorBatch, Problem } from '../plan';
+import type { MirrorBatch, Problem, SecretSlot } from '../plan';
 import type { GeneratedPlan } from '../planner';
 import type { GeneratePlanInput } from './generate-plan-activity';
 
@@ -12,10 +12,16 @@ export interface StepCall {
   stepId: string;
   /** Parameters with every `{{steps...}}` reference already resolved. */
   parameters: Record<string, unknown>;
+  /**
+   * Where the plan wrote `{{secrets.NAME}}` in these parameters: the activity fills in those places only. Absent: none.
+   */
+  secrets?: SecretSlot[];
   /** A compensation gets its own idempotency key, distinct from the step's. */
   purpose: 'step' | 'compensation';
   /** The plan's `options.memoryNamespace`; null means the plan's own namespace. */
   memoryNamespace: string | null;
+  /** The plan's `options.memoryNamespaces`: what its steps may reach besides the above and their own namespace. */
+  memoryNamespaces?: string[];
 }
 
 export interface StepOutcome {

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { DEFAULTS, loadConfig, loadProjectConfig, type Config, type ProjectConfig } from '../config';
 import type { ToolRegistry } from '../tools';
+import { codecDataConverter } from '../codec/data-converter';
 import { redact } from '../dev/database';
 import { createPool } from '../store/pool';
 import { CliError, EXIT } from './errors';
@@ -67,7 +68,11 @@ export class CliContext {
     } catch (err) {
       throw temporalUnreachable(this.temporalAddress, err);
     }
-    this.client = new Client({ connection: this.connection, namespace: this.config.namespace });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.config.namespace,
+      dataConverter: codecDataConverter(this.config.codec.keys),
+    });
     return this.client;
   }
 

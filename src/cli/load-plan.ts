@@ -1,20 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { inlineSubplanFiles } from './inline-subplan-files';
 import { checkPlan, formatProblem, type Plan, type ToolCatalog } from '../plan';
 import { parsePlanText } from '../plan/reading/parse';
 import { usageError } from './errors';
+import { NO_SUCH_FILE, readPlanFileText } from './read-plan-file';
 
 /** Reads, parses and validates a plan file; every problem on its own line, exit code 2. */
 export function loadPlanFile(path: string, catalog: ToolCatalog): { plan: Plan; input: unknown } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw usageError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(err as Error).message}`);
+  const read = readPlanFileText(path);
+  if ('refusal' in read) {
+    throw usageError(read.refusal === NO_SUCH_FILE ? `no such file: ${path}` : `cannot read ${path}: ${read.refusal}`);
   }
-  const parsed = parsePlanText(text, path);
+  const parsed = parsePlanText(read.text, path);
   if (parsed.problems.length > 0) throw usageError(parsed.problems.map(formatProblem).join('\n'));
   const input = inlineSubplanFiles(parsed.value, dirname(resolve(path)), new Set([resolve(path)]));
   const { plan, problems } = checkPlan(input, catalog);

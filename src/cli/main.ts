@@ -16,6 +16,7 @@ import { graph, list, status, watch } from './inspection-commands';
 import { memoryDelete, memoryGet, memoryList, memorySet } from './memory-commands';
 import type { Command } from './command';
 import { cancel, start, validate } from './plan-commands';
+import { codecServer } from './codec-server-command';
 import { dev, worker } from './runtime-commands';
 import { generate } from './generate-command';
 import { abort, fork, resume, retry, skip } from './operator-commands';
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, Command> = {
   'memory list': memoryList,
   worker,
   dev,
+  'codec-server': codecServer,
 };
 
 function overview(): string {

@@ -2,7 +2,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { readPlanState } from '../api/read-plan-state';
 import { cancelPlan, startPlan } from '../api/plans';
-import { needsApproval } from '../plan';
+import { formatProblem, literalSecretWarnings, needsApproval, type Plan } from '../plan';
+import type { ToolRegistry } from '../tools';
 import { stringOption } from './args';
 import { defaultActor, type Command } from './command';
 import { EXIT, refused, usageError } from './errors';
@@ -19,10 +20,16 @@ export const validate: Command = {
     positionals: 1,
   },
   async run(ctx, { positionals }) {
-    const { plan } = loadPlanFile(positionals[0]!, await ctx.tools());
+    const tools = await ctx.tools();
+    const { plan } = loadPlanFile(positionals[0]!, tools);
     const batches = new Set(plan.steps.map((s) => s.batchIndex).filter((b) => b !== null)).size;
-    if (ctx.output.json) ctx.output.out(JSON.stringify({ valid: true, steps: plan.steps.length, batches }));
-    else ctx.output.out(`valid: ${plan.steps.length} steps, ${batches} batches`);
+    const warnings = secretWarnings(plan, tools);
+    if (ctx.output.json) {
+      ctx.output.out(JSON.stringify({ valid: true, steps: plan.steps.length, batches, warnings }));
+      return EXIT.ok;
+    }
+    for (const warning of warnings) ctx.output.err(`warning: ${formatProblem(warning)}`);
+    ctx.output.out(`valid: ${plan.steps.length} steps, ${batches} batches`);
     return EXIT.ok;
   },
 };
@@ -40,6 +47,7 @@ export const start: Command = {
   async run(ctx, parsed) {
     const catalog = await ctx.tools();
     const { plan, input } = loadPlanFile(parsed.positionals[0]!, catalog);
+    for (const warning of secretWarnings(plan, catalog)) ctx.output.err(`warning: ${formatProblem(warning)}`);
     const client = await ctx.temporal();
     const id = stringOption(parsed, 'id');
     let handle;
@@ -105,3 +113,8 @@ export const cancel: Command = {
     return EXIT.ok;
   },
 };
+
+/** Literal credentials in secret parameters: said, never refused (the plan is valid). */
+function secretWarnings(plan: Plan, tools: ToolRegistry) {
+  return literalSecretWarnings(plan, (name) => tools.get(name)?.secretParams ?? []);
+}

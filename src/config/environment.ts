@@ -2,6 +2,7 @@
  * Configuration from the environment. The names that cross process boundaries (workflow type, signals,
  * search attributes) live in `workflows/definitions.ts`, which workflow code can import.
  */
+import { parseCodecKeys, type CodecKey } from '../codec/codec-keys';
 export { RUN_PLAN_WORKFLOW, SEARCH_ATTRIBUTES } from '../workflows/definitions';
 
 export const DEFAULTS = {
@@ -24,16 +25,33 @@ export interface Config {
   /** Ports of the dev server `npm start` runs when TEMPORAL_ADDRESS is unset. */
   devServerPort: number;
   devUiPort: number;
-  /** Executables the shell tool may run (PLAN_SHELL_ALLOW), and the part of this environment commands inherit. */
-  shell: { allow: string[]; env: Record<string, string> };
+  /**
+   * Command shapes the shell tool may run (PLAN_SHELL_ALLOW), variables steps may set (PLAN_SHELL_ENV_ALLOW), and the
+   * part of this environment commands inherit.
+   */
+  shell: { allow: string[]; envAllow: string[]; env: Record<string, string> };
   /** Databases sql_query may use besides DATABASE_URL (PLAN_SQL_CONNECTIONS): name -> PostgreSQL URL. */
   sqlConnections: Record<string, string>;
-  /** The OpenAI-compatible server of llm_chat. */
-  llm: { apiKey: string | null; baseUrl: string | null; model: string | null };
+  /**
+   * PLAN_SQL_UNRESTRICTED=true: sql_query steps run as their connection's login with all it may do (COPY TO PROGRAM
+   * included, for a superuser), unscreened. For plans no model writes; the worker warns at start.
+   */
+  sqlUnrestricted: boolean;
+  /** The OpenAI-compatible server of llm_chat; its largest answer (PLAN_LLM_MAX_RESPONSE_BYTES), null: 1 MiB. */
+  llm: { apiKey: string | null; baseUrl: string | null; model: string | null; maxResponseBytes: number | null };
+  /** Hosts (`host[:port]`) http_request may reach although they are internal addresses (PLAN_HTTP_ALLOW). */
+  http: { allow: string[] };
   /**
    * Step results whose JSON is larger are stored in PostgreSQL and referenced (PLAN_RESULT_INLINE_LIMIT); null: 64 KiB.
    */
   resultInlineLimitBytes: number | null;
+  /**
+   * The payload codec (PLAN_CODEC_KEYS, first key encrypts), the codec server's bearer token (PLAN_CODEC_TOKEN) and
+   * port (PLAN_CODEC_PORT). No keys: payloads are stored in clear.
+   */
+  codec: { keys: CodecKey[]; token: string | null; port: number | null };
+  /** What `{{secrets.NAME}}` resolves to on a worker: PLAN_SECRET_<NAME> variables, then the PLAN_SECRETS_FILE. */
+  secrets: { values: Record<string, string>; file: string | null };
 }
 
 // The worker's environment also holds its credentials (DATABASE_URL, OPENAI_API_KEY): commands inherit only these.
@@ -52,23 +70,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT') ??
       (port(env.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT') ?? 7233) + 1000,
     shell: {
-      allow: (env.PLAN_SHELL_ALLOW ?? '')
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== ''),
+      allow: commaList(env.PLAN_SHELL_ALLOW),
+      envAllow: commaList(env.PLAN_SHELL_ENV_ALLOW),
       env: Object.fromEntries(
         SHELL_INHERITED_ENV.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])),
       ),
     },
     sqlConnections: sqlConnections(env.PLAN_SQL_CONNECTIONS),
+    sqlUnrestricted: nonEmpty(env.PLAN_SQL_UNRESTRICTED) === 'true',
     llm: {
       apiKey: nonEmpty(env.OPENAI_API_KEY),
       baseUrl: nonEmpty(env.OPENAI_BASE_URL),
       model: nonEmpty(env.PLAN_LLM_MODEL),
+      maxResponseBytes: positiveInteger(env.PLAN_LLM_MAX_RESPONSE_BYTES, 'PLAN_LLM_MAX_RESPONSE_BYTES'),
     },
+    http: { allow: commaList(env.PLAN_HTTP_ALLOW) },
     resultInlineLimitBytes: inlineLimit(env.PLAN_RESULT_INLINE_LIMIT),
+    codec: {
+      keys: parseCodecKeys(env.PLAN_CODEC_KEYS ?? ''),
+      token: nonEmpty(env.PLAN_CODEC_TOKEN),
+      port: port(env.PLAN_CODEC_PORT, 'PLAN_CODEC_PORT'),
+    },
+    secrets: {
+      values: Object.fromEntries(
+        Object.entries(env).flatMap(([name, value]) =>
+          name.startsWith(SECRET_PREFIX) && value !== undefined ? [[name.slice(SECRET_PREFIX.length), value]] : [],
+        ),
+      ),
+      file: nonEmpty(env.PLAN_SECRETS_FILE),
+    },
   };
 }
+
+/** `{{secrets.NAME}}` is PLAN_SECRET_NAME in the worker's environment. */
+export const SECRET_PREFIX = 'PLAN_SECRET_';
 
 /** PLAN_SQL_CONNECTIONS: a JSON object of connection name -> PostgreSQL URL. */
 function sqlConnections(value: string | undefined): Record<string, string> {
@@ -90,6 +125,14 @@ function sqlConnections(value: string | undefined): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
 /** A variable's trimmed value, or null when it is unset or blank. */
 export function nonEmpty(value: string | undefined): string | null {
   return value && value.trim() !== '' ? value.trim() : null;
@@ -103,6 +146,14 @@ function inlineLimit(value: string | undefined): number | null {
   if (!Number.isInteger(n) || n < 0 || n > 1024 * 1024) {
     throw new Error(`PLAN_RESULT_INLINE_LIMIT must be a number of bytes from 0 to 1048576, got "${text}"`);
   }
+  return n;
+}
+
+function positiveInteger(value: string | undefined, name: string): number | null {
+  const text = nonEmpty(value);
+  if (text === null) return null;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0, got "${text}"`);
   return n;
 }
 

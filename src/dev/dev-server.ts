@@ -16,6 +16,8 @@ export interface DevServerOptions {
   dbFile: string | null;
   /** Where the server's own log goes; null discards it. */
   logFile: string | null;
+  /** The codec server the Web UI asks to decode payloads (when the plans are encrypted). */
+  uiCodecEndpoint?: string;
   /** Extra `--dynamic-config-value KEY=VALUE` settings. */
   dynamicConfig?: Record<string, unknown>;
 }
@@ -32,6 +34,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureMemorySweepSchedule } from '../api/memory-sweep-schedule';
+import { browserOrigins, codecDataConverter, DEFAULT_CODEC_PORT, EncryptionCodec, startCodecServer } from '../codec';
 import { loadConfig, loadProjectConfig, type Config } from '../config';
 import { createPool } from '../store/pool';
 import { applyMigrations } from '../store/migrate';
@@ -51,7 +52,8 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void, configFi
   const dataDir = resolve(process.env.PLAN_DATA_DIR || '.data');
   mkdirSync(dataDir, { recursive: true });
 
-  const { address, ui: startedUi } = await temporalServer(config, dataDir, stops);
+  const codecEndpoint = await codecServer(config, stops);
+  const { address, ui: startedUi } = await temporalServer(config, dataDir, stops, codecEndpoint);
   const client = await Connection.connect({ address });
   stops.push(() => client.close());
   const added = await ensureSearchAttributes(client, config.namespace);
@@ -81,9 +83,14 @@ async function bringUp(stops: Stop[], shutdown: (code: number) => void, configFi
     shutdown(1);
   });
 
-  const scheduled = await ensureMemorySweepSchedule(new Client({ connection: client, namespace: config.namespace }), {
-    taskQueue: config.taskQueue,
-  });
+  const scheduled = await ensureMemorySweepSchedule(
+    new Client({
+      connection: client,
+      namespace: config.namespace,
+      dataConverter: codecDataConverter(config.codec.keys),
+    }),
+    { taskQueue: config.taskQueue },
+  );
   if (scheduled) say('created the Schedule that sweeps expired shared memory every minute');
   say(`worker polling task queue "${config.taskQueue}" on ${address} (namespace ${config.namespace})`);
   const ui = startedUi ?? config.webUiUrl;
@@ -95,6 +102,7 @@ async function temporalServer(
   config: Config,
   dataDir: string,
   stops: Stop[],
+  codecEndpoint: string | null,
 ): Promise<{ address: string; ui: string | null }> {
   const { temporalAddress: configured, devServerPort: DEV_PORT, devUiPort: UI_PORT } = config;
   if (configured) {
@@ -123,6 +131,7 @@ async function temporalServer(
     uiPort: UI_PORT,
     dbFile: join(dataDir, 'temporal.db'),
     logFile: join(dataDir, 'temporal.log'),
+    ...(codecEndpoint ? { uiCodecEndpoint: codecEndpoint } : {}),
   });
   stops.push(server.stop);
   const ui = `http://localhost:${UI_PORT}`;
@@ -130,6 +139,26 @@ async function temporalServer(
     `Temporal: started the dev server on ${server.address}, Web UI on ${ui}, data in ${join(dataDir, 'temporal.db')}`,
   );
   return { address: server.address, ui };
+}
+
+/**
+ * With PLAN_CODEC_KEYS set, plans are encrypted in Temporal: a codec server lets the Web UI (and
+ * `temporal workflow show --codec-endpoint`) show them decrypted to whoever reaches it. Null: no keys, no server.
+ */
+async function codecServer(config: Config, stops: Stop[]): Promise<string | null> {
+  if (config.codec.keys.length === 0) return null;
+  const server = await startCodecServer({
+    codec: new EncryptionCodec(config.codec.keys),
+    corsOrigins: browserOrigins(config.temporalAddress ? config.webUiUrl : `http://localhost:${config.devUiPort}`),
+    token: config.codec.token,
+    port: config.codec.port ?? DEFAULT_CODEC_PORT,
+  });
+  stops.push(server.close);
+  say(
+    `payloads encrypted (key "${config.codec.keys[0]!.id}"); codec server on ${server.url}` +
+      (config.temporalAddress ? ' — set it as the codec endpoint in Temporal Web' : ''),
+  );
+  return server.url;
 }
 
 function say(line: string): void {

@@ -28,6 +28,12 @@ export const STORED_RESULT_MISSING = 'StoredResultMissing';
 /** A checkpoint chunk that is not in PostgreSQL (deleted by hand): the continued run cannot take over. */
 export const CHECKPOINT_MISSING = 'CheckpointMissing';
 
+// Secrets.
+/** A payload the codec cannot decrypt: its key id is not in PLAN_CODEC_KEYS, or it was altered. Not retried. */
+export const PAYLOAD_CODEC_ERROR = 'PayloadCodecError';
+/** A `{{secrets.NAME}}` the worker has no value for (no PLAN_SECRET_NAME, not in PLAN_SECRETS_FILE); not retried. */
+export const UNKNOWN_SECRET = 'UnknownSecret';
+
 // Any tool.
 /** A call whose parameters do not fit its tool; never retried, the same call would fail the same way. */
 export const INVALID_PARAMETERS = 'InvalidParameters';
@@ -41,6 +47,11 @@ export const FAIL_TOOL_ERROR = 'FailToolError';
 export const MEMORY_CONFLICT = 'MemoryConflict';
 /** A key, value or namespace the shared memory refuses: not retried. */
 export const MEMORY_INPUT_ERROR = 'MemoryInputError';
+/**
+ * A step named a shared-memory namespace its plan may not reach (not its own, not declared in
+ * `options.memoryNamespaces`), or a sub-plan asked for more than its parent may see; declaring it is the fix.
+ */
+export const MEMORY_ACCESS_DENIED = 'MemoryAccessDenied';
 /** `merge` found nothing to merge (no successful input, no numeric value). */
 export const MERGE_NOTHING = 'MergeNothingToMerge';
 /** A 4xx answer other than 429: the same request would be refused again, so it is not retried. */
@@ -51,7 +62,17 @@ export const HTTP_RATE_LIMITED = 'HttpRateLimited';
 export const HTTP_SERVER_ERROR = 'HttpServerError';
 /** No complete answer: connection refused or reset, DNS failure, or the time limit passed. Retried. */
 export const HTTP_NETWORK_ERROR = 'HttpNetworkError';
-/** The command is not in the worker's PLAN_SHELL_ALLOW; not retried. */
+/**
+ * The destination is loopback, link-local (cloud metadata), private or otherwise internal, and the worker's
+ * PLAN_HTTP_ALLOW does not name it; checked on every redirect hop and every resolved address. Not retried.
+ */
+export const HTTP_DESTINATION_DENIED = 'HttpDestinationDenied';
+/** More redirects than the tool follows, or a Location that is not an http(s) URL without credentials. Not retried. */
+export const HTTP_REDIRECT_ERROR = 'HttpRedirectError';
+/**
+ * No shape in the worker's PLAN_SHELL_ALLOW allows the command with these arguments, or PLAN_SHELL_ENV_ALLOW does not
+ * let the step set one of its variables; not retried.
+ */
 export const SHELL_NOT_ALLOWED = 'ShellNotAllowed';
 /** The command exited non-zero or was killed by a signal; retried as the step's policy says. */
 export const SHELL_EXIT_ERROR = 'ShellExitError';
@@ -67,12 +88,23 @@ export const SQL_ERROR = 'SqlError';
 export const SQL_CONNECTION_ERROR = 'SqlConnectionError';
 /** The step names a connection the worker does not have; not retried. */
 export const SQL_UNKNOWN_CONNECTION = 'SqlUnknownConnection';
+/**
+ * A statement sql_query does not run (session, role or transaction control, a way to run SQL given as text), one its
+ * role has no privilege for (SQLSTATE 42501), or a connection whose login cannot be made safe; not retried.
+ */
+export const SQL_NOT_ALLOWED = 'SqlNotAllowed';
+/** The statement ran past the step's deadline and the server stopped it (statement_timeout); retried. */
+export const SQL_TIMEOUT = 'SqlTimeout';
+/** The statement's answer passed the step's `maxBytes`; the connection was dropped mid-answer. Not retried. */
+export const SQL_RESULT_TOO_LARGE = 'SqlResultTooLarge';
 /** The worker has no model server or no model configured; not retried. */
 export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
 /** Rate limit (429), server error (5xx), network error or timeout: retried, after Retry-After when given. */
 export const LLM_UNAVAILABLE = 'LlmUnavailable';
 /** The server refused the request (4xx: bad model, bad key, invalid messages); not retried. */
 export const LLM_REQUEST_ERROR = 'LlmRequestError';
+/** The model server's answer is larger than PLAN_LLM_MAX_RESPONSE_BYTES; not retried (ask for fewer maxTokens). */
+export const LLM_RESPONSE_TOO_LARGE = 'LlmResponseTooLarge';
 
 /** Every error type above. (Temporal adds its own timeout types, `StartToCloseTimeout` and `HeartbeatTimeout`.) */
 export const ERROR_TYPES: readonly string[] = [
@@ -85,16 +117,21 @@ export const ERROR_TYPES: readonly string[] = [
   MIRROR_DATA_ERROR,
   STORED_RESULT_MISSING,
   CHECKPOINT_MISSING,
+  PAYLOAD_CODEC_ERROR,
+  UNKNOWN_SECRET,
   INVALID_PARAMETERS,
   INVALID_TOOL_RESULT,
   FAIL_TOOL_ERROR,
   MEMORY_CONFLICT,
   MEMORY_INPUT_ERROR,
+  MEMORY_ACCESS_DENIED,
   MERGE_NOTHING,
   HTTP_CLIENT_ERROR,
   HTTP_RATE_LIMITED,
   HTTP_SERVER_ERROR,
   HTTP_NETWORK_ERROR,
+  HTTP_DESTINATION_DENIED,
+  HTTP_REDIRECT_ERROR,
   SHELL_NOT_ALLOWED,
   SHELL_EXIT_ERROR,
   SHELL_TIMEOUT,
@@ -103,7 +140,11 @@ export const ERROR_TYPES: readonly string[] = [
   SQL_ERROR,
   SQL_CONNECTION_ERROR,
   SQL_UNKNOWN_CONNECTION,
+  SQL_NOT_ALLOWED,
+  SQL_TIMEOUT,
+  SQL_RESULT_TOO_LARGE,
   LLM_NOT_CONFIGURED,
   LLM_UNAVAILABLE,
   LLM_REQUEST_ERROR,
+  LLM_RESPONSE_TOO_LARGE,
 ];

@@ -4,8 +4,10 @@ export { PLAN_STATUSES, STEP_STATUSES, isTerminalPlanStatus, type PlanStatus, ty
 export type { CompensationSpec, OnFailure, Plan, PlanOptions, Problem, StepSpec } from './types';
 export {
   MAX_BATCH_DEPENDENCIES,
+  MAX_NESTING_DEPTH,
   MAX_PARALLEL_STEPS,
   MAX_PLAN_BYTES,
+  MAX_REFERENCE_LENGTH,
   MAX_RETRIES,
   MAX_STEPS,
   PLAN_ID_PATTERN,

@@ -21,6 +21,15 @@ export const MAX_STEPS = 20_000;
 /** Temporal refuses payloads over 2 MiB; the rest is room for the other workflow arguments and headers. */
 export const MAX_PLAN_BYTES = Math.floor(1.9 * 1024 * 1024);
 
+/**
+ * Parameters nest at most this deep (objects and lists inside each other). Plan checks walk parameters recursively,
+ * and a plan nested a million deep would overflow the stack inside the workflow; no tool needs more.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+/** A `{{steps.…}}` reference longer than this is malformed: no step id and result path needs more. */
+export const MAX_REFERENCE_LENGTH = 4096;
+
 /** Every dependency takes at least four bytes of the plan's JSON (`"a",`), so more can never fit. */
 export const MAX_BATCH_DEPENDENCIES = Math.floor(MAX_PLAN_BYTES / 4);
 

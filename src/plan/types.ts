@@ -71,6 +71,11 @@ export interface PlanOptions {
    * Shared-memory namespace of the plan's steps, `project/environment/agent_type/session_id`; null = the plan's own.
    */
   memoryNamespace: string | null;
+  /**
+   * Shared memory the plan's steps may reach besides their own namespace and `memoryNamespace`: whole namespaces, or
+   * prefixes ending in `/*`. Anything else is refused (MemoryAccessDenied).
+   */
+  memoryNamespaces: string[];
   /** Whether the plan is mirrored into PostgreSQL (default true); off for plans nobody reads there. */
   mirror: boolean;
 }

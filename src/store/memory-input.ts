@@ -22,6 +22,8 @@ export const MAX_VALUE_BYTES = 32 * 1024 * 1024;
 export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 export const DEFAULT_LIST_LIMIT = 1_000;
 export const MAX_LIST_LIMIT = 10_000;
+/** Largest byte cap a list may ask for (keys and values as JSON text); the memory tools default to 1 MiB. */
+export const MAX_LIST_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_SWEEP_BATCH = 1_000;
 export const MAX_SWEEP_BATCH = 10_000;
 

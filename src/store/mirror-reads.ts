@@ -1,9 +1,11 @@
 /**
  * Reads of the plan mirror in the terms of the batch-progress store it replaces: a plan's progress, its tasks (all, by
  * batch), and recent plans. For dashboards, other agents and `plan status` once Temporal's history of a plan is gone.
+ * Strings the mirror stored escaped (NUL, lone surrogates: see jsonb-text.ts) come back as the plan had them.
  */
 import type { Pool } from 'pg';
 import type { PlanRow, PlanStatus, StepRow } from '../plan';
+import { fromJsonb } from './jsonb-text';
 
 /** A plan_progress row: what the workflow wrote, and when. */
 export interface PlanProgress extends PlanRow {
@@ -41,7 +43,7 @@ const TASK_COLUMNS = `
 /** One plan's progress row, or null. */
 export async function getPlanProgress(db: Pool, planId: string): Promise<PlanProgress | null> {
   const { rows } = await db.query(`SELECT ${PROGRESS_COLUMNS} FROM plan_progress WHERE plan_id = $1`, [planId]);
-  return (rows[0] as PlanProgress | undefined) ?? null;
+  return rows[0] === undefined ? null : fromJsonb(rows[0] as PlanProgress);
 }
 
 /** Recent plans, most recently updated first, optionally of one status. */
@@ -54,7 +56,7 @@ export async function listPlanProgress(
       WHERE ($1::text IS NULL OR status = $1) ORDER BY last_updated DESC LIMIT $2`,
     [options.status ?? null, Math.min(options.limit ?? 50, 1000)],
   );
-  return rows as PlanProgress[];
+  return fromJsonb(rows as PlanProgress[]);
 }
 
 /** A plan's tasks, in the plan file's order. */
@@ -62,7 +64,7 @@ export async function getTaskPlansByPlan(db: Pool, planId: string): Promise<Task
   const { rows } = await db.query(`SELECT ${TASK_COLUMNS} FROM task_plans WHERE plan_id = $1 ORDER BY position`, [
     planId,
   ]);
-  return rows as TaskPlan[];
+  return fromJsonb(rows as TaskPlan[]);
 }
 
 /** The tasks of one batch of a plan (what getTaskPlansByBatch answered). */
@@ -71,5 +73,5 @@ export async function getTaskPlansByBatch(db: Pool, planId: string, batchIndex: 
     `SELECT ${TASK_COLUMNS} FROM task_plans WHERE plan_id = $1 AND batch_index = $2 ORDER BY position`,
     [planId, batchIndex],
   );
-  return rows as TaskPlan[];
+  return fromJsonb(rows as TaskPlan[]);
 }

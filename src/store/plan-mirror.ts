@@ -4,7 +4,9 @@
  * order-insensitive: a retried or late batch changes nothing.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { MirrorBatch } from '../plan';
+import type { MirrorBatch, StepRow } from '../plan';
+import { describeRefusal, isDataRefusal } from './data-refusal';
+import { jsonbText } from './jsonb-text';
 import { inTransaction } from './pool';
 
 const UPSERT_PLAN = `
@@ -74,18 +76,73 @@ const UPDATE_STEPS = `
 // Steps of an older run of the same plan id that this run does not have.
 const DELETE_STALE_STEPS = `DELETE FROM task_plans WHERE plan_id = $1 AND generation < $2`;
 
-/** Applies a mirror batch; returns whether the plan row was newer than what was stored. */
-export function writeMirrorBatch(pool: Pool, batch: MirrorBatch): Promise<boolean> {
-  return inTransaction(pool, (client) => writeIn(client, batch));
+/** A row of a batch PostgreSQL refused for its content: the plan row (stepId null) or a step's. */
+export interface RefusedRow {
+  stepId: string | null;
+  reason: string;
 }
 
-async function writeIn(client: PoolClient, batch: MirrorBatch): Promise<boolean> {
+/** Thrown after the rest of a batch was written: the rows PostgreSQL refused for their content. */
+export class MirrorRowsRefused extends Error {
+  constructor(readonly refused: RefusedRow[]) {
+    const rows = refused.map((row) => (row.stepId === null ? 'the plan row' : `step "${row.stepId}"`));
+    super(`PostgreSQL refused ${rows.join(', ')}: ${refused.map((row) => row.reason).join('; ')}`);
+    this.name = 'MirrorRowsRefused';
+  }
+}
+
+/**
+ * Applies a mirror batch; returns whether the plan row was newer than what was stored. When PostgreSQL refuses the
+ * batch for its content, each row is written on its own, so one bad row never takes the others with it; the refused
+ * ones are then thrown as MirrorRowsRefused.
+ */
+export async function writeMirrorBatch(pool: Pool, batch: MirrorBatch): Promise<boolean> {
+  const refused: RefusedRow[] = [];
+  const written = await inTransaction(pool, async (client) => {
+    try {
+      return await inSavepoint(client, () => writeRows(client, batch, batch.steps));
+    } catch (err) {
+      if (!isDataRefusal(err)) throw err;
+      return writeRowByRow(client, batch, refused);
+    }
+  });
+  if (refused.length > 0) throw new MirrorRowsRefused(refused);
+  return written;
+}
+
+async function writeRowByRow(client: PoolClient, batch: MirrorBatch, refused: RefusedRow[]): Promise<boolean> {
+  let written = false;
+  for (const steps of [[], ...batch.steps.map((step) => [step])]) {
+    try {
+      written = (await inSavepoint(client, () => writeRows(client, batch, steps, steps.length === 0))) || written;
+    } catch (err) {
+      if (!isDataRefusal(err)) throw err;
+      refused.push({ stepId: steps[0]?.stepId ?? null, reason: describeRefusal(err) });
+    }
+  }
+  return written;
+}
+
+// The plan row (unless left out), then the given step rows; a full write also drops an older run's leftover rows.
+async function writeRows(client: PoolClient, batch: MirrorBatch, steps: StepRow[], withPlan = true): Promise<boolean> {
   const { plan, generation, version } = batch;
-  const planResult = await client.query(UPSERT_PLAN, [JSON.stringify(plan), generation, version]);
-  if (batch.steps.length > 0) {
-    const rows = JSON.stringify(batch.steps);
+  const planResult = withPlan ? await client.query(UPSERT_PLAN, [jsonbText(plan), generation, version]) : null;
+  if (steps.length > 0) {
+    const rows = jsonbText(steps);
     await client.query(batch.full ? UPSERT_STEPS : UPDATE_STEPS, [plan.planId, rows, generation, version]);
   }
-  if (batch.full) await client.query(DELETE_STALE_STEPS, [plan.planId, generation]);
-  return (planResult.rowCount ?? 0) > 0;
+  if (batch.full && withPlan) await client.query(DELETE_STALE_STEPS, [plan.planId, generation]);
+  return (planResult?.rowCount ?? 0) > 0;
+}
+
+async function inSavepoint<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('SAVEPOINT mirror_rows');
+  try {
+    const result = await work();
+    await client.query('RELEASE SAVEPOINT mirror_rows');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK TO SAVEPOINT mirror_rows');
+    throw err;
+  }
 }

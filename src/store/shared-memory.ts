@@ -22,6 +22,7 @@ import {
   checkWriter,
   DEFAULT_LIST_LIMIT,
   DEFAULT_SWEEP_BATCH,
+  MAX_LIST_BYTES,
   MAX_LIST_LIMIT,
   MAX_SWEEP_BATCH,
   serialiseValue,
@@ -29,7 +30,7 @@ import {
 
 export { MemoryConflictError, MemoryInputError } from './memory-errors';
 export type { MemoryEntry, MemoryWriter } from './memory-entry';
-export { MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_TTL_SECONDS, MAX_VALUE_BYTES } from './memory-input';
+export { MAX_KEY_BYTES, MAX_LIST_BYTES, MAX_LIST_LIMIT, MAX_TTL_SECONDS, MAX_VALUE_BYTES } from './memory-input';
 
 export interface SetOptions {
   /** The entry expires this many seconds after the write; without it, never. Each write sets its own TTL. */
@@ -52,7 +53,21 @@ export interface ListOptions {
   limit?: number;
   /** Only keys that start with this text, compared literally. */
   keyPrefix?: string;
+  /**
+   * Stop before the entries' keys and values (as JSON text) pass this many bytes; without it, only `limit` bounds
+   * the answer (at most 10000 values of up to 32 MiB each).
+   */
+  maxBytes?: number;
 }
+
+/** A page of `listPage`: `truncated` says more entries matched than the limit or the byte cap let through. */
+export interface ListPage {
+  entries: MemoryEntry[];
+  truncated: boolean;
+}
+
+/** What a write replaced: the live entry before it, null when there was none, or unknown (see `swap`). */
+export type Replaced = { value: unknown; version: number; expiresAt: string | null } | null | 'unknown';
 
 const PART_COLUMNS = [
   ['project', 'project'],
@@ -73,23 +88,37 @@ const WRITE_SET = `value = $6::jsonb,
   written_by_plan = $8, written_by_step = $9, written_by_attempt = $10, written_by_key = $11,
   updated_at = now()`;
 
+// The live entry before the write, locked until it commits: in READ COMMITTED the lock waits for a concurrent writer
+// and then reads its row, so `old` is exactly what the write replaces. The write reads `old` first (from its source),
+// so the lock is taken before the row changes.
+const OLD = `old AS (SELECT value AS old_value, version AS old_version, expires_at AS old_expires_at,
+    written_by_key AS old_key
+  FROM shared_memory WHERE ${ONE_ENTRY} AND ${LIVE} FOR UPDATE)`;
+const WITH_OLD = 'SELECT written.*, old.* FROM written LEFT JOIN old ON true';
+
 /** Inserts, or overwrites: `createOnly` lets it overwrite only an expired entry. */
 function upsertSql(createOnly: boolean): string {
-  return `INSERT INTO shared_memory AS m (project, environment, agent_type, session_id, key, value, version, expires_at,
+  return `WITH ${OLD}, written AS (
+    INSERT INTO shared_memory AS m (project, environment, agent_type, session_id, key, value, version, expires_at,
       written_by_plan, written_by_step, written_by_attempt, written_by_key)
-    VALUES ($1, $2, $3, $4, $5, $6::jsonb, 1, now() + $7::integer * interval '1 second', $8, $9, $10, $11)
+    SELECT $1, $2, $3, $4, $5, $6::jsonb, 1, now() + $7::integer * interval '1 second', $8::text, $9::text,
+      $10::integer, $11::text
+    FROM (SELECT 1) AS one LEFT JOIN old ON true
     ON CONFLICT (project, environment, agent_type, session_id, key_hash) DO UPDATE SET
       ${WRITE_SET},
       version = CASE WHEN m.expires_at <= now() THEN 1 ELSE m.version + 1 END,
       created_at = CASE WHEN m.expires_at <= now() THEN now() ELSE m.created_at END
     WHERE m.key = EXCLUDED.key${createOnly ? ' AND m.expires_at <= now()' : ''}
-    RETURNING ${ENTRY_COLUMNS}`;
+    RETURNING ${ENTRY_COLUMNS})
+  ${WITH_OLD}`;
 }
 
 // $12 the expected version; only a live entry counts.
-const COMPARE_AND_SET = `UPDATE shared_memory SET ${WRITE_SET}, version = version + 1
-  WHERE ${ONE_ENTRY} AND version = $12 AND ${LIVE}
-  RETURNING ${ENTRY_COLUMNS}`;
+const COMPARE_AND_SET = `WITH ${OLD}, written AS (
+    UPDATE shared_memory SET ${WRITE_SET}, version = version + 1
+    FROM old WHERE ${ONE_ENTRY} AND version = $12 AND ${LIVE}
+    RETURNING ${ENTRY_COLUMNS})
+  ${WITH_OLD}`;
 
 // After a refused compare-and-set: the live entry, and whether it is this very write already committed
 // ($6 idempotency key, $7 value; both null when the caller gave no idempotency key, so no value is compared).
@@ -102,6 +131,20 @@ export class SharedMemory {
 
   /** Writes a value; with `expectedVersion`, only if the entry is at that version (else MemoryConflictError). */
   async set(ns: MemoryNamespace, key: string, value: unknown, options: SetOptions = {}): Promise<MemoryEntry> {
+    return (await this.swap(ns, key, value, options)).entry;
+  }
+
+  /**
+   * `set`, also returning what the write replaced, read in the same statement. `replaced` is 'unknown' when that
+   * cannot be told: a concurrent create slipped in first, or the entry was this writer's own earlier attempt
+   * (same idempotency key), or a retried compare-and-set found its first attempt committed.
+   */
+  async swap(
+    ns: MemoryNamespace,
+    key: string,
+    value: unknown,
+    options: SetOptions = {},
+  ): Promise<{ entry: MemoryEntry; replaced: Replaced }> {
     checkNamespace(ns);
     checkKey(key);
     const json = serialiseValue(value);
@@ -121,17 +164,23 @@ export class SharedMemory {
       idempotencyKey ?? null,
     ];
     if (expectedVersion === undefined) {
-      const { rows } = await this.pool.query<EntryRow>(upsertSql(false), params);
+      const { rows } = await this.pool.query<WrittenRow>(upsertSql(false), params);
       if (!rows[0])
         throw new Error(`shared memory: key ${JSON.stringify(key)} collides with another key's SHA-256 digest`);
-      return toEntry(rows[0]);
+      return written(rows[0], idempotencyKey);
     }
     const { rows } =
       expectedVersion === 0
-        ? await this.pool.query<EntryRow>(upsertSql(true), params)
-        : await this.pool.query<EntryRow>(COMPARE_AND_SET, [...params, expectedVersion]);
-    if (rows[0]) return toEntry(rows[0]);
-    return this.afterConflict(ns, key, expectedVersion, idempotencyKey === undefined ? null : { idempotencyKey, json });
+        ? await this.pool.query<WrittenRow>(upsertSql(true), params)
+        : await this.pool.query<WrittenRow>(COMPARE_AND_SET, [...params, expectedVersion]);
+    if (rows[0]) return written(rows[0], idempotencyKey);
+    const entry = await this.afterConflict(
+      ns,
+      key,
+      expectedVersion,
+      idempotencyKey === undefined ? null : { idempotencyKey, json },
+    );
+    return { entry, replaced: 'unknown' };
   }
 
   /** The live entry under this key, or null (an expired entry is null too). */
@@ -177,8 +226,15 @@ export class SharedMemory {
    * `proj2`), ordered by namespace then key, by code point.
    */
   async list(prefix: MemoryNamespacePrefix, options: ListOptions = {}): Promise<MemoryEntry[]> {
+    return (await this.listPage(prefix, options)).entries;
+  }
+
+  /** `list`, saying whether the limit or the byte cap left entries out. */
+  async listPage(prefix: MemoryNamespacePrefix, options: ListOptions = {}): Promise<ListPage> {
     checkPrefix(prefix);
     const limit = boundedCount('limit', options.limit, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+    const maxBytes =
+      options.maxBytes === undefined ? null : boundedCount('maxBytes', options.maxBytes, 0, MAX_LIST_BYTES);
     const params: unknown[] = [];
     const where: string[] = [LIVE];
     for (const [part, column] of PART_COLUMNS) {
@@ -191,15 +247,32 @@ export class SharedMemory {
       params.push(options.keyPrefix);
       where.push(`left(key, char_length($${params.length}::text)) = $${params.length}::text`);
     }
-    params.push(limit);
+    params.push(limit + 1, maxBytes);
+    const [limitParam, bytesParam] = [`$${params.length - 1}`, `$${params.length}::bigint`];
+    // One row past the limit tells that more matched. With a byte cap, a running total of key and value sizes (as
+    // JSON text) keeps the rows that fit, plus the first that does not, without its value: so a 32 MiB value never
+    // leaves the database for a list that has no room for it, and its presence still says "truncated".
     // COLLATE "C": the same order on every server, whatever its locale.
-    const { rows } = await this.pool.query<EntryRow>(
-      `SELECT ${ENTRY_COLUMNS} FROM shared_memory WHERE ${where.join(' AND ')}
-       ORDER BY project COLLATE "C", environment COLLATE "C", agent_type COLLATE "C", session_id COLLATE "C", key COLLATE "C"
-       LIMIT $${params.length}`,
+    const order = `project COLLATE "C", environment COLLATE "C", agent_type COLLATE "C", session_id COLLATE "C",
+      key COLLATE "C"`;
+    const { rows } = await this.pool.query<EntryRow & { fits: boolean }>(
+      `SELECT ${ENTRY_COLUMNS.replace('value,', `CASE WHEN fits THEN value END AS value,`)}, fits FROM (
+         SELECT *, ${bytesParam} IS NULL OR running <= ${bytesParam} AS fits, running - size AS before FROM (
+           SELECT *, sum(size) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) AS running FROM (
+             SELECT ${ENTRY_COLUMNS}, octet_length(key) + octet_length(value::text) AS size
+             FROM shared_memory WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limitParam}
+           ) matched
+         ) counted
+       ) page
+       WHERE ${bytesParam} IS NULL OR before <= ${bytesParam}
+       ORDER BY ${order}`,
       params,
     );
-    return rows.map(toEntry);
+    const entries = rows
+      .filter((row) => row.fits)
+      .slice(0, limit)
+      .map(toEntry);
+    return { entries, truncated: rows.length > entries.length };
   }
 
   /**
@@ -241,6 +314,33 @@ export class SharedMemory {
       return toEntry(current);
     throw new MemoryConflictError(ns, key, expectedVersion, current ? Number(current.version) : null);
   }
+}
+
+type WrittenRow = EntryRow & {
+  old_value: unknown;
+  old_version: string | null;
+  old_expires_at: Date | null;
+  old_key: string | null;
+};
+
+/** The written entry and what it replaced, from a row of a write WITH_OLD. */
+function written(row: WrittenRow, idempotencyKey: string | undefined): { entry: MemoryEntry; replaced: Replaced } {
+  const entry = toEntry(row);
+  let replaced: Replaced;
+  if (row.old_version === null) {
+    // Nothing live at the statement's start, yet the write bumped a live entry: a concurrent create came first.
+    replaced = entry.version > 1 ? 'unknown' : null;
+  } else if (idempotencyKey !== undefined && row.old_key === idempotencyKey) {
+    // The entry was this very writer's earlier attempt: what that attempt replaced is not known here.
+    replaced = 'unknown';
+  } else {
+    replaced = {
+      value: row.old_value,
+      version: Number(row.old_version),
+      expiresAt: row.old_expires_at?.toISOString() ?? null,
+    };
+  }
+  return { entry, replaced };
 }
 
 function namespaceParams(ns: MemoryNamespace): string[] {

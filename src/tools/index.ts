@@ -19,6 +19,8 @@ export { defineTool, type Tool, type ToolContext, type RiskLevel } from './tool'
 export { StepMemory, type StepWriter } from './step-memory';
 export { openAiFunctionTools, type OpenAiFunctionTool } from './openai-tools';
 export { createToolServices, NO_TOOL_SETTINGS, type ToolServices, type ToolSettings } from './services';
+export { OutboundPolicy } from './http/outbound-policy';
+export { outboundFetch, MAX_REDIRECTS, type OutboundInit } from './http/outbound-fetch';
 
 /** Every tool the project ships; adding a tool is one file and one line here. */
 export const BUILTIN_TOOLS: Tool[] = [

@@ -1,5 +1,6 @@
 import type { Logger } from '@temporalio/common';
 import type { z } from 'zod';
+import type { OutboundPolicy } from './http/outbound-policy';
 import type { LlmAccess } from './llm/llm-access';
 import type { ShellAccess } from './shell/shell-access';
 import type { SqlConnections } from './sql/sql-connections';
@@ -25,6 +26,12 @@ export interface ToolContext {
   heartbeat(details?: unknown): void;
   /** Aborted when the step is cancelled. */
   signal: AbortSignal;
+  /**
+   * Every secret this call carries — its secret parameters' values and the `{{secrets.NAME}}` values filled in —
+   * longest first. The worker scrubs them from what the tool returns or throws; a tool that cuts text (output, bodies)
+   * redacts them before cutting, so a secret straddling the cut leaves no half behind.
+   */
+  secrets: readonly string[];
   /** Shared memory in the step's namespace, writing as this step, so a tool need not work out where or as whom. */
   memory: StepMemory;
   /** The activity's logger, so a tool's lines carry the workflow and activity ids of its step. */
@@ -35,6 +42,11 @@ export interface ToolContext {
   sql: SqlConnections;
   /** The OpenAI-compatible server of `llm_chat`; null when the worker has none configured. */
   llm: LlmAccess | null;
+  /**
+   * Where requests made on the plan's behalf may go: pass every destination through it (`outboundFetch` does, on each
+   * redirect hop), so no tool reaches the worker's own machine or network unless PLAN_HTTP_ALLOW opens it.
+   */
+  http: OutboundPolicy;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {

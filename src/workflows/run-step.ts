@@ -4,12 +4,14 @@ import {
   ownParameters,
   ReferenceResolutionError,
   resolveReferences,
+  secretSlots,
   stepTimeoutMs,
   SUBPLAN_TOOL,
   withDependencyOutcomes,
   withNestedPlan,
   type CompensationSpec,
   type PlanState,
+  type SecretSlot,
   type StepSpec,
   type ToolTimeouts,
 } from '../plan';
@@ -39,8 +41,8 @@ export async function runStep(
 ): Promise<void> {
   state.start(spec.id, nowIso());
   let parameters: Record<string, unknown>;
+  const own = ownParameters(spec.toolName, state.parametersOf(spec));
   try {
-    const own = ownParameters(spec.toolName, state.parametersOf(spec));
     const withOutcomes = withDependencyOutcomes(own, () => state.dependencyOutcomes(spec));
     const resolved = resolveReferences(withOutcomes, (id) => state.resultOf(id)) as Record<string, unknown>;
     parameters = withNestedPlan(spec.toolName, resolved, state.parametersOf(spec));
@@ -62,8 +64,10 @@ export async function runStep(
         planId: state.planId,
         stepId: spec.id,
         parameters,
+        ...withSecrets(own),
         purpose: 'step',
         memoryNamespace: state.plan.options.memoryNamespace,
+        memoryNamespaces: state.plan.options.memoryNamespaces,
       });
     const outcome = await (runsLocally(spec, hint) ? waves.run(call) : call());
     // A local step's times come from the worker, recorded with its result: the workflow clock after a local
@@ -106,8 +110,10 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
       planId: state.planId,
       stepId: spec.id,
       parameters,
+      ...withSecrets(spec.compensate.parameters),
       purpose: 'compensation',
       memoryNamespace: state.plan.options.memoryNamespace,
+      memoryNamespaces: state.plan.options.memoryNamespaces,
     });
   } catch (err) {
     error =
@@ -122,4 +128,10 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
     completedAt: nowIso(),
     error,
   });
+}
+
+/** Where the plan wrote `{{secrets.…}}`, for the activity to fill in; nothing added when it wrote none. */
+function withSecrets(authored: Record<string, unknown>): { secrets?: SecretSlot[] } {
+  const slots = secretSlots(authored);
+  return slots.length === 0 ? {} : { secrets: slots };
 }

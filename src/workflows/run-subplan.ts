@@ -1,6 +1,7 @@
 /**
  * A `subplan` step: the nested plan runs as a child `runPlan` workflow with id `<parent>/<step>`, its own approval
- * policy and, unless the step names one, its own shared-memory namespace. Its final state is the step's result.
+ * policy and, unless the step names one, its own shared-memory namespace; it may reach no shared memory its parent
+ * may not. Its final state is the step's result.
  * Cancelling the parent cancels the child (which compensates itself); compensating the parent undoes a completed
  * child by running its compensations in an "undo" child run.
  */
@@ -11,10 +12,10 @@ import {
   isCancellation,
   ParentClosePolicy,
 } from '@temporalio/workflow';
-import type { PlanSnapshot, PlanState, StepSpec } from '../plan';
+import { subplanMemoryRefusal, type PlanSnapshot, type PlanState, type StepSpec } from '../plan';
 import { RUN_PLAN_WORKFLOW } from './definitions';
 import type { RunPlanMode } from './run-mode';
-import { CANCELLED, SUBPLAN_FAILED } from '../plan/error-types';
+import { CANCELLED, MEMORY_ACCESS_DENIED, SUBPLAN_FAILED } from '../plan/error-types';
 import { nowIso } from './clock';
 
 function child(state: PlanState, spec: StepSpec, suffix: string, args: [unknown, RunPlanMode?]): Promise<PlanSnapshot> {
@@ -36,6 +37,11 @@ export async function runSubplan(state: PlanState, spec: StepSpec, parameters: R
       ...(nested.options as Record<string, unknown> | undefined),
       memoryNamespace: parameters.namespace,
     };
+  }
+  const refusal = subplanMemoryRefusal(state.plan.options, nested);
+  if (refusal !== null) {
+    state.fail(spec.id, refusal, MEMORY_ACCESS_DENIED, 1, nowIso());
+    return;
   }
   try {
     const result = await child(state, spec, '', [nested]);

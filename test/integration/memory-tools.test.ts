@@ -113,6 +113,7 @@ test("two plans without a namespace do not see each other's keys", async () => {
     entries: [
       { namespace: formatNamespace(planNamespace('default', second.planId)), key: 'mine', value: 'second', version: 1 },
     ],
+    truncated: false,
   });
   expect((await memory.get(planNamespace('default', first.planId), 'mine'))!.value).toBe('first');
 });
@@ -123,6 +124,8 @@ test("an explicit namespace parameter overrides the plan's; memory_list and memo
   await memory.set(ns, 'other', 'x');
   const path = formatNamespace(ns);
   const { state } = await run({
+    // A step reaches a namespace other than its plan's only when the plan file declares it (memory-isolation.test.ts).
+    options: { memoryNamespaces: [`${project}/test/planner/*`] },
     steps: [
       { id: 'add', toolName: 'memory_set', parameters: { namespace: path, key: 'task:1', value: 'a' } },
       {
@@ -146,6 +149,7 @@ test("an explicit namespace parameter overrides the plan's; memory_list and memo
       { namespace: path, key: 'task:1', value: 'a', version: 1 },
       { namespace: path, key: 'task:2', value: 'b', version: 1 },
     ],
+    truncated: false,
   });
   expect(step(state, 'drop').result).toEqual({ deleted: true });
   expect(step(state, 'again').result).toEqual({ deleted: false });
@@ -233,6 +237,7 @@ describe('default compensation', () => {
       await memory.set(where, 'kept', 'original');
       const state = await (
         await env.start({
+          options: { memoryNamespaces: [ns] }, // the steps name it, so the plan must declare it
           steps: [
             { id: 'create', toolName: 'memory_set', parameters: { key: 'fresh', value: 1, namespace: ns } },
             {

@@ -25,7 +25,7 @@ test('resume: a failed plan runs again under its id, reusing completed results a
   const memory = new SharedMemory(env.pool);
   await memory.set(ns, 'lock', 'taken'); // makes `claim` fail the first time
   const handle = await env.start({
-    options: { onFailure: 'fail' },
+    options: { onFailure: 'fail', memoryNamespaces: [path] }, // `claim` names it, so the plan declares it
     steps: [
       { id: 'prepare', toolName: 'echo', parameters: { batch: 7 } },
       {

@@ -437,3 +437,65 @@ describe('hostile keys and values', () => {
     expect(await memory.list(ns)).toEqual([]);
   });
 });
+
+describe('swap: what a write replaced, read by the same statement', () => {
+  test('returns the live entry it replaced, or null for a new or expired one', async () => {
+    const ns = freshNamespace();
+    expect((await memory.swap(ns, 'k', 'a')).replaced).toBeNull();
+    const second = await memory.swap(ns, 'k', 'b', { ttlSeconds: 600 });
+    expect(second.replaced).toEqual({ value: 'a', version: 1, expiresAt: null });
+    const third = await memory.swap(ns, 'k', 'c', { expectedVersion: 2 });
+    expect(third.replaced).toEqual({ value: 'b', version: 2, expiresAt: second.entry.expiresAt });
+    await expireNow(ns, 'k');
+    expect((await memory.swap(ns, 'k', 'd')).replaced).toBeNull();
+  });
+
+  test('twenty racing writers each see exactly the version they replaced: none is lost in between', async () => {
+    const ns = freshNamespace();
+    await memory.set(ns, 'k', 0);
+    const swaps = await Promise.all(Array.from({ length: 20 }, (_, i) => memory.swap(ns, 'k', i + 1)));
+    const byVersion = new Map(swaps.map((s) => [s.entry.version, s]));
+    for (const { entry, replaced } of swaps) {
+      expect(replaced).not.toBe('unknown');
+      const before = replaced as { value: unknown; version: number };
+      expect(before.version).toBe(entry.version - 1);
+      // The value it replaced is the value the writer of that version wrote (version 1 is the initial 0).
+      expect(before.value).toBe(before.version === 1 ? 0 : byVersion.get(before.version)!.entry.value);
+    }
+  });
+
+  test("a retry over the writer's own earlier attempt does not pass that attempt off as what it replaced", async () => {
+    const ns = freshNamespace();
+    await memory.set(ns, 'k', 'original');
+    const writer = { planId: 'p', stepId: 's', attempt: 1 };
+    await memory.swap(ns, 'k', 'mine', { writer, idempotencyKey: 'p:s' });
+    const retry = await memory.swap(ns, 'k', 'mine', { writer: { ...writer, attempt: 2 }, idempotencyKey: 'p:s' });
+    expect(retry.replaced).toBe('unknown');
+  });
+});
+
+describe('listPage: a byte cap', () => {
+  test('stops before keys and values pass maxBytes, says truncated, and leaves a too-large value behind', async () => {
+    const ns = freshNamespace();
+    await memory.set(ns, 'a', 'x'.repeat(100)); // 1 + 102 bytes
+    await memory.set(ns, 'b', 'y'.repeat(100));
+    await memory.set(ns, 'c', 'z'.repeat(2_000_000));
+    const spy = jest.spyOn(pool, 'query');
+    try {
+      const page = await memory.listPage(ns, { maxBytes: 250 });
+      expect(page.entries.map((e) => e.key)).toEqual(['a', 'b']);
+      expect(page.truncated).toBe(true);
+      const huge = await memory.listPage(ns, { keyPrefix: 'c', maxBytes: 1024 * 1024 });
+      expect(huge).toEqual({ entries: [], truncated: true });
+      // What came back over the wire: no row carries the 2 MB value.
+      const results = await Promise.all(spy.mock.results.map((r) => r.value as Promise<{ rows: unknown[] }>));
+      expect(Math.max(...results.map((r) => JSON.stringify(r.rows).length))).toBeLessThan(10_000);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await memory.listPage(ns, { maxBytes: 250, keyPrefix: 'a' })).toMatchObject({ truncated: false });
+    expect((await memory.listPage(ns, { limit: 2 })).truncated).toBe(true);
+    expect((await memory.listPage(ns, { limit: 3 })).truncated).toBe(false);
+    await expect(memory.listPage(ns, { maxBytes: 0 })).rejects.toThrow(MemoryInputError);
+  });
+});

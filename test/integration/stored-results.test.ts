@@ -20,7 +20,8 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`;
-  env = await startTestWorker();
+  // The fake server is on loopback, which http_request refuses unless the worker allows it.
+  env = await startTestWorker(undefined, { toolSettings: { http: { allow: [new URL(url).host] } } });
 });
 afterAll(async () => {
   await env?.stop();

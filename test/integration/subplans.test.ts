@@ -85,7 +85,8 @@ test('each sub-plan has its own memory namespace unless the step names one', asy
     steps: [{ id: 'w', toolName: 'memory_set', parameters: { key: 'finding', value } }],
   });
   const handle = await env.start({
-    options: { allowParallel: true },
+    // A sub-plan may reach only what its parent may, so the parent declares the namespace it hands to c.
+    options: { allowParallel: true, memoryNamespaces: [shared] },
     steps: [
       { id: 'a', toolName: 'subplan', parameters: { plan: write('from a') } },
       { id: 'b', toolName: 'subplan', parameters: { plan: write('from b') } },

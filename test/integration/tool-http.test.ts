@@ -17,6 +17,7 @@ const seen: Seen[] = [];
 const scripts = new Map<string, ((res: ServerResponse, req: Seen) => void)[]>();
 let server: Server;
 let base: string;
+let closedPort: number;
 let env: TestWorker;
 
 const json =
@@ -51,7 +52,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  env = await startTestWorker();
+  closedPort = await freedPort();
+  // Loopback is refused by default: the operator opens exactly the fake server, and the port no one listens on.
+  env = await startTestWorker(undefined, {
+    toolSettings: { http: { allow: [new URL(base).host, `127.0.0.1:${closedPort}`] } },
+  });
 });
 afterAll(async () => {
   await env?.stop();
@@ -148,12 +153,17 @@ test('a server that does not answer in timeoutMs fails with HttpNetworkError, an
   expect(step.step).toMatchObject({ status: 'failed', attempts: 2, errorType: 'HttpNetworkError' });
 });
 
-test('a refused connection is a retried HttpNetworkError', async () => {
+/** A port that was just free on 127.0.0.1: connecting to it is refused. */
+async function freedPort(): Promise<number> {
   const closed = createServer();
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as AddressInfo).port;
   await new Promise((resolve) => closed.close(resolve));
-  const { step } = await runStep({ maxRetries: 1, parameters: { url: `http://127.0.0.1:${port}/` } });
+  return port;
+}
+
+test('a refused connection is a retried HttpNetworkError', async () => {
+  const { step } = await runStep({ maxRetries: 1, parameters: { url: `http://127.0.0.1:${closedPort}/` } });
   expect(step).toMatchObject({ status: 'failed', attempts: 2, errorType: 'HttpNetworkError' });
   expect(step.error).toContain('ECONNREFUSED');
 });

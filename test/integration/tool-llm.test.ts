@@ -40,6 +40,17 @@ const error =
       .end(JSON.stringify({ error: { message: `status ${status} on purpose`, type: 'test', code: null } }));
   };
 const hang: Answer = () => undefined;
+// A server that quotes what it was sent: the key, in its error text or in the completion itself.
+const echoKey =
+  (status: number): Answer =>
+  (res, req) => {
+    const key = String(req.headers.authorization).replace('Bearer ', '');
+    if (status === 200)
+      return completion(`you said ${key}, in base64 ${Buffer.from(key).toString('base64')}`)(res, req);
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}`, type: 'auth', code: key } }));
+  };
 
 /** A fresh model name whose requests get `answers` in order, the last one repeating. */
 function model(...answers: Answer[]): string {
@@ -48,6 +59,8 @@ function model(...answers: Answer[]): string {
   return name;
 }
 const requestsFor = (name: string) => seen.filter((r) => r.body.model === name);
+const API_KEY = 'sk-test-0123456789abcdef';
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -67,7 +80,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   env = await startTestWorker(undefined, {
-    toolSettings: { llm: { apiKey: 'sk-test', baseUrl, model: model(completion('from the default')) } },
+    toolSettings: {
+      llm: {
+        apiKey: API_KEY,
+        baseUrl,
+        model: model(completion('from the default')),
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+      },
+    },
   });
   unconfigured = await startTestWorker();
 });
@@ -101,7 +121,7 @@ test('a completion through the real openai client: content, model, finish reason
     usage: { promptTokens: 7, completionTokens: 3, totalTokens: 10 },
   });
   const [request] = requestsFor(name);
-  expect(request!.headers.authorization).toBe('Bearer sk-test');
+  expect(request!.headers.authorization).toBe(`Bearer ${API_KEY}`);
   expect(request!.body).toMatchObject({ model: name, messages, temperature: 0.2, max_tokens: 5 });
 });
 
@@ -150,4 +170,39 @@ test('a worker without a model server fails the step at once, saying which varia
   expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'LlmNotConfigured' });
   for (const variable of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PLAN_LLM_MODEL'])
     expect(step.error).toContain(variable);
+});
+
+test('the API key never comes back: not in an error the server words with it, nor in a completion quoting it', async () => {
+  const refused = await chat({ messages, model: model(echoKey(401)) }, { maxRetries: 2 });
+  expect(refused).toMatchObject({ status: 'failed', attempts: 1, errorType: 'LlmRequestError' });
+  expect(refused.error).toContain('Incorrect API key provided: [redacted]');
+  const down = await chat({ messages, model: model(echoKey(503)) }, { maxRetries: 1 });
+  expect(down).toMatchObject({ status: 'failed', attempts: 2, errorType: 'LlmUnavailable' });
+  const quoted = await chat({ messages, model: model(echoKey(200)) });
+  expect(quoted).toMatchObject({
+    status: 'completed',
+    result: { content: 'you said [redacted], in base64 [redacted]' },
+  });
+  for (const step of [refused, down, quoted]) expect(JSON.stringify(step)).not.toContain('0123456789abcdef');
+});
+
+test("a completion larger than the worker's PLAN_LLM_MAX_RESPONSE_BYTES fails with LlmResponseTooLarge, not retried", async () => {
+  const huge = model(completion('z'.repeat(MAX_RESPONSE_BYTES * 4)));
+  const step = await chat({ messages, model: huge }, { maxRetries: 2 });
+  expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'LlmResponseTooLarge' });
+  expect(step.error).toContain(`larger than ${MAX_RESPONSE_BYTES} bytes`);
+  // A chunked answer (no Content-Length) is stopped while it streams, too.
+  const streamed = model((res, req) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(`{"id":"x","object":"chat.completion","model":"${String(req.body.model)}","choices":[{"index":0,`);
+    res.end(
+      `"message":{"role":"assistant","content":"${'z'.repeat(MAX_RESPONSE_BYTES * 4)}"},"finish_reason":"stop"}]}`,
+    );
+  });
+  expect(await chat({ messages, model: streamed })).toMatchObject({
+    status: 'failed',
+    errorType: 'LlmResponseTooLarge',
+  });
+  // The plan worker is fine: the next completion works.
+  expect(await chat({ messages, model: model(completion('Blue')) })).toMatchObject({ status: 'completed' });
 });

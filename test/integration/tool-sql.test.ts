@@ -72,11 +72,14 @@ test('a read-only step cannot write; with allowWrite: true it can', async () => 
 });
 
 test('more than one statement is refused, so nothing can slip out of the read-only transaction', async () => {
-  const [step] = await run([
+  const [step, commit] = await run([
+    { maxRetries: 2, parameters: { sql: `SELECT 1; INSERT INTO ${schema}.items (name) VALUES ('sneaky')` } },
     { maxRetries: 2, parameters: { sql: `COMMIT; INSERT INTO ${schema}.items (name) VALUES ('sneaky')` } },
   ]);
+  // PostgreSQL's extended protocol takes one statement; transaction control is refused before it gets there.
   expect(step).toMatchObject({ status: 'failed', attempts: 1, errorType: 'SqlError' });
   expect(step!.error).toContain('SQLSTATE 42601');
+  expect(commit).toMatchObject({ status: 'failed', attempts: 1, errorType: 'SqlNotAllowed' });
   const [block] = await run([
     {
       parameters: {

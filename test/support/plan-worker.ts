@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startPlan } from '../../src/api/plans';
 import type { runPlan } from '../../src/workflows';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
+import type { SecretSource } from '../../src/activities/secret-source';
 import type { Pool } from 'pg';
 import { createPool } from '../../src/store/pool';
 import {
@@ -33,7 +34,14 @@ let runtimeReady = false;
 /** Runs a real plan worker on a task queue of its own, against the suite's dev server (and database, unless told). */
 export async function startTestWorker(
   tools: ToolRegistry = builtinRegistry(),
-  options: { databaseUrl?: string; toolSettings?: Partial<ToolSettings>; resultInlineLimitBytes?: number } = {},
+  options: {
+    databaseUrl?: string;
+    toolSettings?: Partial<ToolSettings>;
+    resultInlineLimitBytes?: number;
+    /** The payload codec of the worker and of the test's client. */
+    dataConverter?: WorkerOptions['dataConverter'];
+    secrets?: SecretSource;
+  } = {},
 ): Promise<TestWorker> {
   if (!runtimeReady) {
     // Tests fail steps on purpose; the SDK's warnings about it would drown the output. Errors still show.
@@ -59,10 +67,12 @@ export async function startTestWorker(
     services: tooling.services,
     workflowBundle: { codePath: stack.workflowBundlePath },
     resultInlineLimitBytes: options.resultInlineLimitBytes,
+    dataConverter: options.dataConverter,
+    secrets: options.secrets,
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection: clientConnection });
+  const client = new Client({ connection: clientConnection, dataConverter: options.dataConverter });
   return {
     client,
     taskQueue,

@@ -42,20 +42,28 @@ test('a secret parameter the tool does not have is refused when the registry is 
 test("the tools' settings come from the environment", () => {
   const config = loadConfig({
     DATABASE_URL: 'postgres://main/db',
-    PLAN_SHELL_ALLOW: ' node, /usr/bin/git ,,',
+    PLAN_SHELL_ALLOW: ' node *, /usr/bin/git status ,,',
+    PLAN_SHELL_ENV_ALLOW: 'GREETING, APP_*',
     PLAN_SQL_CONNECTIONS: '{"analytics":"postgres://reader@warehouse/analytics"}',
     OPENAI_BASE_URL: 'http://localhost:11434/v1',
     PLAN_LLM_MODEL: 'llama3.2',
+    PLAN_LLM_MAX_RESPONSE_BYTES: '65536',
+    PLAN_HTTP_ALLOW: ' api.internal:8443, 10.0.0.5 ,,',
     PATH: '/usr/bin',
     OPENAI_API_KEY: '',
     SECRET_TOKEN: 'not for commands',
   });
   expect(toolSettings(config)).toEqual({
-    shell: { allow: ['node', '/usr/bin/git'], env: { PATH: '/usr/bin' } },
+    shell: { allow: ['node *', '/usr/bin/git status'], envAllow: ['GREETING', 'APP_*'], env: { PATH: '/usr/bin' } },
     sqlConnections: { default: 'postgres://main/db', analytics: 'postgres://reader@warehouse/analytics' },
-    llm: { apiKey: null, baseUrl: 'http://localhost:11434/v1', model: 'llama3.2' },
+    sqlUnrestricted: false,
+    llm: { apiKey: null, baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', maxResponseBytes: 65536 },
+    http: { allow: ['api.internal:8443', '10.0.0.5'] },
   });
   expect(toolSettings(loadConfig({})).shell.allow).toEqual([]);
+  expect(toolSettings(loadConfig({})).http.allow).toEqual([]);
+  expect(() => loadConfig({ PLAN_LLM_MAX_RESPONSE_BYTES: '1MB' })).toThrow('PLAN_LLM_MAX_RESPONSE_BYTES must be');
+  expect(toolSettings(loadConfig({ PLAN_SQL_UNRESTRICTED: 'true' })).sqlUnrestricted).toBe(true);
 });
 
 test('a malformed PLAN_SQL_CONNECTIONS is refused with what it should look like', () => {

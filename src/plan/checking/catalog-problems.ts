@@ -2,6 +2,7 @@ import { dependencyPlaceholders } from '../graph/dependency-outcomes';
 import { formatFieldPath } from '../reading/field-path';
 import { ownParameters } from './subplan';
 import { malformedReferences, referencedSteps } from '../graph/references';
+import { secretLocations } from '../graph/secret-references';
 import type { ToolCatalog } from './tool-catalog';
 import type { Problem, StepSpec } from '../types';
 
@@ -19,6 +20,7 @@ export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog
     const deferred = [
       ...[...referencedSteps(own), ...malformedReferences(own)].map((ref) => ref.location),
       ...dependencyPlaceholders(own),
+      ...secretLocations(own),
     ];
     for (const issue of catalog.checkParameters(toolName, parameters)) {
       if (!issue.unknownKey && deferred.some((location) => startsWith(issue.path, location))) continue;

@@ -3,6 +3,7 @@
 export { checkPlan } from './check-plan';
 export { validatePlan } from './validate';
 export { formatProblem } from './format-problem';
+export { literalSecretWarnings } from './secret-warnings';
 export type { ParameterIssue, ToolCatalog } from './tool-catalog';
 export { unknownParameter } from './unknown-parameter';
 export { ownParameters, withNestedPlan, withSubplans, type SubplanParameters } from './subplan';

@@ -1,10 +1,14 @@
 import { formatFieldPath } from '../reading/field-path';
 import { malformedReferences, referencedSteps, REFERENCE_SYNTAX } from '../graph/references';
+import { malformedSecretReferences, SECRET_SYNTAX } from '../graph/secret-references';
 import { ownParameters } from './subplan';
 import { dependsTransitively } from '../graph/transitive-dependencies';
 import type { Problem, StepSpec } from '../types';
 
-/** References that are malformed, or that name a step whose result will not be there when the step starts. */
+/**
+ * References (to steps or secrets) that are malformed, or that name a step whose result will not be there when the
+ * step starts.
+ */
 export function referenceProblems(steps: readonly StepSpec[]): Problem[] {
   const known = new Set(steps.map((step) => step.id));
   const problems: Problem[] = [];
@@ -13,6 +17,10 @@ export function referenceProblems(steps: readonly StepSpec[]): Problem[] {
   const check = (step: StepSpec, root: string, parameters: Record<string, unknown>, selfAllowed: boolean): void => {
     for (const { text, location } of malformedReferences(parameters)) {
       const message = `malformed reference "${text}": write ${REFERENCE_SYNTAX}`;
+      problems.push({ stepId: step.id, field: formatFieldPath(root, location), message });
+    }
+    for (const { text, location } of malformedSecretReferences(parameters)) {
+      const message = `malformed secret reference "${text}": write ${SECRET_SYNTAX}`;
       problems.push({ stepId: step.id, field: formatFieldPath(root, location), message });
     }
     for (const { stepId, location } of referencedSteps(parameters)) {

@@ -24,3 +24,12 @@ export {
   type StoredResultRef,
 } from './stored-result';
 export { withDependencyOutcomes, type DependencyOutcome } from './dependency-outcomes';
+export {
+  malformedSecretReferences,
+  mentionsSecret,
+  resolveSecretSlots,
+  SECRET_SYNTAX,
+  secretLocations,
+  secretSlots,
+  type SecretSlot,
+} from './secret-references';

@@ -1,6 +1,8 @@
 import { isFields } from '../reading/fields';
 import { asText, INTERPOLATION, isStoredResult, storedResultAt } from './stored-result';
 import { REFERENCE_RESOLUTION_ERROR } from '../error-types';
+import { MAX_REFERENCE_LENGTH, STEP_ID_PATTERN } from '../limits';
+import { findPlaceholders } from './placeholders';
 
 /** A reference to an earlier step's result, found in a step's parameters. */
 export interface StepReference {
@@ -30,8 +32,8 @@ export class ReferenceResolutionError extends Error {
 }
 
 // Only `{{ steps.… }}` belongs to us: other `{{…}}` text (a mustache template for a tool) passes through untouched.
-const CANDIDATE = /\{\{\s*(steps\.[^{}]*?)\s*\}\}/g;
-const REFERENCE = /^steps\.([A-Za-z0-9][A-Za-z0-9_-]{0,127})\.result((?:\.[^.\s]+)*)$/;
+const PREFIX = 'steps.';
+const SPACE = /\s/;
 const INDEX = /^(0|[1-9][0-9]*)$/;
 
 export const REFERENCE_SYNTAX = '{{steps.<id>.result}} or {{steps.<id>.result.<path>}}';
@@ -41,13 +43,17 @@ interface Parsed {
   path: string[];
 }
 
+// `steps.<id>.result` then `.<segment>`s, each non-empty and without whitespace; split, not a regex, so it is linear.
 function parse(body: string): Parsed | null {
-  const match = REFERENCE.exec(body);
-  if (match === null) return null;
-  return { stepId: match[1]!, path: match[2]! === '' ? [] : match[2]!.slice(1).split('.') };
+  if (body.length > MAX_REFERENCE_LENGTH) return null;
+  const [steps, stepId, result, ...path] = body.split('.');
+  if (steps !== 'steps' || stepId === undefined || !STEP_ID_PATTERN.test(stepId) || result !== 'result') return null;
+  if (path.some((segment) => segment === '' || SPACE.test(segment))) return null;
+  return { stepId, path };
 }
 
-function visitStrings(
+/** Calls `visit` with every string inside a value (a step's parameters) and where it sits. */
+export function visitStrings(
   value: unknown,
   location: (string | number)[],
   visit: (text: string, location: (string | number)[]) => void,
@@ -63,8 +69,8 @@ function visitStrings(
 export function referencedSteps(value: unknown): StepReference[] {
   const references: StepReference[] = [];
   visitStrings(value, [], (text, location) => {
-    for (const match of text.matchAll(CANDIDATE)) {
-      const parsed = parse(match[1]!);
+    for (const { body } of findPlaceholders(text, PREFIX)) {
+      const parsed = parse(body);
       if (parsed !== null) references.push({ ...parsed, location });
     }
   });
@@ -75,8 +81,8 @@ export function referencedSteps(value: unknown): StepReference[] {
 export function malformedReferences(value: unknown): MalformedReference[] {
   const malformed: MalformedReference[] = [];
   visitStrings(value, [], (text, location) => {
-    for (const match of text.matchAll(CANDIDATE)) {
-      if (parse(match[1]!) === null) malformed.push({ text: match[0], location });
+    for (const { whole, body } of findPlaceholders(text, PREFIX)) {
+      if (parse(body) === null) malformed.push({ text: whole, location });
     }
   });
   return malformed;
@@ -101,15 +107,15 @@ export function resolveReferences(
 }
 
 function resolveString(text: string, resultOf: (stepId: string) => unknown): unknown {
-  const matches = [...text.matchAll(CANDIDATE)];
+  const matches = findPlaceholders(text, PREFIX);
   if (matches.length === 0) return text;
-  if (matches.length === 1 && matches[0]![0] === text) return lookUp(text, matches[0]![1]!, resultOf);
+  if (matches.length === 1 && matches[0]!.whole === text) return lookUp(text, matches[0]!.body, resultOf);
   // Text around stored results cannot be written here: the activity joins the parts once it has fetched them.
   const parts: unknown[] = [];
   let from = 0;
-  for (const match of matches) {
-    parts.push(text.slice(from, match.index), lookUp(match[0], match[1]!, resultOf));
-    from = match.index! + match[0].length;
+  for (const { index, whole, body } of matches) {
+    parts.push(text.slice(from, index), lookUp(whole, body, resultOf));
+    from = index + whole.length;
   }
   parts.push(text.slice(from));
   if (parts.some(isStoredResult)) return { [INTERPOLATION]: parts.filter((part) => part !== '') };

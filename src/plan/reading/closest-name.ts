@@ -1,5 +1,9 @@
+const LONGEST_SUGGESTED = 256;
+
 /** The candidate a misspelt name most likely meant, or null when none is close enough to suggest. */
 export function closestName(name: string, candidates: readonly string[]): string | null {
+  // The edit distance is quadratic, and no name we know is this long: a megabyte-long key gets no suggestion.
+  if (name.length > LONGEST_SUGGESTED) return null;
   const wanted = simplify(name);
   let best: string | null = null;
   let bestDistance = Infinity;

@@ -17,6 +17,7 @@ export const OPTION_DEFAULTS = {
   stepTimeoutMs: 300_000,
   totalTimeoutMs: null,
   memoryNamespace: null,
+  memoryNamespaces: [],
   mirror: true,
 } as const satisfies Omit<PlanOptions, 'onFailure' | 'onFailureChosen'>;
 

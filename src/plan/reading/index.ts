@@ -11,6 +11,15 @@ export {
   parseNamespace,
   parseNamespacePrefix,
   planNamespace,
+  PLANS_PROJECT,
   type MemoryNamespace,
   type MemoryNamespacePrefix,
 } from './memory-namespace';
+export {
+  formatPattern,
+  MemoryScope,
+  parseNamespacePattern,
+  patternCovers,
+  prefixPattern,
+  type NamespacePattern,
+} from './memory-scope';

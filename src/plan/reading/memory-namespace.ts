@@ -58,6 +58,9 @@ export function formatNamespace(ns: MemoryNamespacePrefix): string {
     .join('/');
 }
 
+/** The project of every plan's own namespace: reserved, so no plan can declare its way into another's. */
+export const PLANS_PROJECT = 'durable-plans';
+
 /**
  * The namespace a plan's steps use when the plan names none: its own, so plans do not see each other's notes.
  * A sub-plan's id `<parent>/<step>` is written `<parent>><step>`: "/" separates namespace parts, and ">" appears in
@@ -65,7 +68,7 @@ export function formatNamespace(ns: MemoryNamespacePrefix): string {
  */
 export function planNamespace(temporalNamespace: string, planId: string): MemoryNamespace {
   return {
-    project: 'durable-plans',
+    project: PLANS_PROJECT,
     environment: temporalNamespace,
     agentType: 'plan',
     sessionId: planId.replaceAll('/', '>'),

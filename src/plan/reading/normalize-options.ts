@@ -15,6 +15,7 @@ import {
   type Scope,
 } from './fields';
 import { parseNamespace } from './memory-namespace';
+import { parseNamespacePattern } from './memory-scope';
 import { defaultOnFailure, OPTION_DEFAULTS } from './defaults';
 import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, STEP_TIMEOUT_MS } from '../limits';
 import type { PlanOptions, Problem } from '../types';
@@ -36,6 +37,7 @@ const OPTION_KEYS = [
   // Written by normalisation, so a normalised plan normalises to itself; a plan file need not say it.
   'onFailureChosen',
   'memoryNamespace',
+  'memoryNamespaces',
   'mirror',
 ] as const;
 
@@ -43,6 +45,9 @@ const A_NAMESPACE: Expectation<string> = {
   test: (value): value is string => typeof value === 'string' && typeof parseNamespace(value) === 'object',
   description: 'a shared-memory namespace "project/environment/agent_type/session_id"',
 };
+
+const PATTERN_DESCRIPTION =
+  'a shared-memory namespace "project/environment/agent_type/session_id" or a prefix ending in "/*"';
 
 /** Checks a plan's options and fills their defaults; `anyCompensation` decides the default onFailure. */
 export function normalizeOptions(input: unknown, anyCompensation: boolean, problems: Problem[]): PlanOptions {
@@ -82,7 +87,8 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     totalTimeoutMs:
       readNullable(scope, source, 'totalTimeoutMs', integerIn(PLAN_TIMEOUT_MS)) ?? OPTION_DEFAULTS.totalTimeoutMs,
     ...readOnFailure(scope, source, anyCompensation),
-    memoryNamespace: readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace,
+    memoryNamespace: readMemoryNamespace(scope, source),
+    memoryNamespaces: readMemoryNamespaces(scope, source),
     mirror: read(scope, source, 'mirror', A_BOOLEAN) ?? OPTION_DEFAULTS.mirror,
   };
 }
@@ -98,6 +104,33 @@ function readOnFailure(
   const onFailure = read(scope, source, 'onFailure', oneOf(['compensate', 'pause', 'fail'] as const));
   const chosen = read(scope, source, 'onFailureChosen', A_BOOLEAN) ?? onFailure !== undefined;
   return { onFailure: onFailure ?? defaultOnFailure(anyCompensation), onFailureChosen: chosen };
+}
+
+/** The steps' default namespace: any whole namespace but one in the plans' own project (see memory-scope.ts). */
+function readMemoryNamespace(scope: Scope, source: Fields): string | null {
+  const path = readNullable(scope, source, 'memoryNamespace', A_NAMESPACE) ?? OPTION_DEFAULTS.memoryNamespace;
+  // A malformed path was reported by readNullable; what the pattern reader still refuses is the reserved project.
+  const refusal = path === null ? null : parseNamespacePattern(path);
+  if (typeof refusal !== 'string') return path;
+  report(scope, 'memoryNamespace', refusal);
+  return null;
+}
+
+/** The declared namespaces and prefixes; each unusable one is a problem of its own, saying why. */
+function readMemoryNamespaces(scope: Scope, source: Fields): string[] {
+  const paths = own(source, 'memoryNamespaces');
+  if (paths === undefined || paths === null) return [...OPTION_DEFAULTS.memoryNamespaces];
+  if (!Array.isArray(paths)) {
+    report(scope, 'memoryNamespaces', 'must be a list of shared-memory namespaces');
+    return [];
+  }
+  const usable: string[] = [];
+  paths.forEach((path: unknown, index) => {
+    const pattern = typeof path === 'string' ? parseNamespacePattern(path) : `must be ${PATTERN_DESCRIPTION}`;
+    if (typeof pattern === 'string') report(scope, `memoryNamespaces[${index}]`, pattern);
+    else usable.push(path as string);
+  });
+  return usable;
 }
 
 function readApprovers(scope: Scope, source: Fields): string[] | undefined {

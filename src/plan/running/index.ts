@@ -16,7 +16,8 @@ export { applyDefaultCompensations } from './default-compensations';
 export { boundedSnapshot, SNAPSHOT_LIMIT_BYTES } from './bounded-snapshot';
 export type { CarriedProgress, StepProgressRow } from './carried-progress';
 export type * from './snapshot';
-export { REDACTED, takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from './mirror-batch';
+export { takeMirrorBatch, type MirrorBatch, type PlanRow, type StepRow } from './mirror-batch';
+export { REDACTED, redactParameters, type SecretParams } from './redact-parameters';
 export type { BatchSummary } from './batch-progress';
 export type {
   OperatorAction,
@@ -26,3 +27,4 @@ export type {
   AbortInput,
 } from './operator-actions';
 export { chunkText } from './chunk-text';
+export { subplanMemoryRefusal } from './subplan-memory';

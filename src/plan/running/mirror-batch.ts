@@ -4,6 +4,7 @@
  * mirror and the query cannot disagree.
  */
 import type { PlanState } from './plan-state';
+import { redactParameters, type SecretParams } from './redact-parameters';
 import type { Approval, CompensationOutcome } from './snapshot';
 import type { OperatorActionRecord } from './operator-actions';
 import type { PlanStatus, StepStatus } from '../statuses';
@@ -65,18 +66,11 @@ export interface MirrorBatch {
   steps: StepRow[];
 }
 
-/** What a redacted parameter shows instead of its value. */
-export const REDACTED = '[redacted]';
-
 /**
  * Takes the changes since the last batch from the state and shapes them as rows; `secrets` maps tool -> secret
  * parameters.
  */
-export function takeMirrorBatch(
-  state: PlanState,
-  runId: string,
-  secrets: Readonly<Record<string, readonly string[]>> = {},
-): MirrorBatch {
+export function takeMirrorBatch(state: PlanState, runId: string, secrets: SecretParams = {}): MirrorBatch {
   const { full, steps } = state.takeChanges();
   const summary = state.summary();
   const batches = state.batchSummary();
@@ -106,7 +100,7 @@ export function takeMirrorBatch(
       position,
       toolName: spec.toolName,
       description: spec.description,
-      ...(full ? { parameters: redact(spec.parameters, secrets[spec.toolName] ?? []) } : {}),
+      ...(full ? { parameters: redactParameters(spec.toolName, spec.parameters, secrets) } : {}),
       batchIndex: spec.batchIndex,
       dependsOn: spec.dependsOn,
       complexity: spec.complexity,
@@ -121,11 +115,4 @@ export function takeMirrorBatch(
       finishedAt: step.completedAt,
     })),
   };
-}
-
-function redact(parameters: Record<string, unknown>, secret: readonly string[]): Record<string, unknown> {
-  if (!secret.some((name) => name in parameters)) return parameters;
-  return Object.fromEntries(
-    Object.entries(parameters).map(([key, value]) => [key, secret.includes(key) ? REDACTED : value]),
-  );
 }

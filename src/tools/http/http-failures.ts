@@ -1,18 +1,28 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { retryAfterMs } from '../retry-after';
+import { scrubSecrets } from '../secrets';
 import { HTTP_CLIENT_ERROR, HTTP_NETWORK_ERROR, HTTP_RATE_LIMITED, HTTP_SERVER_ERROR } from '../../plan/error-types';
 
 const BODY_IN_MESSAGE = 300;
 const BODY_IN_DETAILS = 4096;
 
-/** The failure for an answer with an error status; its details carry the status, headers and the start of the body. */
-export function statusFailure(request: string, response: Response, body: unknown): ApplicationFailure {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+/**
+ * The failure for an answer with an error status; its details carry the status, headers and the start of the body.
+ * The body is scrubbed of `secrets` before it is cut, so no piece of one survives at the cut.
+ */
+export function statusFailure(
+  request: string,
+  response: Response,
+  body: unknown,
+  secrets: readonly string[],
+): ApplicationFailure {
+  const scrubbed = scrubSecrets(body, secrets);
+  const text = typeof scrubbed === 'string' ? scrubbed : JSON.stringify(scrubbed);
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const message = `HTTP ${status} from ${request}${text ? `: ${text.slice(0, BODY_IN_MESSAGE)}` : ''}`;
   const details = {
     status: response.status,
-    headers: Object.fromEntries(response.headers),
+    headers: scrubSecrets(Object.fromEntries(response.headers), secrets),
     body: text.slice(0, BODY_IN_DETAILS),
   };
   const type =

@@ -5,6 +5,7 @@ import { heartbeatWhile, WAITING_TOOL_HEARTBEAT_TIMEOUT_MS } from '../heartbeat-
 import { INVALID_PARAMETERS } from '../../plan/error-types';
 import { defineTool, type ToolContext } from '../tool';
 import { networkFailure, statusFailure, timeoutFailure } from './http-failures';
+import { outboundFetch, type OutboundInit } from './outbound-fetch';
 import { readBody } from './read-body';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -58,43 +59,53 @@ export const httpRequest = defineTool({
     'Sends an HTTP request and returns { status, headers, body, truncated }; body is parsed JSON when the response is JSON. ' +
     'Requests other than GET/HEAD carry Idempotency-Key: <planId>:<stepId>, the same on every retry. ' +
     '4xx fails without retry (HttpClientError), except 429 (HttpRateLimited, retried after Retry-After); ' +
-    '5xx (HttpServerError) and network errors or timeouts (HttpNetworkError) are retried.',
+    '5xx (HttpServerError) and network errors or timeouts (HttpNetworkError) are retried. Loopback, link-local, ' +
+    "private and other internal addresses are refused (HttpDestinationDenied) unless the worker's PLAN_HTTP_ALLOW " +
+    'names the host; redirects are followed up to 5 times, secretHeaders and Authorization only to the same origin.',
   parameters,
   risk: 'write',
   secretParams: ['secretHeaders'],
   heartbeatTimeoutMs: WAITING_TOOL_HEARTBEAT_TIMEOUT_MS,
   run: async (p, context) => {
     const request = `${p.method} ${p.url}`;
-    const init: RequestInit = {
+    const limit = attemptSignal(context, p.timeoutMs);
+    const init: OutboundInit = {
       method: p.method,
       headers: requestHeaders(p, context.idempotencyKey),
       body: requestBody(p.body),
+      signal: limit.signal,
+      secretHeaderNames: Object.keys(p.secretHeaders ?? {}),
     };
-    const limit = attemptSignal(context, p.timeoutMs);
+    const secrets = context.secrets;
     const { response, body, truncated } = await heartbeatWhile(
       context.heartbeat,
-      exchange(request, p.url, init, p.maxResponseBytes, limit, context),
+      exchange(request, p.url, init, p.maxResponseBytes, secrets, limit, context),
     );
-    if (response.status >= 400) throw statusFailure(request, response, body);
+    if (response.status >= 400) throw statusFailure(request, response, body, secrets);
     return { status: response.status, headers: Object.fromEntries(response.headers), body, truncated };
   },
 });
 
-/** The request and its (capped) answer; every way of getting no answer becomes a typed failure. */
+/**
+ * The request, through the worker's outbound policy, and its (capped) answer; every way of getting no answer becomes
+ * a typed failure.
+ */
 async function exchange(
   request: string,
   url: string,
-  init: RequestInit,
+  init: OutboundInit,
   maxBytes: number,
+  secrets: readonly string[],
   limit: AttemptSignal,
   context: ToolContext,
 ) {
   try {
-    const response = await fetch(url, { ...init, signal: limit.signal });
-    return { response, ...(await readBody(response, maxBytes)) };
+    const response = await outboundFetch(context.http, url, init);
+    return { response, ...(await readBody(response, maxBytes, secrets)) };
   } catch (err) {
     if (context.signal.aborted) throw context.signal.reason;
     if (limit.timedOut()) throw timeoutFailure(request, limit.limitMs);
+    if (err instanceof ApplicationFailure) throw err;
     throw networkFailure(request, err);
   }
 }

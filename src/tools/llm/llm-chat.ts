@@ -4,6 +4,7 @@ import { attemptSignal } from '../attempt-signal';
 import { heartbeatWhile, WAITING_TOOL_HEARTBEAT_TIMEOUT_MS } from '../heartbeat-while';
 import { defineTool } from '../tool';
 import { LLM_NOT_CONFIGURED, LLM_UNAVAILABLE } from '../../plan/error-types';
+import { scrubSecrets } from '../secrets';
 import { llmFailure } from './llm-failures';
 
 const message = z.object({ role: z.enum(['system', 'developer', 'user', 'assistant']), content: z.string() });
@@ -27,7 +28,8 @@ export const llmChat = defineTool({
     "Asks the worker's OpenAI-compatible model server (OpenAI, Ollama, vLLM, llama.cpp) for one chat completion. " +
     'Returns { content, json, model, finishReason, usage: { promptTokens, completionTokens, totalTokens } }; json is ' +
     'the parsed content when responseFormat asks for JSON. Rate limits, 5xx, network errors and timeouts fail with ' +
-    'LlmUnavailable and are retried (after Retry-After); other 4xx fail with LlmRequestError, not retried.',
+    'LlmUnavailable and are retried (after Retry-After); other 4xx fail with LlmRequestError, not retried; an answer ' +
+    "larger than the worker's PLAN_LLM_MAX_RESPONSE_BYTES fails with LlmResponseTooLarge.",
   parameters: z.object({
     messages: z.array(message).min(1),
     model: z.string().min(1).optional().describe("default: the worker's PLAN_LLM_MODEL"),
@@ -40,7 +42,8 @@ export const llmChat = defineTool({
   risk: 'read',
   heartbeatTimeoutMs: WAITING_TOOL_HEARTBEAT_TIMEOUT_MS,
   run: async (p, context) => {
-    if (!context.llm) {
+    const llm = context.llm;
+    if (!llm) {
       throw ApplicationFailure.nonRetryable(
         'llm_chat has no model server on this worker: set OPENAI_API_KEY (for api.openai.com) or OPENAI_BASE_URL ' +
           '(any OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama), and PLAN_LLM_MODEL, in the ' +
@@ -48,7 +51,7 @@ export const llmChat = defineTool({
         LLM_NOT_CONFIGURED,
       );
     }
-    const model = p.model ?? context.llm.defaultModel;
+    const model = p.model ?? llm.defaultModel;
     if (!model) {
       throw ApplicationFailure.nonRetryable(
         'llm_chat needs a model: pass `model`, or set PLAN_LLM_MODEL on the worker',
@@ -56,7 +59,7 @@ export const llmChat = defineTool({
       );
     }
     const limit = attemptSignal(context);
-    const request = context.llm.client.chat.completions.create(
+    const request = llm.client.chat.completions.create(
       {
         model,
         messages: p.messages,
@@ -71,7 +74,7 @@ export const llmChat = defineTool({
       if (context.signal.aborted) throw context.signal.reason;
       if (limit.timedOut())
         throw ApplicationFailure.retryable(`model server gave no answer within ${limit.limitMs} ms`, LLM_UNAVAILABLE);
-      throw llmFailure(err);
+      throw llmFailure(err, llm.secrets);
     });
     const choice = completion.choices[0];
     if (!choice)
@@ -81,19 +84,23 @@ export const llmChat = defineTool({
       );
     const content = choice.message.content ?? '';
     const usage = completion.usage;
-    return {
-      content,
-      json: p.responseFormat && p.responseFormat.type !== 'text' ? parseJson(content) : null,
-      model: completion.model,
-      finishReason: choice.finish_reason,
-      usage: usage
-        ? {
-            promptTokens: usage.prompt_tokens,
-            completionTokens: usage.completion_tokens,
-            totalTokens: usage.total_tokens,
-          }
-        : null,
-    };
+    // A server may put the key into what it answers, too.
+    return scrubSecrets(
+      {
+        content,
+        json: p.responseFormat && p.responseFormat.type !== 'text' ? parseJson(content) : null,
+        model: completion.model,
+        finishReason: choice.finish_reason,
+        usage: usage
+          ? {
+              promptTokens: usage.prompt_tokens,
+              completionTokens: usage.completion_tokens,
+              totalTokens: usage.total_tokens,
+            }
+          : null,
+      },
+      llm.secrets,
+    );
   },
 });
 

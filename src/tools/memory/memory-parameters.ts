@@ -5,6 +5,7 @@ import { parseNamespace, parseNamespacePrefix, type MemoryNamespace, type Memory
 import { utf8Length } from '../../plan/utf8-length';
 import {
   MAX_KEY_BYTES,
+  MAX_LIST_BYTES,
   MAX_LIST_LIMIT,
   MAX_TTL_SECONDS,
   MemoryConflictError,
@@ -50,7 +51,21 @@ export const expectedVersionParameter = z
 
 export const limitParameter = z.number().int().min(1).max(MAX_LIST_LIMIT).optional();
 
-/** The step's memory in the namespace a call names, or in its own; the schema has already refused a malformed path. */
+/** What `memory_list` returns at most, in bytes of keys and values as JSON text: it stays a small step result. */
+export const DEFAULT_LIST_BYTES = 1024 * 1024;
+
+export const maxBytesParameter = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_LIST_BYTES)
+  .describe(`stop before keys and values pass this many bytes (default ${DEFAULT_LIST_BYTES})`)
+  .optional();
+
+/**
+ * The step's memory in the namespace a call names (MemoryAccessDenied unless its plan may reach it), or in its own;
+ * the schema has already refused a malformed path.
+ */
 export function memoryIn(path: string | undefined, memory: StepMemory): StepMemory {
   if (path === undefined) return memory;
   const parsed = parseNamespace(path);

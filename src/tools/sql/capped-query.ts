@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { DatabaseError, Query, type Connection, type PoolClient, type QueryResult } from 'pg';
 
 /** What a capped query returns: at most the limit of rows, and whether there were more. */
@@ -57,13 +58,38 @@ class CappedQuery extends Query {
   }
 }
 
-/** Runs one parameterised statement and returns at most `limit` rows, saying whether there were more. */
-export function cappedQuery(client: PoolClient, text: string, values: unknown[], limit: number): Promise<CappedResult> {
-  return new Promise((resolve, reject) => {
+/** The statement's answer passed its byte limit: the connection was dropped mid-answer, the rest never read. */
+export class ResultTooLargeError extends Error {
+  override readonly name = 'ResultTooLargeError';
+}
+
+/**
+ * Runs one parameterised statement and returns at most `maxRows` rows, saying whether there were more. The bytes
+ * the server sends for it are counted as they arrive: past `maxBytes` the connection is closed at once (rows are
+ * whole messages, and a single row can be any size), so a few huge rows cost the worker `maxBytes`, not their size.
+ */
+export function cappedQuery(
+  client: PoolClient,
+  text: string,
+  values: unknown[],
+  limits: { maxRows: number; maxBytes: number },
+): Promise<CappedResult> {
+  const limit = limits.maxRows;
+  const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+  let received = 0;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limits.maxBytes) stream.destroy();
+  };
+  stream.on('data', count);
+  return new Promise<CappedResult>((resolve, reject) => {
     const config = { text, values, rows: limit + 1, queryMode: 'extended' } as unknown as ConstructorParameters<
       typeof Query
     >[0];
     const query: CappedQuery = new CappedQuery(config, (err, result) => {
+      if (received > limits.maxBytes) {
+        return reject(new ResultTooLargeError(`the answer passed maxBytes (${limits.maxBytes} bytes)`));
+      }
       if (err) return reject(err);
       const { command, rowCount, fields, rows } = result as unknown as QueryResult;
       const truncated = query.truncated || rows.length > limit;
@@ -76,5 +102,5 @@ export function cappedQuery(client: PoolClient, text: string, values: unknown[],
       });
     });
     client.query(query);
-  });
+  }).finally(() => stream.off('data', count));
 }

@@ -52,6 +52,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       onFailure: 'compensate',
       onFailureChosen: false,
       memoryNamespace: null,
+      memoryNamespaces: [],
       mirror: true,
     });
     expect(plan.steps[0]).toEqual({
