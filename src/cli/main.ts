@@ -10,45 +10,58 @@ import { ConfigFileError } from '../config';
 import { GLOBAL_HELP, helpText, parseCommand } from './args';
 import { formatProblem } from '../plan';
 import { CliContext, temporalUnreachable, type Output } from './context';
-import { decisionCommands } from './decision-commands';
 import { CliError, EXIT } from './errors';
-import { graph, list, status, watch } from './inspection-commands';
-import { memoryDelete, memoryGet, memoryList, memorySet } from './memory-commands';
 import type { Command } from './command';
-import { cancel, start, validate } from './plan-commands';
-import { codecServer } from './codec-server-command';
-import { dev, worker } from './runtime-commands';
-import { generate } from './generate-command';
-import { abort, fork, resume, retry, skip } from './operator-commands';
-import { tools } from './tools-command';
+import type * as PlanCommands from './plan-commands';
+import type * as DecisionCommands from './decision-commands';
+import type * as InspectionCommands from './inspection-commands';
+import type * as OperatorCommands from './operator-commands';
+import type * as MemoryCommands from './memory-commands';
+import type * as RuntimeCommands from './runtime-commands';
+import type * as GenerateCommand from './generate-command';
+import type * as ToolsCommand from './tools-command';
+import type * as CodecServerCommand from './codec-server-command';
 
-const COMMANDS: Record<string, Command> = {
-  validate,
-  start,
-  ...decisionCommands,
-  status,
-  watch,
-  list,
-  cancel,
-  retry,
-  skip,
-  abort,
-  resume,
-  fork,
-  graph,
-  generate,
-  tools,
-  'memory set': memorySet,
-  'memory get': memoryGet,
-  'memory delete': memoryDelete,
-  'memory list': memoryList,
-  worker,
-  dev,
-  'codec-server': codecServer,
+// Each command's module is loaded when that command runs: `plan validate` or `plan status` need not load the worker
+// and its native bridge (most of a second of start-up, paid by every script and agent that calls the CLI).
+/* eslint-disable @typescript-eslint/no-require-imports -- require() is what loads lazily under tsx, jest and dist */
+const planCommands = () => require('./plan-commands') as typeof PlanCommands;
+const decisions = () => (require('./decision-commands') as typeof DecisionCommands).decisionCommands;
+const inspection = () => require('./inspection-commands') as typeof InspectionCommands;
+const operator = () => require('./operator-commands') as typeof OperatorCommands;
+const memory = () => require('./memory-commands') as typeof MemoryCommands;
+const runtime = () => require('./runtime-commands') as typeof RuntimeCommands;
+const COMMANDS: Record<string, () => Command> = {
+  validate: () => planCommands().validate,
+  start: () => planCommands().start,
+  approve: () => decisions().approve,
+  reject: () => decisions().reject,
+  status: () => inspection().status,
+  watch: () => inspection().watch,
+  list: () => inspection().list,
+  cancel: () => planCommands().cancel,
+  retry: () => operator().retry,
+  skip: () => operator().skip,
+  abort: () => operator().abort,
+  resume: () => operator().resume,
+  fork: () => operator().fork,
+  graph: () => inspection().graph,
+  generate: () => (require('./generate-command') as typeof GenerateCommand).generate,
+  tools: () => (require('./tools-command') as typeof ToolsCommand).tools,
+  'memory set': () => memory().memorySet,
+  'memory get': () => memory().memoryGet,
+  'memory delete': () => memory().memoryDelete,
+  'memory list': () => memory().memoryList,
+  worker: () => runtime().worker,
+  dev: () => runtime().dev,
+  'codec-server': () => (require('./codec-server-command') as typeof CodecServerCommand).codecServer,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function overview(): string {
-  const rows = Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(14)} ${cmd.spec.summary.split('\n')[0]}`);
+  const rows = Object.entries(COMMANDS).map(
+    ([name, load]) => `  ${name.padEnd(14)} ${load().spec.summary.split('\n')[0]}`,
+  );
   return `usage: plan <command> [arguments] [options]\n\nCommands:\n${rows.join('\n')}\n\nRun \`plan <command> --help\` for its options and an example.\n\n${GLOBAL_HELP}`;
 }
 
@@ -60,7 +73,7 @@ export async function run(argv: string[], output: Output): Promise<number> {
     return first ? EXIT.ok : EXIT.usage;
   }
   const name = first === 'memory' ? `memory ${second ?? ''}`.trim() : first;
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
   if (!command) {
     output.err(
       first === 'memory'

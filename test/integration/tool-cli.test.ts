@@ -8,7 +8,7 @@ test('plan tools lists every tool with its risk and what it does', async () => {
   expect(lines).toEqual(
     expect.arrayContaining([
       expect.stringMatching(/^http_request\s+write\s+Sends an HTTP request/),
-      expect.stringMatching(/^shell\s+destructive\s+Runs an executable/),
+      expect.stringMatching(/^shell\s+destructive\s+Runs a command the worker's PLAN_SHELL_ALLOW allows/),
       expect.stringMatching(/^sql_query\s+write\s+Runs one SQL statement/),
       expect.stringMatching(/^llm_chat\s+read\s+Asks the worker's OpenAI-compatible/),
     ]),

@@ -97,20 +97,6 @@ export async function cliUntil(
   return last;
 }
 
-/** Runs `calls` with at most `concurrency` of them at a time (each CLI call is a Node process starting up). */
-export async function inBatches<T, R>(items: T[], concurrency: number, call: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await call(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
-
 /** A folder for plan files, and a function that writes one there and returns its path. */
 export function planFiles(): (name: string, content: string | object) => string {
   const dir = mkdtempSync(join(tmpdir(), 'durable-plans-cli-'));
