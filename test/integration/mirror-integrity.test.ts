@@ -1,9 +1,9 @@
-import type { MirrorBatch, StepRow } from '../../src/plan';
 import { getPlanProgress, getTaskPlansByPlan } from '../../src/store/mirror-reads';
 import { MirrorRowsRefused, writeMirrorBatch } from '../../src/store/plan-mirror';
 import { ESCAPED } from '../../src/store/jsonb-text';
 import { isStoredResult } from '../../src/plan';
 import { stateFromMirror } from '../../src/store/mirror-state';
+import { mirrorBatch } from '../support/mirror-batch';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
 
 jest.setTimeout(60_000);
@@ -68,58 +68,10 @@ test('NUL and lone surrogates in parameters and results: the plan completes, eve
   expect(rows[0].nul).toBe(`${ESCAPED}${JSON.stringify(HOSTILE.nul)}`);
 });
 
-function batchOf(planId: string, steps: Partial<StepRow>[]): MirrorBatch {
-  return {
-    generation: 1000,
-    version: 1,
-    full: true,
-    plan: {
-      planId,
-      runId: 'run-1',
-      description: '',
-      status: 'executing',
-      reason: null,
-      approvals: [],
-      operatorActions: [],
-      totalSteps: steps.length,
-      completedSteps: 0,
-      failedSteps: 0,
-      skippedSteps: 0,
-      totalBatches: 0,
-      completedBatches: 0,
-      failedBatches: 0,
-      currentBatchIndex: null,
-      overallSuccessRate: 0,
-      startedAt: new Date(1000).toISOString(),
-      finishedAt: null,
-    },
-    steps: steps.map((step, position) => ({
-      stepId: `s${position}`,
-      position,
-      toolName: 'echo',
-      description: '',
-      parameters: {},
-      batchIndex: null,
-      dependsOn: [],
-      complexity: null,
-      isRequiredValidateByDatabase: false,
-      status: 'running',
-      attempts: 1,
-      result: null,
-      errorMessage: null,
-      errorType: null,
-      compensation: null,
-      startedAt: null,
-      finishedAt: null,
-      ...step,
-    })),
-  };
-}
-
 test('a row PostgreSQL refuses does not take the rest of its batch with it, and is reported by step', async () => {
   const planId = uniqueId('refused');
   // An attempt count past PostgreSQL's integer: the one thing in this batch the database cannot take.
-  const batch = batchOf(planId, [{ result: { ok: '\u0000' } }, { attempts: 2 ** 40 }, { result: 'fine' }]);
+  const batch = mirrorBatch(planId, [{ result: { ok: '\u0000' } }, { attempts: 2 ** 40 }, { result: 'fine' }]);
   const thrown = await writeMirrorBatch(env.pool, batch).catch((err: unknown) => err);
   expect(thrown).toBeInstanceOf(MirrorRowsRefused);
   expect((thrown as MirrorRowsRefused).refused).toEqual([{ stepId: 's1', reason: expect.stringMatching(/^22003: /) }]);

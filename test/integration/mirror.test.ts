@@ -1,7 +1,8 @@
 import { approveSignal, stateQuery } from '../../src/workflows/definitions';
 import { getPlanProgress, getTaskPlansByBatch, getTaskPlansByPlan } from '../../src/store/mirror-reads';
 import { writeMirrorBatch } from '../../src/store/plan-mirror';
-import type { MirrorBatch, PlanSnapshot } from '../../src/plan';
+import type { PlanSnapshot } from '../../src/plan';
+import { mirrorBatch } from '../support/mirror-batch';
 import { startTestWorker, startWorkerBehindProxy, uniqueId, type TestWorker } from '../support/plan-worker';
 import { waitForState } from '../support/wait-for-state';
 import { eventually } from '../support/eventually';
@@ -121,55 +122,12 @@ test('the mirror follows a running plan, and reports batch progress as batches f
 
 test('a stale or repeated mirror write changes nothing; a later run of the same plan id replaces the old rows', async () => {
   const planId = uniqueId('stale');
-  const batch = (
-    generation: number,
-    version: number,
-    status: 'executing' | 'completed',
-    steps: string[],
-  ): MirrorBatch => ({
-    generation,
-    version,
-    full: true,
-    plan: {
+  const batch = (generation: number, version: number, status: 'executing' | 'completed', steps: string[]) =>
+    mirrorBatch(
       planId,
-      runId: `run-${generation}`,
-      description: '',
-      status,
-      reason: null,
-      approvals: [],
-      operatorActions: [],
-      totalSteps: steps.length,
-      completedSteps: 0,
-      failedSteps: 0,
-      skippedSteps: 0,
-      totalBatches: 0,
-      completedBatches: 0,
-      failedBatches: 0,
-      currentBatchIndex: null,
-      overallSuccessRate: 0,
-      startedAt: new Date(generation).toISOString(),
-      finishedAt: null,
-    },
-    steps: steps.map((stepId, position) => ({
-      stepId,
-      position,
-      toolName: 'echo',
-      description: '',
-      parameters: {},
-      batchIndex: null,
-      dependsOn: [],
-      complexity: null,
-      isRequiredValidateByDatabase: false,
-      status: status === 'completed' ? 'completed' : 'running',
-      attempts: 1,
-      result: null,
-      errorMessage: null,
-      errorType: null,
-      compensation: null,
-      startedAt: null,
-      finishedAt: null,
-    })),
-  });
+      steps.map((stepId) => ({ stepId, status: status === 'completed' ? 'completed' : 'running' })),
+      { generation, version, status },
+    );
   expect(await writeMirrorBatch(env.pool, batch(1000, 7, 'completed', ['x', 'y']))).toBe(true);
   expect(await writeMirrorBatch(env.pool, batch(1000, 3, 'executing', ['x', 'y']))).toBe(false);
   expect(await writeMirrorBatch(env.pool, batch(1000, 7, 'executing', ['x', 'y']))).toBe(false);
