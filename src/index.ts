@@ -53,6 +53,10 @@ export {
   openAiFunctionTools,
   StepMemory,
   BUILTIN_TOOLS,
+  // Requests a custom tool makes on a plan's behalf go through the worker's policy, as http_request's do.
+  outboundFetch,
+  OutboundPolicy,
+  type OutboundInit,
   type Tool,
   type ToolContext,
   type ToolDescription,
