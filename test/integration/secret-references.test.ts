@@ -4,16 +4,21 @@
  * typed, non-retryable failure; sub-plan steps' secret parameters are redacted in the mirror like top-level ones.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { createSecretSource } from '../../src/activities/secret-source';
-import { PlanValidationError } from '../../src/api/plans';
+import { decide, PlanValidationError } from '../../src/api/plans';
+import { parsePlanText } from '../../src/plan/reading/parse';
+import { SharedMemory } from '../../src/store/shared-memory';
 import { UNKNOWN_SECRET } from '../../src/plan/error-types';
 import { BUILTIN_TOOLS, defineTool, ToolRegistry } from '../../src/tools';
 import { cli, planFiles } from '../support/cli';
 import { startTestWorker, type TestWorker } from '../support/plan-worker';
 import { withPayloadData } from '../support/temporal-cli';
 import { testStack } from '../support/test-stack';
+import { waitForState } from '../support/wait-for-state';
 
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;
 const LITERAL = `literal-${randomBytes(8).toString('hex')}`;
@@ -160,4 +165,23 @@ test('plan validate warns about a literal credential and points to {{secrets.NAM
   expect(result.stderr).toMatch(
     /warning: step "call": parameters\.secretHeaders\.Authorization: .*\{\{secrets\.NAME\}\}/,
   );
+});
+
+test('examples/secrets/daily-report.yaml: approved, it runs with the token filled in and keeps "[redacted]" only', async () => {
+  const { value, problems } = parsePlanText(
+    readFileSync(join(__dirname, '..', '..', 'examples', 'secrets', 'daily-report.yaml'), 'utf8'),
+  );
+  expect(problems).toEqual([]);
+  const handle = await env.start(value as Record<string, unknown>);
+  await waitForState(handle, (s) => s.status === 'pending_approval');
+  await decide(env.client, handle.workflowId, { decision: 'approve', by: 'test' });
+  const state = await handle.result();
+  expect(state.status).toBe('completed');
+  expect(state.steps[0]!.result).toEqual({ authorization: 'Bearer [redacted]', report: 'daily' });
+  const namespace = { project: 'acme', environment: 'prod', agentType: 'reporter', sessionId: 'daily' };
+  const kept = await new SharedMemory(env.pool).get(namespace, 'last-call');
+  expect(kept?.value).toEqual({ authorization: 'Bearer [redacted]', report: 'daily' });
+  for (const text of [await historyText(handle.workflowId), await mirrorText(handle.workflowId)]) {
+    expect(text).not.toContain(TOKEN);
+  }
 });
