@@ -21,6 +21,7 @@ import type * as RuntimeCommands from './runtime-commands';
 import type * as GenerateCommand from './generate-command';
 import type * as ToolsCommand from './tools-command';
 import type * as CodecServerCommand from './codec-server-command';
+import type * as SetupCommands from './setup-commands';
 
 // Each command's module is loaded when that command runs: `plan validate` or `plan status` need not load the worker
 // and its native bridge (most of a second of start-up, paid by every script and agent that calls the CLI).
@@ -31,6 +32,7 @@ const inspection = () => require('./inspection-commands') as typeof InspectionCo
 const operator = () => require('./operator-commands') as typeof OperatorCommands;
 const memory = () => require('./memory-commands') as typeof MemoryCommands;
 const runtime = () => require('./runtime-commands') as typeof RuntimeCommands;
+const setupCommands = () => require('./setup-commands') as typeof SetupCommands;
 const COMMANDS: Record<string, () => Command> = {
   validate: () => planCommands().validate,
   start: () => planCommands().start,
@@ -52,6 +54,8 @@ const COMMANDS: Record<string, () => Command> = {
   'memory get': () => memory().memoryGet,
   'memory delete': () => memory().memoryDelete,
   'memory list': () => memory().memoryList,
+  setup: () => setupCommands().setup,
+  migrate: () => setupCommands().migrateCommand,
   worker: () => runtime().worker,
   dev: () => runtime().dev,
   'codec-server': () => (require('./codec-server-command') as typeof CodecServerCommand).codecServer,
@@ -122,10 +126,24 @@ function asCliError(err: unknown, ctx: CliContext | null): CliError {
   if (isGrpcServiceError(err) && (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED)) {
     return temporalUnreachable(ctx?.temporalAddress ?? 'the configured address', err);
   }
-  return new CliError(
-    `error: ${err instanceof Error ? err.message : String(err)} (run with --verbose for details)`,
-    EXIT.planEndedBadly,
-  );
+  const said = withCauses(err);
+  // A namespace nobody prepared refuses the plans' search attributes: the one thing to do is in the message.
+  const hint = /search attribute/i.test(said) ? '; run `plan setup` to register the search attributes' : '';
+  return new CliError(`error: ${said}${hint} (run with --verbose for details)`, EXIT.planEndedBadly);
+}
+
+/**
+ * An error's message followed by its causes' (the SDK wraps the server's answer: "Failed to start Workflow" says
+ * nothing until the gRPC error under it is read), each once.
+ */
+function withCauses(err: unknown): string {
+  const parts: string[] = [];
+  for (let at: unknown = err; at !== undefined && at !== null && parts.length < 5;) {
+    const message = at instanceof Error ? at.message : String(at);
+    if (!parts.some((part) => part.includes(message))) parts.push(message);
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  return parts.join(': ');
 }
 
 /** Entry point of the command line (scripts/plan.js from the sources, dist/plan-cli.js in the package). */

@@ -14,7 +14,7 @@ import { createPool } from '../store/pool';
 import { resolveDatabase } from './database';
 import { startDevServer } from './dev-server';
 import { freePort } from './free-port';
-import { ensureSearchAttributes } from './search-attributes';
+import { ensureSearchAttributes } from '../api/search-attributes';
 import { ensureTemporalBinary } from './temporal-binary';
 
 export interface EphemeralStack {

@@ -15,7 +15,7 @@ import { connectPlanWorker } from '../worker';
 import { resolveDatabase, redact } from './database';
 import { answersAsTemporal, startDevServer, waitForFrontend } from './dev-server';
 import { isListening } from './free-port';
-import { ensureSearchAttributes } from './search-attributes';
+import { ensureSearchAttributes } from '../api/search-attributes';
 import { ensureTemporalBinary } from './temporal-binary';
 
 type Stop = () => Promise<void>;

@@ -54,6 +54,8 @@ describe('help', () => {
     'memory get',
     'memory delete',
     'memory list',
+    'setup',
+    'migrate',
     'worker',
     'dev',
     'codec-server',

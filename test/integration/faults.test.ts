@@ -10,7 +10,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { startPlan } from '../../src/api/plans';
 import { startDevServer } from '../../src/dev/dev-server';
 import { freePort } from '../../src/dev/free-port';
-import { ensureSearchAttributes } from '../../src/dev/search-attributes';
+import { ensureSearchAttributes } from '../../src/api/search-attributes';
 import { findTemporalBinary } from '../../src/dev/temporal-binary';
 import { builtinRegistry } from '../../src/tools';
 import { approveSignal, rejectSignal, RUN_PLAN_WORKFLOW, stateQuery } from '../../src/workflows/definitions';
