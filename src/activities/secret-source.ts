@@ -2,9 +2,12 @@
  * Where a worker finds the values of `{{secrets.NAME}}`: its PLAN_SECRET_<NAME> variables, then the JSON object in
  * PLAN_SECRETS_FILE (read at each look-up, so a rotated file needs no restart). Errors name the secret, never a value.
  */
-import { readFileSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/activity';
+import { readBoundedFile } from '../files/read-bounded-file';
 import { UNKNOWN_SECRET } from '../plan/error-types';
+
+// A secrets file is a handful of names and values; anything larger is a wrong path (or a device), not secrets.
+const MAX_SECRETS_FILE_BYTES = 1024 * 1024;
 
 /** Gives a secret's value, or throws an UnknownSecret failure naming it. */
 export type SecretSource = (name: string) => string;
@@ -27,13 +30,16 @@ export function createSecretSource(settings: { values: Record<string, string>; f
 }
 
 function readSecretsFile(path: string): Record<string, unknown> {
+  const read = readBoundedFile(path, MAX_SECRETS_FILE_BYTES);
+  if ('refusal' in read) {
+    throw ApplicationFailure.nonRetryable(`PLAN_SECRETS_FILE ${path} cannot be read (${read.refusal})`, UNKNOWN_SECRET);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
+    parsed = JSON.parse(read.text);
+  } catch {
     // The parser's message may quote the file's text; only the kind of problem is said.
-    const reason = (err as NodeJS.ErrnoException).code ?? 'not JSON';
-    throw ApplicationFailure.nonRetryable(`PLAN_SECRETS_FILE ${path} cannot be read (${reason})`, UNKNOWN_SECRET);
+    throw ApplicationFailure.nonRetryable(`PLAN_SECRETS_FILE ${path} cannot be read (not JSON)`, UNKNOWN_SECRET);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw ApplicationFailure.nonRetryable(

@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { formatProblem, SUBPLAN_TOOL } from '../plan';
+import { formatProblem, MAX_PLAN_BYTES, SUBPLAN_TOOL } from '../plan';
 import { parsePlanText } from '../plan/reading/parse';
 import { usageError } from './errors';
-import { readPlanFileText } from './read-plan-file';
+import { readBoundedFile } from '../files/read-bounded-file';
 
 /**
  * Replaces `parameters.file` of subplan steps with the plan that file holds (a path relative to the file that
@@ -34,7 +34,7 @@ function inlineIn(input: unknown, baseDir: string, root: string, seen: ReadonlyS
             throw refuse(`outside the plan's folder ${root} (it is ${path}); sub-plan files must be inside it`);
           }
           if (seen.has(path)) throw refuse(`includes itself (${path})`);
-          const read = readPlanFileText(path);
+          const read = readBoundedFile(path, MAX_PLAN_BYTES);
           if ('refusal' in read) throw refuse(`${read.refusal} (${path})`);
           const parsed = parsePlanText(read.text, path);
           if (parsed.problems.length > 0) throw usageError(parsed.problems.map(formatProblem).join('\n'));

@@ -1,13 +1,13 @@
 import { dirname, resolve } from 'node:path';
 import { inlineSubplanFiles } from './inline-subplan-files';
-import { checkPlan, formatProblem, type Plan, type ToolCatalog } from '../plan';
+import { checkPlan, formatProblem, MAX_PLAN_BYTES, type Plan, type ToolCatalog } from '../plan';
 import { parsePlanText } from '../plan/reading/parse';
 import { usageError } from './errors';
-import { NO_SUCH_FILE, readPlanFileText } from './read-plan-file';
+import { NO_SUCH_FILE, readBoundedFile } from '../files/read-bounded-file';
 
 /** Reads, parses and validates a plan file; every problem on its own line, exit code 2. */
 export function loadPlanFile(path: string, catalog: ToolCatalog): { plan: Plan; input: unknown } {
-  const read = readPlanFileText(path);
+  const read = readBoundedFile(path, MAX_PLAN_BYTES);
   if ('refusal' in read) {
     throw usageError(read.refusal === NO_SUCH_FILE ? `no such file: ${path}` : `cannot read ${path}: ${read.refusal}`);
   }

@@ -84,6 +84,16 @@ test('refuses hostile bodies with a clear error and keeps serving', async () => 
   expect((await post(open, '/decode', { payloads: [] })).status).toBe(200);
 });
 
+test('refuses a body over 32 MiB without reading it all, and keeps serving', async () => {
+  const huge = `{"payloads":["${'x'.repeat(33 * 1024 * 1024)}"]}`;
+  const answer = await post(open, '/decode', huge).then(
+    (response) => response.status,
+    () => 'connection closed',
+  );
+  expect([413, 'connection closed']).toContain(answer);
+  expect((await post(open, '/decode', { payloads: [] })).status).toBe(200);
+});
+
 test('will not listen beyond loopback without a token', async () => {
   await expect(startCodecServer({ codec, corsOrigins: [], token: null, port: 0, host: '0.0.0.0' })).rejects.toThrow(
     /PLAN_CODEC_TOKEN/,

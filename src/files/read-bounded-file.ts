@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
-import { MAX_PLAN_BYTES } from '../plan';
 
 /** The refusal when the file is not there. */
 export const NO_SUCH_FILE = 'no such file';
 
 /**
- * Reads a plan file's text, or says in a sentence why it will not: only a regular file (a device like /dev/zero or a
- * FIFO never ends, or blocks) of at most MAX_PLAN_BYTES, the most a plan can be when it travels to Temporal.
+ * Reads a file's text, or says in a sentence why it will not: only a regular file (a device like /dev/zero never
+ * ends, a FIFO blocks) of at most `maxBytes`. For every file whose path comes from outside the code: plans and
+ * sub-plans named on the command line or in a plan, the worker's secrets file.
  */
-export function readPlanFileText(path: string): { text: string } | { refusal: string } {
+export function readBoundedFile(path: string, maxBytes: number): { text: string } | { refusal: string } {
   let size: number;
   try {
     const stats = statSync(path);
@@ -17,11 +17,11 @@ export function readPlanFileText(path: string): { text: string } | { refusal: st
   } catch (err) {
     return { refusal: cannotRead(err) };
   }
-  if (size > MAX_PLAN_BYTES) return { refusal: `${size} bytes, over the limit of ${MAX_PLAN_BYTES}` };
+  if (size > maxBytes) return { refusal: `${size} bytes, over the limit of ${maxBytes}` };
   try {
     const text = readFileSync(path, 'utf8');
     // It may have grown between the two looks.
-    if (text.length > MAX_PLAN_BYTES) return { refusal: `over the limit of ${MAX_PLAN_BYTES} bytes` };
+    if (text.length > maxBytes) return { refusal: `over the limit of ${maxBytes} bytes` };
     return { text };
   } catch (err) {
     return { refusal: cannotRead(err) };
