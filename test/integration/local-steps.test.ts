@@ -1,8 +1,6 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { PlanValidationError } from '../../src/api/plans';
-import { stateQuery } from '../../src/workflows/definitions';
-import { createPlanWorker } from '../../src/worker';
-import { startTestWorker, type TestWorker } from '../support/plan-worker';
+import { startTestWorker, stateFromFreshWorker, type TestWorker } from '../support/plan-worker';
 import { testStack } from '../support/test-stack';
 
 let env: TestWorker;
@@ -74,15 +72,6 @@ test('a fresh worker replays a plan with local steps to the same state, without 
     steps: [...localPlan.steps, ...wide, { id: 'z', toolName: 'echo', local: true, dependsOn: wide.map((w) => w.id) }],
   });
   const result = await handle.result();
-  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-  const fresh = await createPlanWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: env.taskQueue,
-    tools: env.tools,
-    pool: env.pool,
-    workflowBundle: { codePath: testStack().workflowBundlePath },
-  });
   await env.worker.shutdown();
   // Replaying the whole history must not meet a single command out of order.
   await Worker.runReplayHistory(
@@ -90,12 +79,7 @@ test('a fresh worker replays a plan with local steps to the same state, without 
     await handle.fetchHistory(),
     handle.workflowId,
   );
-  await fresh.runUntil(async () => {
-    const replayed = await handle.query(stateQuery);
-
-    expect(replayed).toEqual(result);
-  });
-  await connection.close();
+  expect(await stateFromFreshWorker(env, handle)).toEqual(result);
   env = await startTestWorker();
 });
 

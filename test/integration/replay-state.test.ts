@@ -1,9 +1,6 @@
-import { approveSignal, stateQuery } from '../../src/workflows/definitions';
+import { approveSignal } from '../../src/workflows/definitions';
 import { waitForState } from '../support/wait-for-state';
-import { startTestWorker } from '../support/plan-worker';
-import { createPlanWorker } from '../../src/worker';
-import { NativeConnection } from '@temporalio/worker';
-import { testStack } from '../support/test-stack';
+import { startTestWorker, stateFromFreshWorker } from '../support/plan-worker';
 
 test('the state a fresh worker rebuilds from history equals the state the run returned, timestamps included', async () => {
   const env = await startTestWorker();
@@ -30,19 +27,6 @@ test('the state a fresh worker rebuilds from history equals the state the run re
   expect(result.status).toBe('failed');
   expect(result.summary.compensated).toBe(2);
   await env.worker.shutdown();
-  // A second worker on the same queue, with an empty cache: the query replays the whole history.
-  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-  const fresh = await createPlanWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: env.taskQueue,
-    tools: env.tools,
-    pool: env.pool,
-    workflowBundle: { codePath: testStack().workflowBundlePath },
-  });
-  await fresh.runUntil(async () => {
-    expect(await handle.query(stateQuery)).toEqual(result);
-  });
-  await connection.close();
+  expect(await stateFromFreshWorker(env, handle)).toEqual(result);
   await env.stop();
 });

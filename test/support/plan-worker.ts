@@ -14,6 +14,8 @@ import {
   type ToolSettings,
 } from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
+import type { PlanSnapshot } from '../../src/plan';
+import { stateQuery } from '../../src/workflows/definitions';
 import { TcpProxy } from './tcp-proxy';
 import { testStack } from './test-stack';
 
@@ -118,4 +120,25 @@ export async function startWorkerBehindProxy(): Promise<{
       await proxy.cut();
     },
   };
+}
+
+/**
+ * A plan's `state` as a second worker on the test worker's queue answers it, with an empty cache: the query replays
+ * the whole history. Stop the test worker first, so this one answers.
+ */
+export async function stateFromFreshWorker(env: TestWorker, handle: WorkflowHandle): Promise<PlanSnapshot> {
+  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
+  try {
+    const fresh = await createPlanWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: env.taskQueue,
+      tools: env.tools,
+      pool: env.pool,
+      workflowBundle: { codePath: testStack().workflowBundlePath },
+    });
+    return await fresh.runUntil(handle.query(stateQuery));
+  } finally {
+    await connection.close();
+  }
 }
