@@ -17,7 +17,7 @@ import { startEphemeralStack } from '../src/dev/ephemeral-stack';
 import { findTemporalBinary } from '../src/dev/temporal-binary';
 import { createPool } from '../src/store/pool';
 import { builtinRegistry } from '../src/tools';
-import { createPlanWorker } from '../src/worker';
+import { createPlanWorker, planWorkflowInterceptorModules } from '../src/worker';
 import { mirrorLags, percentile } from './lags';
 
 type Shape = 'wide' | 'chain';
@@ -72,6 +72,8 @@ export async function compare(args: string[]): Promise<string> {
   // Prebuilt, so bundling is never timed.
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    // What a plan worker runs: tracing's workflow side included (off, as here, its spans go nowhere).
+    workflowInterceptorModules: planWorkflowInterceptorModules,
     logger: new DefaultLogger('WARN'),
   });
   const worker = await createPlanWorker({

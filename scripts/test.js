@@ -12,6 +12,8 @@ const checks = [
   ['types (tsc --noEmit)', [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']],
   ['lint (eslint)', [bin('eslint', 'bin', 'eslint.js'), '.']],
   ['formatting (prettier --check)', [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']],
+  // The replay gate: today's workflow code over the recorded histories, no server (README "Changing workflow code").
+  ['replay (plan replay-check)', [join(root, 'scripts', 'plan.js'), 'replay-check', '--offline', 'test/histories']],
 ];
 const args = process.argv.slice(2);
 for (const [what, command] of args.length === 0 ? checks : []) {

@@ -34,7 +34,16 @@ export {
 export { stateFromMirror } from './store/mirror-state';
 export { createPool } from './store/pool';
 export { applyMigrations } from './store/migrate';
-export { createPlanWorker, connectPlanWorker, toolSettings, planWorkflowsPath, type PlanWorkerOptions } from './worker';
+export {
+  createPlanWorker,
+  connectPlanWorker,
+  drainWorker,
+  toolSettings,
+  planWorkflowsPath,
+  planWorkflowInterceptorModules,
+  bundlePlanWorkflows,
+  type PlanWorkerOptions,
+} from './worker';
 export {
   defineConfig,
   loadProjectConfig,

@@ -5,6 +5,7 @@
 import {
   bundleWorkflowCode,
   DefaultLogger,
+  type WorkflowBundleWithSourceMap,
   NativeConnection,
   Runtime,
   Worker,
@@ -13,10 +14,21 @@ import {
 import { createActivities } from './activities';
 import { createSecretSource, type SecretSource } from './activities/secret-source';
 import { codecDataConverter } from './codec/data-converter';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { DEFAULTS, loadConfig, toolCatalogue, type Config } from './config';
+import {
+  DEFAULTS,
+  loadConfig,
+  temporalConnectionOptions,
+  toolCatalogue,
+  workerDeploymentVersion,
+  type Config,
+} from './config';
 import { createPool } from './store/pool';
 import { createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolServices, type ToolSettings } from './tools';
+import { startTracing, UNTRACED_SINKS, type Tracing } from './telemetry/tracing';
+import { installPlanRuntime } from './telemetry/runtime';
+import { serveWorkerHealth } from './telemetry/worker-health';
 
 /**
  * The module that exports the plan workflows (`runPlan` and its helpers). A worker that also runs a team's own
@@ -24,6 +36,26 @@ import { createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolServi
  * passes that file as `workflowsPath`.
  */
 export const planWorkflowsPath: string = require.resolve('./workflows');
+
+/**
+ * The workflow interceptor modules of every plan bundle (`workflowInterceptorModules` of bundleWorkflowCode): tracing's
+ * workflow side. A bundle you build yourself and pass as `workflowBundle` includes them too, or its workflows are not
+ * traced.
+ */
+export const planWorkflowInterceptorModules: string[] = [require.resolve('./workflows/tracing-interceptors')];
+
+/**
+ * Bundles the plan workflows (or `workflowsPath`, your file re-exporting them) as every plan worker runs them — and as
+ * a replay must, to replay what they ran.
+ */
+export function bundlePlanWorkflows(workflowsPath: string = planWorkflowsPath): Promise<WorkflowBundleWithSourceMap> {
+  // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
+  return bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: planWorkflowInterceptorModules,
+    logger: new DefaultLogger('WARN'),
+  });
+}
 
 export interface PlanWorkerOptions {
   connection: NativeConnection;
@@ -51,6 +83,19 @@ export interface PlanWorkerOptions {
   secrets?: SecretSource;
   /** The payload codec, which every client of the plans must share (codecDataConverter); default: none. */
   dataConverter?: WorkerOptions['dataConverter'];
+  /**
+   * Worker Versioning: the Worker Deployment Version this worker serves. Every workflow it runs (plans, their
+   * sub-plans, your own unless they say otherwise with setWorkflowOptions) is pinned to the version it started on.
+   * Default: an unversioned worker.
+   */
+  deployment?: WorkerDeploymentVersion;
+  /**
+   * How long `shutdown()` lets in-flight activities finish before cancelling them (Temporal retries them elsewhere);
+   * default 0, the SDK's: cancelled at once.
+   */
+  shutdownGraceMs?: number;
+  /** Tracing (startTracing in src/telemetry/tracing.ts): spans of activities and workflows; default: none. */
+  tracing?: Tracing | null;
   /** Extra worker options (tuning), applied last. */
   tuning?: Partial<WorkerOptions>;
 }
@@ -80,31 +125,45 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: { ...planActivities, ...options.activities },
     dataConverter: options.dataConverter,
-    // Bundled here rather than by Worker.create, whose bundler prints webpack's whole report at INFO.
-    workflowBundle:
-      options.workflowBundle ??
-      (await bundleWorkflowCode({
-        workflowsPath: options.workflowsPath ?? planWorkflowsPath,
-        logger: new DefaultLogger('WARN'),
-      })),
+    workflowBundle: options.workflowBundle ?? (await bundlePlanWorkflows(options.workflowsPath)),
     // Cancellation reaches an activity on its next heartbeat; the default throttle (80% of the heartbeat
     // timeout) would let a cancelled step run on for seconds.
     maxHeartbeatThrottleInterval: '2 seconds',
+    interceptors: { activity: options.tracing?.activityInterceptors ?? [] },
+    sinks: options.tracing?.sinks ?? UNTRACED_SINKS,
+    // Only when given: the SDK takes an explicit undefined over its own default.
+    ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceMs }),
+    // Pinned: a plan ends on the build it started on (it may wait days for approval, and the next build need not
+    // replay it); its continued runs and sub-plans inherit that build. Said here rather than on the workflow
+    // functions (setWorkflowOptions), because an unversioned worker that reports a behaviour fails every task.
+    ...(options.deployment && {
+      workerDeploymentOptions: {
+        useWorkerVersioning: true,
+        version: options.deployment,
+        defaultVersioningBehavior: 'PINNED',
+      },
+    }),
     ...options.tuning,
   });
 }
 
 /**
- * Connects with the given configuration and builds a worker running `tools` (for `plan worker` and `npm start`);
- * `close` releases what it opened.
+ * Connects with the given configuration and builds a worker running `tools` (for `plan worker` and `npm start`),
+ * traced when the configuration says so (`tracing`, for clients of the same process); `close` releases what it opened
+ * and sends the last spans.
  */
 export async function connectPlanWorker(
   config: Config = loadConfig(),
   tools: ToolRegistry = toolCatalogue(),
-): Promise<{ worker: Worker; close(): Promise<void> }> {
+): Promise<{ worker: Worker; tracing: Tracing | null; close(): Promise<void> }> {
+  // Checked before anything is opened: half a deployment version is a configuration mistake.
+  const deployment = workerDeploymentVersion(config.deployment) ?? undefined;
+  // The Runtime carries the worker's logs and metrics: made once, before the first connection, and never changed.
+  installPlanRuntime({ metricsAddress: config.metricsAddress, log: config.log });
   const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
   const tooling = createToolServices(toolSettings(config));
-  const connection = await NativeConnection.connect({ address: config.temporalAddress ?? DEFAULTS.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const tracing = startTracing(config.tracing, 'durable-plans-worker');
   const worker = await createPlanWorker({
     connection,
     namespace: config.namespace,
@@ -115,11 +174,33 @@ export async function connectPlanWorker(
     resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,
     secrets: createSecretSource(config.secrets),
     dataConverter: codecDataConverter(config.codec.keys),
+    deployment,
+    shutdownGraceMs: config.shutdownGraceMs,
+    tracing,
   });
+  const health = await serveWorkerHealth(config.health, { worker, connection, pool });
   return {
     worker,
-    close: async () => Promise.all([connection.close(), pool.end(), tooling.close()]).then(() => undefined),
+    tracing,
+    close: async () =>
+      Promise.all([health?.close(), connection.close(), pool.end(), tooling.close(), tracing?.shutdown()]).then(
+        () => undefined,
+      ),
   };
+}
+
+/**
+ * Stops a worker the way SIGTERM should: it polls no more work, and the steps it is running finish within its shutdown
+ * grace (then they are cancelled, and Temporal retries them on another worker); `run()` resolves once they are done.
+ */
+export function drainWorker(worker: Worker, say: (line: string) => void): void {
+  if (worker.getState() !== 'RUNNING') return;
+  const steps = worker.getStatus().numInFlightActivities;
+  say(
+    `draining ${steps} in-flight step${steps === 1 ? '' : 's'} (for up to ${worker.options.shutdownGraceTimeMs / 1000} s; ` +
+      'then they are cancelled and retried on another worker)',
+  );
+  worker.shutdown();
 }
 
 /**

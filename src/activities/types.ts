@@ -76,8 +76,11 @@ export interface CheckpointChunk extends CheckpointChunkRef {
 export interface PlanActivities {
   /** Checks a plan (compact form) against the worker's tool registry. */
   checkPlanTools(compact: Record<string, unknown>): Promise<ToolCheck>;
-  /** Writes the plan's changed rows to PostgreSQL; run as a local activity, one in flight at a time. */
-  mirrorPlan(batch: MirrorBatch): Promise<void>;
+  /**
+   * Writes the plan's changed rows to PostgreSQL; run as a local activity, one in flight at a time. `changedAt`: when
+   * the first change the batch carries was made (workflow clock, ms), for the mirror-lag metric.
+   */
+  mirrorPlan(batch: MirrorBatch, changedAt?: number): Promise<void>;
   /** Stores one chunk of the progress a run carries over when it continues as new. */
   saveCheckpoint(chunk: CheckpointChunk): Promise<void>;
   /** Reads one chunk back, in the run that continued. */

@@ -15,6 +15,7 @@ export interface CommandSpec {
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS = {
+  profile: { type: 'string' },
   address: { type: 'string' },
   namespace: { type: 'string' },
   'task-queue': { type: 'string' },
@@ -24,8 +25,10 @@ export const GLOBAL_OPTIONS = {
 } as const satisfies Options;
 
 export const GLOBAL_HELP = `Options for every command:
-  --address HOST:PORT   Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)
-  --namespace NAME      Temporal namespace (env TEMPORAL_NAMESPACE, default "default")
+  --profile NAME        Temporal connection profile of temporal.toml (env TEMPORAL_PROFILE; file TEMPORAL_CONFIG_FILE,
+                        default ~/.config/temporalio/temporal.toml): address, namespace, TLS, API key
+  --address HOST:PORT   Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233); overrides the profile's
+  --namespace NAME      Temporal namespace (env TEMPORAL_NAMESPACE, default "default"); overrides the profile's
   --task-queue NAME     task queue of plans and workers (env PLAN_TASK_QUEUE, default "plans")
   --config FILE         the configuration file with your own tools (env PLAN_CONFIG; default: the nearest
                         durable-plans.config.{ts,mts,cts,js,mjs,cjs} in this directory or above)

@@ -1,5 +1,6 @@
 /** `plan codec-server`: decrypts plans for Temporal Web and `temporal workflow show --codec-endpoint`. */
 import { browserOrigins, DEFAULT_CODEC_PORT, EncryptionCodec, startCodecServer } from '../codec';
+import { webUiBase } from '../config';
 import { integerOption, stringOption } from './args';
 import type { Command } from './command';
 import { EXIT, usageError } from './errors';
@@ -22,7 +23,7 @@ export const codecServer: Command = {
     const origins = (parsed.values.origin as string[] | undefined) ?? [];
     const server = await startCodecServer({
       codec: new EncryptionCodec(keys),
-      corsOrigins: [...browserOrigins(ctx.config.webUiUrl), ...origins.map((origin) => new URL(origin).origin)],
+      corsOrigins: [...browserOrigins(webUiBase(ctx.config)), ...origins.map((origin) => new URL(origin).origin)],
       token,
       port: integerOption(stringOption(parsed, 'port'), 'port') ?? port ?? DEFAULT_CODEC_PORT,
       host: stringOption(parsed, 'host'),

@@ -5,11 +5,21 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { DEFAULTS, loadConfig, loadProjectConfig, type Config, type ProjectConfig } from '../config';
+import {
+  DEFAULTS,
+  describeProfile,
+  loadConfig,
+  loadProjectConfig,
+  temporalConnectionOptions,
+  webUiBase,
+  type Config,
+  type ProjectConfig,
+} from '../config';
 import type { ToolRegistry } from '../tools';
 import { codecDataConverter } from '../codec/data-converter';
 import { redact } from '../dev/database';
 import { createPool } from '../store/pool';
+import { startTracing, type Tracing } from '../telemetry/tracing';
 import { CliError, EXIT } from './errors';
 
 export interface Output {
@@ -23,16 +33,17 @@ export class CliContext {
   readonly config: Config;
   private client: Client | null = null;
   private connection: Connection | null = null;
+  private tracing: Tracing | null = null;
   private pool: Pool | null = null;
   private project: Promise<ProjectConfig> | null = null;
   private readonly configFlag: string | undefined;
 
   constructor(
-    flags: { address?: string; namespace?: string; 'task-queue'?: string; config?: string },
+    flags: { address?: string; namespace?: string; 'task-queue'?: string; config?: string; profile?: string },
     readonly output: Output,
   ) {
     this.configFlag = flags.config;
-    const config = loadConfig();
+    const config = loadConfig(process.env, { profile: flags.profile });
     this.config = {
       ...config,
       temporalAddress: flags.address ?? config.temporalAddress,
@@ -64,14 +75,16 @@ export class CliContext {
   async temporal(): Promise<Client> {
     if (this.client) return this.client;
     try {
-      this.connection = await Connection.connect({ address: this.temporalAddress, connectTimeout: 5_000 });
+      this.connection = await Connection.connect({ ...temporalConnectionOptions(this.config), connectTimeout: 5_000 });
     } catch (err) {
-      throw temporalUnreachable(this.temporalAddress, err);
+      throw temporalUnreachable(this.temporalAddress, err, this.config.temporal.profile);
     }
+    this.tracing = startTracing(this.config.tracing, 'durable-plans-cli');
     this.client = new Client({
       connection: this.connection,
       namespace: this.config.namespace,
       dataConverter: codecDataConverter(this.config.codec.keys),
+      interceptors: { workflow: this.tracing?.clientInterceptors(this.connection, this.config.namespace) ?? [] },
     });
     return this.client;
   }
@@ -94,22 +107,50 @@ export class CliContext {
     return pool;
   }
 
-  /** The Temporal Web page of a plan's run. */
-  webUrl(planId: string, runId?: string): string {
-    const base = `${this.config.webUiUrl}/namespaces/${encodeURIComponent(this.config.namespace)}/workflows/${encodeURIComponent(planId)}`;
+  /** The Temporal Web page of a plan's run; null when no Web UI address is known (web-ui-url.ts). */
+  webUrl(planId: string, runId?: string): string | null {
+    const ui = webUiBase(this.config);
+    if (ui === null) return null;
+    const base = `${ui}/namespaces/${encodeURIComponent(this.config.namespace)}/workflows/${encodeURIComponent(planId)}`;
     return runId ? `${base}/${runId}/history` : base;
   }
 
+  /** The same for a line of text: the link, or how to get one. */
+  webLink(planId: string, runId?: string): string {
+    return this.webUrl(planId, runId) ?? `unknown for ${this.temporalAddress} (set TEMPORAL_UI_URL to link plans)`;
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.connection?.close(), this.pool?.end()].filter(Boolean));
+    // The spans are sent before the process exits.
+    await Promise.all([this.connection?.close(), this.pool?.end(), this.tracing?.shutdown()].filter(Boolean));
   }
 }
 
-/** Exit code 3, naming the address and how to start a server. */
-export function temporalUnreachable(address: string, err: unknown): CliError {
+// gRPC status codes of a server that answered but refused who we are.
+const GRPC_PERMISSION_DENIED = 7;
+const GRPC_UNAUTHENTICATED = 16;
+
+/**
+ * Exit code 3, naming the address (and the profile it came from) and what to do: start or reach a server, or — when
+ * the server answered but refused the credentials — check the key or the certificate.
+ */
+export function temporalUnreachable(address: string, err: unknown, profile: string | null = null): CliError {
+  // Connection.connect wraps the server's answer in an error of its own: the status code is on the cause.
+  const refusal = [err, (err as Error).cause].find((at) => {
+    const code = (at as { code?: unknown } | undefined)?.code;
+    return code === GRPC_UNAUTHENTICATED || code === GRPC_PERMISSION_DENIED;
+  });
+  if (refusal !== undefined) {
+    return new CliError(
+      `Temporal at ${address} refused the credentials of ${describeProfile(profile)} (${(refusal as Error).message}). ` +
+        'Check the API key (api_key, TEMPORAL_API_KEY) or the client certificate (tls.client_cert_path, ' +
+        'TEMPORAL_TLS_CLIENT_CERT_PATH) and that it may use the namespace.',
+      EXIT.unreachable,
+    );
+  }
   return new CliError(
-    `Temporal is unreachable at ${address} (${(err as Error).message}). ` +
-      'Start the stack with `npm start`, or point --address / TEMPORAL_ADDRESS at a Temporal server.',
+    `Temporal is unreachable at ${address}${profile === null ? '' : ` (${describeProfile(profile)})`} (${(err as Error).message}). ` +
+      'Start the stack with `npm start`, or point --profile / --address / TEMPORAL_ADDRESS at a Temporal server.',
     EXIT.unreachable,
   );
 }

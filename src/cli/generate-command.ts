@@ -74,7 +74,7 @@ export const generate: Command = {
     );
     if (!parsed.values.start) return EXIT.ok;
     const handle = await startPlan(await ctx.temporal(), plan, { taskQueue: ctx.config.taskQueue, catalog: registry });
-    ctx.output.err(`started plan ${handle.workflowId}: ${ctx.webUrl(handle.workflowId, handle.firstExecutionRunId)}`);
+    ctx.output.err(`started plan ${handle.workflowId}: ${ctx.webLink(handle.workflowId, handle.firstExecutionRunId)}`);
     if (requireApproval) ctx.output.err(`approve it: npm run -s plan -- approve ${handle.workflowId} --by <your-name>`);
     return EXIT.ok;
   },

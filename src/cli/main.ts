@@ -6,7 +6,7 @@
 import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { PlanNotFoundError } from '../api/read-plan-state';
 import { DecisionRefusedError, PlanValidationError } from '../api/plans';
-import { ConfigFileError } from '../config';
+import { ConfigFileError, TemporalProfileError } from '../config';
 import { GLOBAL_HELP, helpText, parseCommand } from './args';
 import { formatProblem } from '../plan';
 import { CliContext, temporalUnreachable, type Output } from './context';
@@ -22,6 +22,8 @@ import type * as GenerateCommand from './generate-command';
 import type * as ToolsCommand from './tools-command';
 import type * as CodecServerCommand from './codec-server-command';
 import type * as SetupCommands from './setup-commands';
+import type * as DeployCommands from './deploy-commands';
+import type * as ReplayCheckCommand from './replay-check-command';
 
 // Each command's module is loaded when that command runs: `plan validate` or `plan status` need not load the worker
 // and its native bridge (most of a second of start-up, paid by every script and agent that calls the CLI).
@@ -57,6 +59,8 @@ const COMMANDS: Record<string, () => Command> = {
   setup: () => setupCommands().setup,
   migrate: () => setupCommands().migrateCommand,
   worker: () => runtime().worker,
+  promote: () => (require('./deploy-commands') as typeof DeployCommands).promote,
+  'replay-check': () => (require('./replay-check-command') as typeof ReplayCheckCommand).replayCheck,
   dev: () => runtime().dev,
   'codec-server': () => (require('./codec-server-command') as typeof CodecServerCommand).codecServer,
 };
@@ -120,11 +124,12 @@ function asCliError(err: unknown, ctx: CliContext | null): CliError {
   }
   if (err instanceof PlanNotFoundError) return new CliError(err.message, EXIT.usage);
   if (err instanceof ConfigFileError) return new CliError(`configuration file ${err.message}`, EXIT.usage);
+  if (err instanceof TemporalProfileError) return new CliError(err.message, EXIT.usage);
   if (err instanceof PlanValidationError) {
     return new CliError(`the plan is invalid:\n${err.problems.map(formatProblem).join('\n')}`, EXIT.usage);
   }
   if (isGrpcServiceError(err) && (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED)) {
-    return temporalUnreachable(ctx?.temporalAddress ?? 'the configured address', err);
+    return temporalUnreachable(ctx?.temporalAddress ?? 'the configured address', err, ctx?.config.temporal.profile);
   }
   const said = withCauses(err);
   // A namespace nobody prepared refuses the plans' search attributes: the one thing to do is in the message.

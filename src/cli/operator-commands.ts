@@ -123,7 +123,7 @@ export const resume: Command = {
     const planId = parsed.positionals[0]!;
     const handle = await resumePlan(await ctx.temporal(), planId, ctx.config.taskQueue);
     ctx.output.out(
-      `Resumed plan ${planId} (new run ${handle.firstExecutionRunId})\n  Temporal Web: ${ctx.webUrl(planId, handle.firstExecutionRunId)}`,
+      `Resumed plan ${planId} (new run ${handle.firstExecutionRunId})\n  Temporal Web: ${ctx.webLink(planId, handle.firstExecutionRunId)}`,
     );
     return EXIT.ok;
   },
@@ -152,7 +152,7 @@ export const fork: Command = {
       catalog: await ctx.tools(),
     });
     ctx.output.out(
-      `Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webUrl(newId, handle.firstExecutionRunId)}`,
+      `Forked ${planId} from ${fromStep} as plan ${newId}\n  Temporal Web: ${ctx.webLink(newId, handle.firstExecutionRunId)}`,
     );
     return EXIT.ok;
   },

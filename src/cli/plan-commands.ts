@@ -70,7 +70,7 @@ export const start: Command = {
         );
       } else {
         ctx.output.out(`Started plan ${planId}`);
-        ctx.output.out(`  Temporal Web: ${ctx.webUrl(planId, runId)}`);
+        ctx.output.out(`  Temporal Web: ${ctx.webLink(planId, runId)}`);
         if (waits) ctx.output.out(`  Waiting for approval: ${approve}`);
         if (!parsed.values.wait) ctx.output.out(`  Follow it: npm run -s plan -- watch ${planId}`);
       }

@@ -1,22 +1,43 @@
 /** `plan worker` and `plan dev`: run a worker, or bring up the whole local stack (the same as `npm start`). */
-import { connectPlanWorker } from '../worker';
+import { duration } from '../config';
+import { connectPlanWorker, drainWorker } from '../worker';
 import { main as startStack } from '../dev/start';
 import { applyMigrations } from '../store/migrate';
-import { stringOption } from './args';
-import { EXIT } from './errors';
+import { integerOption, stringOption, type Parsed } from './args';
+import { DEPLOYMENT_HELP, DEPLOYMENT_OPTIONS, deploymentFlags } from './deploy-commands';
+import { EXIT, usageError } from './errors';
 import type { Command } from './command';
 
 export const worker: Command = {
   spec: {
-    usage: 'plan worker',
+    usage: 'plan worker [--deployment-name NAME --build-id ID] [--shutdown-grace DURATION] [--health-port N]',
     summary:
-      'Runs a worker for plans on the task queue until Ctrl-C; run several to share the load. It runs the built-in tools\n' +
-      'and those of the configuration file (--config, PLAN_CONFIG, or durable-plans.config.* found from here upwards).',
-    example: 'TEMPORAL_ADDRESS=temporal.internal:7233 npm run -s plan -- worker --task-queue plans',
-    options: {},
+      'Runs a worker for plans on the task queue until Ctrl-C or SIGTERM; run several to share the load. It runs the\n' +
+      'built-in tools and those of the configuration file (--config, PLAN_CONFIG, or durable-plans.config.* found from\n' +
+      'here upwards).\n' +
+      `${DEPLOYMENT_HELP}\n` +
+      '  --shutdown-grace DURATION  on SIGTERM or Ctrl-C the worker takes no new work and lets running steps finish\n' +
+      '                        for this long (env PLAN_SHUTDOWN_GRACE, default 30s), then cancels them (Temporal\n' +
+      '                        retries them on another worker); a second signal stops at once\n' +
+      '  --health-port N       serve GET /healthz and /readyz on this port (env PLAN_HEALTH_PORT; PLAN_HEALTH_HOST,\n' +
+      '                        default 0.0.0.0, is the address it binds)',
+    example:
+      'TEMPORAL_ADDRESS=temporal.internal:7233 npm run -s plan -- worker --deployment-name plans --build-id "$GIT_SHA"',
+    options: { ...DEPLOYMENT_OPTIONS, 'shutdown-grace': { type: 'string' }, 'health-port': { type: 'string' } },
     positionals: 0,
   },
-  async run(ctx) {
+  async run(ctx, parsed) {
+    const deployment = deploymentFlags(ctx, parsed);
+    const grace = stringOption(parsed, 'shutdown-grace');
+    const config = {
+      ...ctx.config,
+      deployment:
+        deployment === null
+          ? { name: null, buildId: null }
+          : { name: deployment.deploymentName, buildId: deployment.buildId },
+      shutdownGraceMs: grace === undefined ? ctx.config.shutdownGraceMs : graceFlag(grace),
+      health: { ...ctx.config.health, port: portFlag(parsed, 'health-port') ?? ctx.config.health.port },
+    };
     // A broken configuration file, then a missing server, is said before anything is built.
     const project = await ctx.projectConfig();
     await ctx.temporal();
@@ -24,22 +45,55 @@ export const worker: Command = {
     // a team's first worker on a fresh database needs no separate set-up step.
     const applied = await applyMigrations(await ctx.database());
     if (applied.length > 0) ctx.output.out(`applied PostgreSQL migrations ${applied.join(', ')}`);
-    const running = await connectPlanWorker(ctx.config, project.tools);
-    const stop = () => running.worker.getState() === 'RUNNING' && running.worker.shutdown();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const running = await connectPlanWorker(config, project.tools);
+    // The first signal drains (a deploy's SIGTERM must not cut steps short); a second one is someone in a hurry.
+    let signals = 0;
+    const stop = () => {
+      if (signals++ === 0) return drainWorker(running.worker, (line) => ctx.output.out(line));
+      ctx.output.err('stopping now: the steps still running are retried on another worker once their timeout passes');
+      process.exit(130); // the shell's code for "stopped by a signal"
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     const own =
       project.path === null
         ? 'built-in tools only'
         : `${project.tools.list().length} tools, with those of ${project.path}`;
     ctx.output.out(
-      `worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress} (${own}); Ctrl-C stops`,
+      `worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress}` +
+        `${ctx.config.temporal.profile === null ? '' : ` (profile ${ctx.config.temporal.profile})`}` +
+        ` namespace ${ctx.config.namespace}` +
+        `${deployment === null ? '' : ` as build "${deployment.buildId}" of deployment "${deployment.deploymentName}"`}` +
+        ` (${own}); Ctrl-C stops`,
     );
-    await running.worker.run();
-    await running.close();
+    try {
+      await running.worker.run();
+    } finally {
+      // Also after a failed worker: the last spans (tracing) and connections are not left behind.
+      await running.close();
+    }
     return EXIT.ok;
   },
 };
+
+/** --shutdown-grace: a duration, or a usage error saying what one looks like. */
+function graceFlag(value: string): number {
+  try {
+    return duration(value, '--shutdown-grace')!;
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+}
+
+/** A port number option, or a usage error. */
+function portFlag(parsed: Parsed, name: string): number | undefined {
+  const value = stringOption(parsed, name);
+  const port = integerOption(value, name);
+  if (port !== undefined && (port < 1 || port > 65535)) {
+    throw usageError(`--${name} must be a port number from 1 to 65535, got "${value}"`);
+  }
+  return port;
+}
 
 export const dev: Command = {
   spec: {
@@ -51,7 +105,7 @@ export const dev: Command = {
     positionals: 0,
   },
   async run(_ctx, parsed) {
-    await startStack(stringOption(parsed, 'config'));
+    await startStack(stringOption(parsed, 'config'), stringOption(parsed, 'profile'));
     // The stack runs until a signal; startStack exits the process itself.
     return new Promise<number>(() => undefined);
   },

@@ -28,8 +28,12 @@ export interface RunningCodecServer {
 /** Where `plan codec-server` and `npm start` listen unless PLAN_CODEC_PORT or --port says otherwise. */
 export const DEFAULT_CODEC_PORT = 8888;
 
-/** The browser origins of a Web UI address; localhost and 127.0.0.1 are the same machine under two names. */
-export function browserOrigins(webUiUrl: string): string[] {
+/**
+ * The browser origins of a Web UI address (none when it is unknown); localhost and 127.0.0.1 are the same machine
+ * under two names.
+ */
+export function browserOrigins(webUiUrl: string | null): string[] {
+  if (webUiUrl === null) return [];
   const url = new URL(webUiUrl);
   const origins = [url.origin];
   const other = { localhost: '127.0.0.1', '127.0.0.1': 'localhost' }[url.hostname];

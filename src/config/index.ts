@@ -7,3 +7,6 @@ export { defineConfig, type DurablePlansConfig } from './define-config';
 export { ConfigFileError, CONFIG_FILE_NAMES, findConfigFile } from './config-file';
 export { loadProjectConfig, type ProjectConfig } from './project-config';
 export { toolCatalogue } from './tool-catalogue';
+export { loadTemporalProfile, TemporalProfileError, type TemporalProfile } from './temporal-profile';
+export { temporalConnectionOptions, describeProfile, type TemporalConnectionOptions } from './temporal-connection';
+export { webUiBase } from './web-ui-url';

@@ -7,7 +7,6 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Client } from 'pg';
 import { applyMigrations } from '../store/migrate';
 import { createPool } from '../store/pool';
@@ -16,6 +15,7 @@ import { startDevServer } from './dev-server';
 import { freePort } from './free-port';
 import { ensureSearchAttributes } from '../api/search-attributes';
 import { ensureTemporalBinary } from './temporal-binary';
+import { bundlePlanWorkflows } from '../worker';
 
 export interface EphemeralStack {
   temporalAddress: string;
@@ -66,10 +66,8 @@ export async function startEphemeralStack(options: {
     await applyMigrations(pool);
     await pool.end();
 
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
+    // The same bundle as a worker's: tracing's workflow side included.
+    const { code } = await bundlePlanWorkflows();
     const workflowBundlePath = join(work, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
     return { temporalAddress: server.address, databaseUrl: url.toString(), workflowBundlePath, stop };

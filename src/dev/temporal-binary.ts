@@ -15,7 +15,7 @@ export class TemporalCliMissingError extends Error {
   override readonly name = 'TemporalCliMissingError';
 }
 
-/** The per-user folder where the project caches what it builds (the Temporal CLI). */
+/** The per-user folder where the project caches what it builds (the Temporal CLI, the Temporal server). */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DURABLE_PLANS_CACHE) return env.DURABLE_PLANS_CACHE;
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'durable-plans');
@@ -54,23 +54,29 @@ export async function ensureTemporalBinary(
   const bin = join(cacheDir(env), 'bin');
   log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${bin} — first time only, takes a few minutes…`);
   const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...env, GOBIN: bin, CGO_ENABLED: env.CGO_ENABLED ?? '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new TemporalCliMissingError(`go install ${TEMPORAL_CLI_MODULE} failed (exit ${code})`)),
-    );
+  await goInstall(go, TEMPORAL_CLI_MODULE, bin, env).catch((err: Error) => {
+    throw new TemporalCliMissingError(err.message);
   });
   log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s.`);
   return join(bin, 'temporal');
 }
 
-function goBinary(env: NodeJS.ProcessEnv): string | null {
+/** Runs `go install <module>` with the binary landing in `bin`, statically linked unless CGO_ENABLED says otherwise. */
+export function goInstall(go: string, module: string, bin: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(go, ['install', module], {
+      env: { ...env, GOBIN: bin, CGO_ENABLED: env.CGO_ENABLED ?? '0' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`go install ${module} failed (exit ${code}); its output is above`)),
+    );
+  });
+}
+
+/** The Go toolchain: `go` on PATH, else the standard install location; null when there is none. */
+export function goBinary(env: NodeJS.ProcessEnv): string | null {
   for (const candidate of ['go', '/usr/local/go/bin/go']) {
     const probe = spawnSync(candidate, ['version'], { env, stdio: 'ignore' });
     if (probe.status === 0) return candidate;

@@ -6,6 +6,7 @@ import {
   normalizeDecision,
   normalizeDecisionInput,
   type Decision,
+  type DecisionAnswer,
   type NormalizedDecision,
   type OperatorAction,
   type PlanState,
@@ -26,6 +27,7 @@ import {
 } from './definitions';
 import { DECISION_REFUSED } from '../plan/error-types';
 import { nowIso } from './clock';
+import { decisionsTaken } from './plan-telemetry';
 
 /**
  * Whether the state is whole. A run that continued as new loads its progress first: until then signals wait,
@@ -70,8 +72,16 @@ export function registerHandlers(state: PlanState, restoring: Restoring = WHOLE)
     return typeof decision === 'string' ? decision : state.refusalOf(decision);
   };
   setRefusableUpdate(restoring, decideUpdate, refusalOf, (input) =>
-    state.decide(normalizeDecisionInput(input) as NormalizedDecision, nowIso()),
+    decide(state, normalizeDecisionInput(input) as NormalizedDecision),
   );
+}
+
+/** Takes a decision the state accepts, and tells it. */
+function decide(state: PlanState, decision: NormalizedDecision): DecisionAnswer {
+  const since = state.approvals.length;
+  const answer = state.decide(decision, nowIso());
+  decisionsTaken(state, since);
+  return answer;
 }
 
 /**
@@ -113,7 +123,7 @@ function decideBySignal(state: PlanState, kind: Decision, input: unknown): void 
     log.warn(`${kind} signal refused`, { planId: state.planId, refusal });
     return;
   }
-  state.decide(decision, nowIso());
+  decide(state, decision);
 }
 
 /** Records who cancelled and why; the plan then stops like on any cancellation. A second cancel changes nothing. */

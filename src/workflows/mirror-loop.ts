@@ -29,6 +29,9 @@ export class MirrorLoop {
   private written = -1;
   private closing = false;
   private readonly done: Promise<void>;
+  /** The version of the last batch taken, and when the state first changed since: what the mirror's lag counts from. */
+  private taken = -1;
+  private changedAt: number | null = Date.now();
 
   constructor(
     private readonly state: PlanState,
@@ -38,6 +41,7 @@ export class MirrorLoop {
     private readonly waves: LocalWaves,
   ) {
     this.done = CancellationScope.nonCancellable(() => this.run());
+    void CancellationScope.nonCancellable(() => this.noteChanges());
   }
 
   /** Resolves once PostgreSQL holds the state as it is now; the loop goes on. */
@@ -62,9 +66,13 @@ export class MirrorLoop {
       );
       if (this.state.seq === this.written) return;
       const batch = takeMirrorBatch(this.state, runId, this.secrets);
+      // Only the activity reads this time, to measure the lag; it is not recorded anywhere replay would compare.
+      const changedAt = this.changedAt ?? Date.now();
+      this.taken = batch.version;
+      this.changedAt = null;
       this.waves.mirrorWrote();
       try {
-        await this.waves.run(() => mirrorPlan(batch));
+        await this.waves.run(() => mirrorPlan(batch, changedAt));
       } catch (err) {
         // Only rows PostgreSQL refuses for their content end up here (everything else is retried); the plan goes on.
         log.error('mirror write refused; the next change writes the plan row again', {
@@ -73,6 +81,15 @@ export class MirrorLoop {
         });
       }
       this.written = batch.version;
+    }
+  }
+
+  /** Notes when the state first changes after a batch was taken (also while a write is in flight). */
+  private async noteChanges(): Promise<void> {
+    for (;;) {
+      const seen = this.state.seq;
+      await condition(() => this.state.seq !== seen);
+      if (this.state.seq !== this.taken) this.changedAt ??= Date.now();
     }
   }
 }

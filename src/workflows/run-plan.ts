@@ -3,7 +3,7 @@
  * compensate if it must, finish. Every decision about state lives in `PlanState` (src/plan); this file only
  * sequences Temporal primitives around it.
  */
-import { CancellationScope, condition, isCancellation, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, sleep, workflowInfo } from '@temporalio/workflow';
 import { applyDefaultCompensations, boundedSnapshot, checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
@@ -17,6 +17,7 @@ import type { RunPlanMode } from './run-mode';
 import { Visibility } from './visibility';
 import type { PlanSnapshot } from '../plan';
 import { nowIso } from './clock';
+import { decisionsTaken, planEnded, planStarted } from './plan-telemetry';
 
 /** Runs a plan (the parsed plan file) to its end and returns its final state; `mode` undoes an earlier run instead. */
 export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanSnapshot> {
@@ -52,7 +53,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     await mirror?.close();
     if (mode?.continued) await dropCheckpoints(state.planId);
   });
-  log.info('plan ended', { planId: state.planId, status: state.status, reason: state.reason });
+  planEnded(state);
   if (cancellation) throw cancellation;
   return boundedSnapshot(state.snapshot());
 }
@@ -93,6 +94,7 @@ async function setUp(
   }
   visibility.publish();
   applyDefaultCompensations(plan, (tool) => hints[tool]?.undo ?? null);
+  if (!mode?.continued) planStarted(state);
   return { state, visibility, hints };
 }
 
@@ -100,7 +102,7 @@ async function waitForApproval(state: PlanState, visibility: Visibility): Promis
   if (state.planGateSettled) return;
   const timeout = state.plan.options.approvalTimeoutMs;
   if (timeout === null) await condition(() => state.planGateSettled);
-  else if (!(await condition(() => state.planGateSettled, timeout))) state.expireGates(nowIso());
+  else if (!(await condition(() => state.planGateSettled, timeout))) expireGates(state);
   visibility.publish();
 }
 
@@ -160,9 +162,7 @@ async function execute(
 function armGateTimer(state: PlanState, timers: CancellationScope, armedAt: number | null): number | null {
   const deadline = state.nextGateDeadline();
   if (deadline === null || (armedAt !== null && armedAt <= deadline && armedAt > Date.now())) return armedAt;
-  void timers
-    .run(() => sleep(Math.max(1, deadline - Date.now())))
-    .then(() => state.expireGates(nowIso()), ignoreCancellation);
+  void timers.run(() => sleep(Math.max(1, deadline - Date.now()))).then(() => expireGates(state), ignoreCancellation);
   return deadline;
 }
 
@@ -174,6 +174,13 @@ async function compensate(state: PlanState, hints: Record<string, ToolHint>, vis
     await Promise.all(layer.map((spec) => compensateStep(state, spec, hints)));
     visibility.publish();
   }
+}
+
+/** Applies `onApprovalTimeout` to the gates whose wait ran out, and tells it. */
+function expireGates(state: PlanState): void {
+  const since = state.approvals.length;
+  state.expireGates(nowIso());
+  decisionsTaken(state, since);
 }
 
 function ignoreCancellation(err: unknown): void {

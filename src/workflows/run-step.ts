@@ -1,4 +1,3 @@
-import { log } from '@temporalio/workflow';
 import {
   compensationTimeoutMs,
   ownParameters,
@@ -21,6 +20,8 @@ import { compensationActivity, runsLocally, stepActivity } from './step-activiti
 import type { LocalWaves } from './local-waves';
 import { runSubplan, undoSubplan } from './run-subplan';
 import { nowIso } from './clock';
+import { compensationEnded, stepStarted } from './plan-telemetry';
+import { stepCompleted, stepFailed } from './step-endings';
 
 /** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
 const timeoutsOf =
@@ -39,7 +40,9 @@ export async function runStep(
   hints: Record<string, ToolHint>,
   waves: LocalWaves,
 ): Promise<void> {
-  state.start(spec.id, nowIso());
+  const startedAt = nowIso();
+  state.start(spec.id, startedAt);
+  stepStarted(state, spec);
   let parameters: Record<string, unknown>;
   const own = ownParameters(spec.toolName, state.parametersOf(spec));
   try {
@@ -48,10 +51,10 @@ export async function runStep(
     parameters = withNestedPlan(spec.toolName, resolved, state.parametersOf(spec));
   } catch (err) {
     if (!(err instanceof ReferenceResolutionError)) throw err;
-    state.fail(spec.id, err.message, err.name, 0, nowIso());
+    stepFailed(state, spec, startedAt, { error: err.message, type: err.name, attempts: 0 });
     return;
   }
-  if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters);
+  if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters, startedAt);
   const hint = hints[spec.toolName];
   const timeoutMs = stepTimeoutMs(spec, state.plan.options, timeoutsOf(hints));
   try {
@@ -72,11 +75,10 @@ export async function runStep(
     const outcome = await (runsLocally(spec, hint) ? waves.run(call) : call());
     // A local step's times come from the worker, recorded with its result: the workflow clock after a local
     // activity is not the same on replay.
-    state.complete(spec.id, outcome.result, outcome.attempt, outcome.finishedAt ?? nowIso(), outcome.startedAt);
+    stepCompleted(state, spec, startedAt, { ...outcome, attempts: outcome.attempt });
   } catch (err) {
     const failure = describeFailure(err, spec.maxRetries + 1);
-    log.warn('step failed', { planId: state.planId, stepId: spec.id, type: failure.type, attempts: failure.attempts });
-    state.fail(spec.id, failure.message, failure.type, failure.attempts, nowIso());
+    stepFailed(state, spec, startedAt, { error: failure.message, type: failure.type, attempts: failure.attempts });
   }
 }
 
@@ -88,12 +90,7 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
     if (spec.compensate === null) {
       // Only a sub-plan is compensated without a compensation of its own: its child's compensations run.
       error = await undoSubplan(state, spec);
-      state.recordCompensation(spec.id, {
-        status: error === null ? 'compensated' : 'compensation_failed',
-        startedAt,
-        completedAt: nowIso(),
-        error,
-      });
+      compensated(state, spec, startedAt, error);
       return;
     }
     const parameters = resolveReferences(spec.compensate.parameters, (id) => state.resultOf(id)) as Record<
@@ -120,14 +117,20 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
       err instanceof ReferenceResolutionError
         ? err.message
         : describeFailure(err, (spec.compensate?.maxRetries ?? 0) + 1).message;
-    log.error('compensation failed', { planId: state.planId, stepId: spec.id, error });
   }
-  state.recordCompensation(spec.id, {
-    status: error === null ? 'compensated' : 'compensation_failed',
+  compensated(state, spec, startedAt, error);
+}
+
+/** Records how a step's compensation (started at `startedAt`) ended, and tells it. */
+function compensated(state: PlanState, spec: StepSpec, startedAt: string, error: string | null): void {
+  const outcome = {
+    status: error === null ? ('compensated' as const) : ('compensation_failed' as const),
     startedAt,
     completedAt: nowIso(),
     error,
-  });
+  };
+  state.recordCompensation(spec.id, outcome);
+  compensationEnded(state, spec, outcome);
 }
 
 /** Where the plan wrote `{{secrets.…}}`, for the activity to fill in; nothing added when it wrote none. */

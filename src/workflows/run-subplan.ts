@@ -15,8 +15,8 @@ import {
 import { subplanMemoryRefusal, type PlanSnapshot, type PlanState, type StepSpec } from '../plan';
 import { RUN_PLAN_WORKFLOW } from './definitions';
 import type { RunPlanMode } from './run-mode';
+import { stepCompleted, stepFailed } from './step-endings';
 import { CANCELLED, MEMORY_ACCESS_DENIED, SUBPLAN_FAILED } from '../plan/error-types';
-import { nowIso } from './clock';
 
 function child(state: PlanState, spec: StepSpec, suffix: string, args: [unknown, RunPlanMode?]): Promise<PlanSnapshot> {
   return executeChild<(plan: unknown, mode?: RunPlanMode) => Promise<PlanSnapshot>>(RUN_PLAN_WORKFLOW, {
@@ -29,8 +29,13 @@ function child(state: PlanState, spec: StepSpec, suffix: string, args: [unknown,
   });
 }
 
-/** Runs the child plan and records the outcome on the step; never throws. */
-export async function runSubplan(state: PlanState, spec: StepSpec, parameters: Record<string, unknown>): Promise<void> {
+/** Runs the child plan and records the outcome on the step, which started at `startedAt`; never throws. */
+export async function runSubplan(
+  state: PlanState,
+  spec: StepSpec,
+  parameters: Record<string, unknown>,
+  startedAt: string,
+): Promise<void> {
   const nested = { ...(parameters.plan as Record<string, unknown>) };
   if (typeof parameters.namespace === 'string') {
     nested.options = {
@@ -40,25 +45,23 @@ export async function runSubplan(state: PlanState, spec: StepSpec, parameters: R
   }
   const refusal = subplanMemoryRefusal(state.plan.options, nested);
   if (refusal !== null) {
-    state.fail(spec.id, refusal, MEMORY_ACCESS_DENIED, 1, nowIso());
+    stepFailed(state, spec, startedAt, { error: refusal, type: MEMORY_ACCESS_DENIED, attempts: 1 });
     return;
   }
   try {
     const result = await child(state, spec, '', [nested]);
-    if (result.status === 'completed') state.complete(spec.id, result, 1, nowIso());
+    if (result.status === 'completed') stepCompleted(state, spec, startedAt, { result, attempts: 1 });
     else
-      state.fail(
-        spec.id,
-        `sub-plan ended ${result.status}${result.reason ? `: ${result.reason}` : ''}`,
-        SUBPLAN_FAILED,
-        1,
-        nowIso(),
-      );
+      stepFailed(state, spec, startedAt, {
+        error: `sub-plan ended ${result.status}${result.reason ? `: ${result.reason}` : ''}`,
+        type: SUBPLAN_FAILED,
+        attempts: 1,
+      });
   } catch (err) {
     const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
     const message = isCancellation(err) ? 'cancelled' : ((cause as Error | undefined)?.message ?? String(err));
     const type = isCancellation(err) ? CANCELLED : ((cause as { type?: string } | undefined)?.type ?? SUBPLAN_FAILED);
-    state.fail(spec.id, `sub-plan: ${message}`, type, 1, nowIso());
+    stepFailed(state, spec, startedAt, { error: `sub-plan: ${message}`, type, attempts: 1 });
   }
 }
 

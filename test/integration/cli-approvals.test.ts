@@ -5,6 +5,7 @@
 import { stateQuery } from '../../src/workflows/definitions';
 import type { PlanSnapshot } from '../../src/plan';
 import { cliOn, cliUntil, planFiles, STACK_TRACE, type CliResult } from '../support/cli';
+import { testStack } from '../support/test-stack';
 import { waitForState } from '../support/wait-for-state';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
 
@@ -47,12 +48,14 @@ test('start → list → approve (quorum of 2) → watch: the whole approval flo
   });
 
   const started = await plan(['start', path, '--id', planId]);
+  const uiPort = Number(testStack().temporalAddress.split(':')[1]) + 1000;
   const { runId } = await env.client.workflow.getHandle(planId).describe();
   expect(started).toEqual({
     code: 0,
     stdout: [
       `Started plan ${planId}`,
-      `  Temporal Web: http://localhost:8233/namespaces/default/workflows/${planId}/${runId}/history`,
+      // The dev server's UI is on its frontend port + 1000: the link follows the address.
+      `  Temporal Web: http://localhost:${uiPort}/namespaces/default/workflows/${planId}/${runId}/history`,
       `  Waiting for approval: npm run -s plan -- approve ${planId} --by <your-name>`,
       `  Follow it: npm run -s plan -- watch ${planId}`,
       '',

@@ -4,21 +4,29 @@
  * that would break plans already running — a command added, removed or reordered without `patched()` — fails here.
  * Record new ones with `npm run record-histories`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { basename, join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { historyFiles, replayHistories, type HistorySource, type ReplayOutcome } from '../../src/api/replay-histories';
 import { testStack } from '../support/test-stack';
 
-const dir = join(__dirname, '..', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const histories = historyFiles([join(__dirname, '..', 'histories')]);
 
 beforeAll(() => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 });
 
+async function replay(source: HistorySource): Promise<ReplayOutcome> {
+  const outcomes: ReplayOutcome[] = [];
+  for await (const outcome of replayHistories([source], {
+    workflowBundle: { codePath: testStack().workflowBundlePath },
+  }))
+    outcomes.push(outcome);
+  expect(outcomes).toHaveLength(1);
+  return outcomes[0]!;
+}
+
 test('there are recorded histories of an approval, a saga, sub-plans, a continue-as-new and local steps', () => {
-  expect(files).toEqual(
+  expect(histories.map((h) => basename(h.label))).toEqual(
     expect.arrayContaining([
       'approval.json',
       'saga.json',
@@ -30,10 +38,11 @@ test('there are recorded histories of an approval, a saga, sub-plans, a continue
   );
 });
 
-test.each(files)('%s replays without a determinism violation', async (file) => {
-  const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-  // record.ts starts each plan as `history-<name>` (a plan's runs are `<name>-1.json`, `<name>-2.json`, ...); child
-  // workflow ids derive from it, so the replay needs it.
-  const workflowId = `history-${file.replace(/(-\d+)?\.json$/, '')}`;
-  await Worker.runReplayHistory({ workflowBundle: { codePath: testStack().workflowBundlePath } }, history, workflowId);
-});
+test.each(histories.map((h) => [basename(h.label), h] as const))(
+  '%s replays without a determinism violation',
+  async (_, source) => {
+    // record.ts starts each plan as `history-<name>`; child workflow ids derive from it, so the replay needs it.
+    expect(source.workflowId).toMatch(/^history-/);
+    expect(await replay(source)).toMatchObject({ error: null, reason: null });
+  },
+);

@@ -37,6 +37,9 @@ function baseEnv(): NodeJS.ProcessEnv {
   };
   delete env.TEMPORAL_NAMESPACE;
   delete env.TEMPORAL_UI_URL;
+  // A developer's own temporal.toml (a Cloud profile with TLS, say) must not redirect the suite's commands.
+  env.TEMPORAL_CONFIG_FILE = join(ROOT, 'test', 'no-temporal.toml');
+  for (const name of Object.keys(env)) if (/^TEMPORAL_(PROFILE|API_KEY|TLS|GRPC_META)/.test(name)) delete env[name];
   delete env.NODE_OPTIONS; // jest's, if any, are not the user's
   return env;
 }
