@@ -1,5 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import { PlanValidationError } from '../../src/api/plans';
+import { UNTRACED_SINKS } from '../../src/telemetry/tracing';
 import { startTestWorker, stateFromFreshWorker, type TestWorker } from '../support/plan-worker';
 import { testStack } from '../support/test-stack';
 
@@ -75,7 +76,7 @@ test('a fresh worker replays a plan with local steps to the same state, without 
   await env.worker.shutdown();
   // Replaying the whole history must not meet a single command out of order.
   await Worker.runReplayHistory(
-    { workflowBundle: { codePath: testStack().workflowBundlePath } },
+    { workflowBundle: { codePath: testStack().workflowBundlePath }, sinks: UNTRACED_SINKS },
     await handle.fetchHistory(),
     handle.workflowId,
   );
