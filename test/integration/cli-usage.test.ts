@@ -57,6 +57,8 @@ describe('help', () => {
     'setup',
     'migrate',
     'worker',
+    'promote',
+    'replay-check',
     'dev',
     'codec-server',
   ];
@@ -68,6 +70,7 @@ describe('help', () => {
     for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     expect(result.stdout).toContain('Run `plan <command> --help` for its options and an example.');
     expect(result.stdout).toContain('--address HOST:PORT');
+    expect(result.stdout).toContain('--profile NAME');
   });
 
   // One process proves the wiring (exit code, stdout, nothing on stderr); the help of every command is then read
