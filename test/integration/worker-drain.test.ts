@@ -5,11 +5,9 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection } from '@temporalio/worker';
 import { startPlan } from '../../src/api/plans';
 import { builtinRegistry } from '../../src/tools';
 import type { runPlan } from '../../src/workflows';
-import { createPlanWorker } from '../../src/worker';
 import { runNode, type RunningChild } from '../support/child';
 import { eventually } from '../support/eventually';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
@@ -47,21 +45,8 @@ async function childWorker(taskQueue: string, args: string[] = []): Promise<Runn
 
 /** A second worker on the queue, in this process (so `process.pid` names it in the history). */
 async function secondWorker(taskQueue: string): Promise<void> {
-  const connection = await NativeConnection.connect({ address: testStack().temporalAddress });
-  const worker = await createPlanWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    tools: builtinRegistry(),
-    pool: env.pool,
-    workflowBundle: { codePath: testStack().workflowBundlePath },
-  });
-  const running = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  });
+  const second = await startTestWorker(undefined, { taskQueue });
+  stops.push(() => second.stop());
 }
 
 /** A plan whose step `nap` sleeps `ms`, then `after` runs, started on `taskQueue`: once a worker is running `nap`. */

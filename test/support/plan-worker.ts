@@ -43,6 +43,8 @@ export async function startTestWorker(
     /** The payload codec of the worker and of the test's client. */
     dataConverter?: WorkerOptions['dataConverter'];
     secrets?: SecretSource;
+    /** A queue to share with other workers; default: one of its own. */
+    taskQueue?: string;
   } = {},
 ): Promise<TestWorker> {
   if (!runtimeReady) {
@@ -51,7 +53,7 @@ export async function startTestWorker(
     runtimeReady = true;
   }
   const stack = testStack();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
   const pool = createPool(options.databaseUrl ?? stack.databaseUrl);
   // sql_query's default connection is the suite's database; shell and llm_chat only as a test configures them.
