@@ -74,6 +74,10 @@ export {
   type RiskLevel,
   type StepWriter,
   type OpenAiFunctionTool,
+  // The worker and `plan tools` connect a catalogue's MCP servers with it; so can a worker of your own.
+  withMcpTools,
+  type McpConfig,
+  type McpServerConfig,
 } from './tools';
 export {
   checkPlan,

@@ -25,7 +25,14 @@ import {
   type Config,
 } from './config';
 import { createPool } from './store/pool';
-import { createToolServices, NO_TOOL_SETTINGS, type ToolRegistry, type ToolServices, type ToolSettings } from './tools';
+import {
+  createToolServices,
+  NO_TOOL_SETTINGS,
+  withMcpTools,
+  type ToolRegistry,
+  type ToolServices,
+  type ToolSettings,
+} from './tools';
 import { startTracing, UNTRACED_SINKS, type Tracing } from './telemetry/tracing';
 import { installPlanRuntime } from './telemetry/runtime';
 import { serveWorkerHealth } from './telemetry/worker-health';
@@ -102,6 +109,14 @@ export interface PlanWorkerOptions {
 
 /** Creates a worker that runs plan workflows and one activity per tool. */
 export async function createPlanWorker(options: PlanWorkerOptions): Promise<Worker> {
+  // Such a catalogue takes any tool of its servers on trust: a worker must run the tools themselves.
+  const unconnected = Object.keys(options.tools.mcpServers);
+  if (unconnected.length > 0) {
+    throw new Error(
+      `the tools' MCP servers (${unconnected.join(', ')}) are not connected: pass withMcpTools(catalogue).tools, ` +
+        'or use connectPlanWorker, which connects them',
+    );
+  }
   if (options.services?.sql.unrestricted) {
     Runtime.instance().logger.warn(
       "PLAN_SQL_UNRESTRICTED is set: sql_query steps run as their connection's login, unscreened; with a superuser " +
@@ -148,16 +163,19 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
 }
 
 /**
- * Connects with the given configuration and builds a worker running `tools` (for `plan worker` and `npm start`),
- * traced when the configuration says so (`tracing`, for clients of the same process); `close` releases what it opened
- * and sends the last spans.
+ * Connects with the given configuration and builds a worker running `catalogue` (for `plan worker` and `npm start`)
+ * with its MCP servers connected (`tools`: what it runs), traced when the configuration says so (`tracing`, for
+ * clients of the same process); `close` releases what it opened and sends the last spans. An MCP server that does not
+ * start is an error naming it, and nothing is left open.
  */
 export async function connectPlanWorker(
   config: Config = loadConfig(),
-  tools: ToolRegistry = toolCatalogue(),
-): Promise<{ worker: Worker; tracing: Tracing | null; close(): Promise<void> }> {
+  catalogue: ToolRegistry = toolCatalogue(),
+): Promise<{ worker: Worker; tools: ToolRegistry; tracing: Tracing | null; close(): Promise<void> }> {
   // Checked before anything is opened: half a deployment version is a configuration mistake.
   const deployment = workerDeploymentVersion(config.deployment) ?? undefined;
+  const mcp = await withMcpTools(catalogue);
+  const { tools } = mcp;
   // The Runtime carries the worker's logs and metrics: made once, before the first connection, and never changed.
   installPlanRuntime({ metricsAddress: config.metricsAddress, log: config.log });
   const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
@@ -181,11 +199,17 @@ export async function connectPlanWorker(
   const health = await serveWorkerHealth(config.health, { worker, connection, pool });
   return {
     worker,
+    tools,
     tracing,
     close: async () =>
-      Promise.all([health?.close(), connection.close(), pool.end(), tooling.close(), tracing?.shutdown()]).then(
-        () => undefined,
-      ),
+      Promise.all([
+        health?.close(),
+        connection.close(),
+        pool.end(),
+        tooling.close(),
+        tracing?.shutdown(),
+        mcp.close(),
+      ]).then(() => undefined),
   };
 }
 

@@ -58,7 +58,7 @@ export const worker: Command = {
     const own =
       project.path === null
         ? 'built-in tools only'
-        : `${project.tools.list().length} tools, with those of ${project.path}`;
+        : `${running.tools.list().length} tools, with those of ${project.path}`;
     ctx.output.out(
       `worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress}` +
         `${ctx.config.temporal.profile === null ? '' : ` (profile ${ctx.config.temporal.profile})`}` +

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { closestName } from '../plan';
+import { checkMcpConfig } from '../tools/mcp/mcp-config';
 import { CONFIG_KEYS, type DurablePlansConfig } from './define-config';
 import { nonEmpty } from './environment';
 
@@ -93,6 +94,11 @@ function checkConfig(path: string, value: unknown): DurablePlansConfig {
         );
       }
     });
+  }
+  try {
+    checkMcpConfig((value as DurablePlansConfig).mcp);
+  } catch (err) {
+    throw new ConfigFileError(path, (err as Error).message);
   }
   return value as DurablePlansConfig;
 }

@@ -1,3 +1,4 @@
+import type { McpConfig } from '../tools/mcp/mcp-config';
 import type { Tool } from '../tools/tool';
 
 /** What a project's `durable-plans.config.*` declares (its default export). */
@@ -7,6 +8,11 @@ export interface DurablePlansConfig {
    * worker. A name taken by another tool is an error naming both.
    */
   tools?: readonly Tool[];
+  /**
+   * MCP servers whose tools join the catalogue as `mcp.<server>.<tool>`: `{ servers: { name: { command, args?, env?,
+   * cwd? } | { url, headers? } } }`. The worker connects to them when it starts; clients only check the names.
+   */
+  mcp?: McpConfig;
 }
 
 /** Declares the configuration with its type checked; the file's default export. */
@@ -15,4 +21,4 @@ export function defineConfig(config: DurablePlansConfig): DurablePlansConfig {
 }
 
 /** The keys a configuration may have, so a misspelt one is reported instead of ignored. */
-export const CONFIG_KEYS: readonly (keyof DurablePlansConfig)[] = ['tools'];
+export const CONFIG_KEYS: readonly (keyof DurablePlansConfig)[] = ['tools', 'mcp'];

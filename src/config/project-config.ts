@@ -6,7 +6,7 @@ import { toolCatalogue } from './tool-catalogue';
 export interface ProjectConfig {
   /** The file it came from; null when there is none (built-in tools only). */
   path: string | null;
-  /** Built-in tools plus the file's own. */
+  /** Built-in tools plus the file's own, and the names of its MCP servers' tools (connected by the worker). */
   tools: ToolRegistry;
 }
 
@@ -21,7 +21,7 @@ export async function loadProjectConfig(
   if (path === null) return { path: null, tools: toolCatalogue() };
   const config = await loadConfigFile(path);
   try {
-    return { path, tools: toolCatalogue(config.tools) };
+    return { path, tools: toolCatalogue(config.tools, config.mcp?.servers) };
   } catch (err) {
     throw new ConfigFileError(path, (err as Error).message);
   }

@@ -106,6 +106,12 @@ export const LLM_REQUEST_ERROR = 'LlmRequestError';
 /** The model server's answer is larger than PLAN_LLM_MAX_RESPONSE_BYTES; not retried (ask for fewer maxTokens). */
 export const LLM_RESPONSE_TOO_LARGE = 'LlmResponseTooLarge';
 
+// Tools from MCP servers.
+/** The MCP tool answered `isError` (it refused or failed on this input) or the server refused the call; not retried. */
+export const MCP_TOOL_ERROR = 'McpToolError';
+/** The MCP server gave no answer: the connection closed, the call timed out, the transport failed. Retried. */
+export const MCP_UNAVAILABLE = 'McpUnavailable';
+
 /** Every error type above. (Temporal adds its own timeout types, `StartToCloseTimeout` and `HeartbeatTimeout`.) */
 export const ERROR_TYPES: readonly string[] = [
   PLAN_VALIDATION_ERROR,
@@ -147,4 +153,6 @@ export const ERROR_TYPES: readonly string[] = [
   LLM_UNAVAILABLE,
   LLM_REQUEST_ERROR,
   LLM_RESPONSE_TOO_LARGE,
+  MCP_TOOL_ERROR,
+  MCP_UNAVAILABLE,
 ];

@@ -21,6 +21,7 @@ export { openAiFunctionTools, type OpenAiFunctionTool } from './openai-tools';
 export { createToolServices, NO_TOOL_SETTINGS, type ToolServices, type ToolSettings } from './services';
 export { OutboundPolicy } from './http/outbound-policy';
 export { outboundFetch, MAX_REDIRECTS, type OutboundInit } from './http/outbound-fetch';
+export { withMcpTools, type McpConfig, type McpServerConfig } from './mcp';
 
 /** Every tool the project ships; adding a tool is one file and one line here. */
 export const BUILTIN_TOOLS: Tool[] = [

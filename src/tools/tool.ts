@@ -56,6 +56,11 @@ export interface Tool<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.Z
   /** What a step passes; an object schema refuses keys it does not name (unless `.loose()`), so typos are caught. */
   parameters: S;
   /**
+   * The parameters' JSON Schema when it comes from elsewhere (an MCP server's input schema): what `plan tools` and
+   * the planner are shown, as the source wrote it; `parameters` then only checks them.
+   */
+  parametersJsonSchema?: Record<string, unknown>;
+  /**
    * What `run` returns: a misfit fails this step (InvalidToolResult), not the steps reading it; keeps the parsed value.
    */
   result?: R;

@@ -11,7 +11,12 @@ export function catalogProblems(steps: readonly StepSpec[], catalog: ToolCatalog
   const problems: Problem[] = [];
   const check = (stepId: string, root: string, toolName: string, parameters: Record<string, unknown>): void => {
     if (!catalog.has(toolName)) {
-      problems.push({ stepId, field: formatFieldPath(root, ['toolName']), message: `unknown tool "${toolName}"` });
+      const hint = catalog.unknownToolHint?.(toolName);
+      problems.push({
+        stepId,
+        field: formatFieldPath(root, ['toolName']),
+        message: `unknown tool "${toolName}"${hint ? `: ${hint}` : ''}`,
+      });
       return;
     }
     // A place holding a reference gets its value only at run time, so the schema cannot judge it (or below it) now;

@@ -34,6 +34,7 @@ export function withSubplans(catalog: ToolCatalog, check: Check, depth = 0): Too
     ...(catalog.mayRunLocally
       ? { mayRunLocally: (name: string) => name !== SUBPLAN_TOOL && catalog.mayRunLocally!(name) }
       : {}),
+    ...(catalog.unknownToolHint ? { unknownToolHint: (name: string) => catalog.unknownToolHint!(name) } : {}),
     checkParameters(name, parameters): ParameterIssue[] {
       if (name !== SUBPLAN_TOOL) return catalog.checkParameters(name, parameters);
       return subplanIssues(

@@ -12,4 +12,6 @@ export interface ToolCatalog {
   checkParameters(toolName: string, parameters: Record<string, unknown>): ParameterIssue[];
   /** Whether steps of the tool may run as local activities (short tools that need no heartbeat); absent: not judged. */
   mayRunLocally?(toolName: string): boolean;
+  /** What is wrong with an unknown tool's name, when the catalog can say more than "unknown" (a misspelt server). */
+  unknownToolHint?(toolName: string): string | null;
 }
