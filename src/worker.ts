@@ -174,43 +174,46 @@ export async function connectPlanWorker(
 ): Promise<{ worker: Worker; tools: ToolRegistry; tracing: Tracing | null; close(): Promise<void> }> {
   // Checked before anything is opened: half a deployment version is a configuration mistake.
   const deployment = workerDeploymentVersion(config.deployment) ?? undefined;
-  const mcp = await withMcpTools(catalogue);
-  const { tools } = mcp;
-  // The Runtime carries the worker's logs and metrics: made once, before the first connection, and never changed.
-  installPlanRuntime({ metricsAddress: config.metricsAddress, log: config.log });
-  const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
-  const tooling = createToolServices(toolSettings(config));
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const tracing = startTracing(config.tracing, 'durable-plans-worker');
-  const worker = await createPlanWorker({
-    connection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    tools,
-    pool,
-    services: tooling.services,
-    resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,
-    secrets: createSecretSource(config.secrets),
-    dataConverter: codecDataConverter(config.codec.keys),
-    deployment,
-    shutdownGraceMs: config.shutdownGraceMs,
-    tracing,
-  });
-  const health = await serveWorkerHealth(config.health, { worker, connection, pool });
-  return {
-    worker,
-    tools,
-    tracing,
-    close: async () =>
-      Promise.all([
-        health?.close(),
-        connection.close(),
-        pool.end(),
-        tooling.close(),
-        tracing?.shutdown(),
-        mcp.close(),
-      ]).then(() => undefined),
-  };
+  // Whatever is opened is closed again if a later piece fails (Temporal unreachable, a port taken), so a worker
+  // that cannot start leaves no MCP server processes, pools or sockets behind.
+  const opened: Array<() => Promise<unknown> | undefined> = [];
+  const closeAll = () => Promise.all(opened.reverse().map((close) => close())).then(() => undefined);
+  try {
+    const mcp = await withMcpTools(catalogue);
+    opened.push(() => mcp.close());
+    const { tools } = mcp;
+    // The Runtime carries the worker's logs and metrics: made once, before the first connection, and never changed.
+    installPlanRuntime({ metricsAddress: config.metricsAddress, log: config.log });
+    const pool = createPool(config.databaseUrl ?? DEFAULTS.databaseUrl);
+    opened.push(() => pool.end());
+    const tooling = createToolServices(toolSettings(config));
+    opened.push(() => tooling.close());
+    const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+    opened.push(() => connection.close());
+    const tracing = startTracing(config.tracing, 'durable-plans-worker');
+    opened.push(() => tracing?.shutdown());
+    let worker: Worker | null = null;
+    const health = await serveWorkerHealth(config.health, { worker: () => worker, connection, pool });
+    opened.push(() => health?.close());
+    worker = await createPlanWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      tools,
+      pool,
+      services: tooling.services,
+      resultInlineLimitBytes: config.resultInlineLimitBytes ?? undefined,
+      secrets: createSecretSource(config.secrets),
+      dataConverter: codecDataConverter(config.codec.keys),
+      deployment,
+      shutdownGraceMs: config.shutdownGraceMs,
+      tracing,
+    });
+    return { worker, tools, tracing, close: closeAll };
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    throw err;
+  }
 }
 
 /**

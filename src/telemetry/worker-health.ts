@@ -15,21 +15,29 @@ export interface HealthSettings {
   host: string;
 }
 
-/** Serves the worker's /healthz and /readyz when a port is configured (null otherwise). */
+/**
+ * Serves the worker's /healthz and /readyz when a port is configured (null otherwise). Served before the worker is
+ * built (`worker()` is null until then: alive, not ready), so a port that cannot be bound stops the start before a
+ * worker exists that would keep the process up.
+ */
 export async function serveWorkerHealth(
   settings: HealthSettings,
-  { worker, connection, pool }: { worker: Worker; connection: NativeConnection; pool: Pool },
+  { worker: current, connection, pool }: { worker: () => Worker | null; connection: NativeConnection; pool: Pool },
 ): Promise<HealthServer | null> {
   if (settings.port === null) return null;
   const alive: HealthCheck = {
     name: 'worker',
     run: async () => {
-      if (worker.getState() === 'FAILED') throw new Error('the worker failed (its log says why); restart the process');
+      if (current()?.getState() === 'FAILED') {
+        throw new Error('the worker failed (its log says why); restart the process');
+      }
     },
   };
   const polling: HealthCheck = {
     name: 'worker',
     run: async () => {
+      const worker = current();
+      if (worker === null) throw new Error('the worker is starting (bundling its workflows)');
       const { runState, workflowPollerState, activityPollerState } = worker.getStatus();
       if (runState !== 'RUNNING') throw new Error(`the worker is ${runState.toLowerCase()}, not running`);
       if (workflowPollerState !== 'POLLING' || activityPollerState !== 'POLLING') {

@@ -3,6 +3,7 @@
  * /readyz only while it polls and reaches Temporal and PostgreSQL — a database taken away (for real, behind a TCP
  * proxy) turns it unready, naming PostgreSQL and why, and ready again once the database is back.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { freePort } from '../../src/dev/free-port';
 import { runNode, type RunningChild } from '../support/child';
 import { eventually } from '../support/eventually';
@@ -87,3 +88,21 @@ test('anything but the two endpoints is a 404 naming them', async () => {
   expect(response.status).toBe(404);
   expect(await response.json()).toEqual({ error: expect.stringContaining('/healthz and /readyz') });
 });
+
+test('a health port already taken stops the start with what is wrong, and the process exits', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+  try {
+    const port = (taken.address() as AddressInfo).port;
+    const refused = runNode(['scripts/plan.js', 'worker', '--health-port', String(port)], {
+      TEMPORAL_ADDRESS: testStack().temporalAddress,
+      DATABASE_URL: testStack().databaseUrl,
+      PLAN_TASK_QUEUE: uniqueId('health-taken'),
+    });
+    // Exits on its own: nothing it opened (a built worker, pools, connections) keeps it alive.
+    expect(await refused.exited).toEqual({ code: 1, signal: null });
+    expect(refused.output()).toContain(`cannot serve health checks on 0.0.0.0:${port}: listen EADDRINUSE`);
+  } finally {
+    taken.close();
+  }
+}, 60_000);
