@@ -101,6 +101,8 @@ export interface PlanWorkerOptions {
    * default 0, the SDK's: cancelled at once.
    */
   shutdownGraceMs?: number;
+  /** How many agent model calls run at once on this worker; the others wait their turn (default 8). */
+  maxRunningTurns?: number;
   /** Tracing (startTracing in src/telemetry/tracing.ts): spans of activities and workflows; default: none. */
   tracing?: Tracing | null;
   /** Extra worker options (tuning), applied last. */
@@ -129,6 +131,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     services: options.services ?? createToolServices(NO_TOOL_SETTINGS).services,
     resultInlineLimitBytes: options.resultInlineLimitBytes,
     secrets: options.secrets,
+    maxRunningTurns: options.maxRunningTurns,
   });
   for (const name of Object.keys(options.activities ?? {})) {
     if (name in planActivities)
@@ -207,6 +210,7 @@ export async function connectPlanWorker(
       dataConverter: codecDataConverter(config.codec.keys),
       deployment,
       shutdownGraceMs: config.shutdownGraceMs,
+      maxRunningTurns: config.maxRunningTurns ?? undefined,
       tracing,
     });
     return { worker, tools, tracing, close: closeAll };

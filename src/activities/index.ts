@@ -2,6 +2,9 @@ import type { Pool } from 'pg';
 import { SharedMemory } from '../store/shared-memory';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolServices } from '../tools/services';
+import { TurnSlots } from '../agents/turn-slots';
+import { createAgentActivities } from './agent-activities';
+import type { AgentActivities } from './agent-types';
 import { createCheckPlanTools } from './check-plan-tools';
 import { createCheckpointActivities } from './checkpoint-activities';
 import { createGeneratePlan } from './generate-plan-activity';
@@ -21,12 +24,17 @@ export interface ActivityDeps {
   resultInlineLimitBytes?: number;
   /** The values of `{{secrets.NAME}}` (createSecretSource); without it every secret reference is unknown. */
   secrets?: SecretSource;
+  /** How many agent model calls this worker runs at once; the others wait their turn (default 8). */
+  maxRunningTurns?: number;
 }
+
+/** How many agents' model calls a worker runs at once unless told otherwise. */
+export const DEFAULT_MAX_RUNNING_TURNS = 8;
 
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
 export function createActivities(
   deps: ActivityDeps,
-): Record<string, ToolActivity | PlanActivities[keyof PlanActivities]> {
+): Record<string, ToolActivity | PlanActivities[keyof PlanActivities] | AgentActivities[keyof AgentActivities]> {
   const memory = new SharedMemory(deps.pool);
   const own: PlanActivities = {
     checkPlanTools: createCheckPlanTools(deps.tools),
@@ -36,16 +44,18 @@ export function createActivities(
     generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
   };
   const results = new ResultStore(deps.pool, deps.resultInlineLimitBytes);
-  const tools = createToolActivities(deps.tools, {
-    ...deps.services,
-    memory,
-    results,
-    secrets: deps.secrets ?? NO_SECRETS,
+  const services = { ...deps.services, memory, results, secrets: deps.secrets ?? NO_SECRETS };
+  const tools = createToolActivities(deps.tools, services);
+  const agents = createAgentActivities({
+    pool: deps.pool,
+    tools: deps.tools,
+    services,
+    slots: new TurnSlots(deps.maxRunningTurns ?? DEFAULT_MAX_RUNNING_TURNS),
   });
-  for (const name of Object.keys(own)) {
+  for (const name of [...Object.keys(own), ...Object.keys(agents)]) {
     if (name in tools) throw new Error(`tool "${name}" collides with a built-in activity`);
   }
-  return { ...tools, ...own };
+  return { ...tools, ...own, ...agents };
 }
 
 export type * from './types';

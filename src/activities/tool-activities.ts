@@ -45,61 +45,7 @@ export function createToolActivities(registry: ToolRegistry, services: ActivityS
 function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
   return async (call: StepCall): Promise<StepOutcome> => {
     const context = Context.current();
-    const { attempt, startToCloseTimeoutMs } = context.info;
-    const deadline = Date.now() + startToCloseTimeoutMs - deadlineMargin(startToCloseTimeoutMs);
-    let parameters: Record<string, unknown>;
-    let resolved: string[];
-    try {
-      ({ parameters, values: resolved } = resolveSecretSlots(
-        await services.results.dereference(call.parameters),
-        call.secrets ?? [],
-        services.secrets,
-      ));
-    } catch (err) {
-      throw withAttempt(err, attempt, []);
-    }
-    // Whatever the tool returns or throws is scrubbed of the values of its secret parameters and of its secrets.
-    const secrets = [...new Set([...secretValues(tool.secretParams, parameters), ...resolved])].sort(
-      (a, b) => b.length - a.length,
-    );
-    const parsed = parseParameters(tool.parameters, parameters);
-    if (!parsed.success) {
-      const issues = describeIssues(parsed.issues, '(parameters)');
-      throw permanentFailure(
-        INVALID_PARAMETERS,
-        `parameters do not fit tool "${tool.name}": ${issues}`,
-        attempt,
-        secrets,
-      );
-    }
-    const idempotencyKey = `${call.planId}:${call.stepId}${call.purpose === 'compensation' ? ':compensate' : ''}`;
-    let result: unknown;
-    try {
-      const writer = { planId: call.planId, stepId: call.stepId, attempt };
-      const own = planNamespace(context.info.namespace, call.planId);
-      // memoryNamespaces is absent from calls scheduled before plans could declare any: they reach no more.
-      const scope = new MemoryScope(own, call.memoryNamespace, call.memoryNamespaces ?? []);
-      const memory = new StepMemory(services.memory, stepNamespace(call, own), { writer, idempotencyKey }, scope);
-      result = await tool.run(parsed.data, {
-        planId: call.planId,
-        stepId: call.stepId,
-        attempt,
-        idempotencyKey,
-        deadline,
-        heartbeat: (details) => context.heartbeat(details),
-        signal: context.cancellationSignal,
-        secrets,
-        memory,
-        logger: context.log,
-        shell: services.shell,
-        sql: services.sql,
-        llm: services.llm,
-        http: services.http,
-      });
-    } catch (err) {
-      throw withAttempt(err, attempt, secrets);
-    }
-    const scrubbed = scrubSecrets(checkedResult(tool, result, attempt, secrets) ?? null, secrets);
+    const { attempt, deadline, result: scrubbed } = await invokeTool(tool, services, call);
     const kept = await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed));
     if (!context.info.isLocal) return { result: kept, attempt };
     // A local step's times travel with its result: the workflow's clock after a local activity differs on replay.
@@ -110,6 +56,73 @@ function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
       finishedAt: new Date().toISOString(),
     };
   };
+}
+
+/**
+ * Runs one call of a tool in the current activity, for a plan's step or an agent's tool call: secrets filled in,
+ * parameters checked, memory scoped to the caller, and what comes back checked and scrubbed of every secret.
+ */
+export async function invokeTool(
+  tool: Tool,
+  services: ActivityServices,
+  call: StepCall,
+): Promise<{ result: unknown; attempt: number; deadline: number }> {
+  const context = Context.current();
+  const { attempt, startToCloseTimeoutMs } = context.info;
+  const deadline = Date.now() + startToCloseTimeoutMs - deadlineMargin(startToCloseTimeoutMs);
+  let parameters: Record<string, unknown>;
+  let resolved: string[];
+  try {
+    ({ parameters, values: resolved } = resolveSecretSlots(
+      await services.results.dereference(call.parameters),
+      call.secrets ?? [],
+      services.secrets,
+    ));
+  } catch (err) {
+    throw withAttempt(err, attempt, []);
+  }
+  // Whatever the tool returns or throws is scrubbed of the values of its secret parameters and of its secrets.
+  const secrets = [...new Set([...secretValues(tool.secretParams, parameters), ...resolved])].sort(
+    (a, b) => b.length - a.length,
+  );
+  const parsed = parseParameters(tool.parameters, parameters);
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.issues, '(parameters)');
+    throw permanentFailure(
+      INVALID_PARAMETERS,
+      `parameters do not fit tool "${tool.name}": ${issues}`,
+      attempt,
+      secrets,
+    );
+  }
+  const idempotencyKey = `${call.planId}:${call.stepId}${call.purpose === 'compensation' ? ':compensate' : ''}`;
+  let result: unknown;
+  try {
+    const writer = { planId: call.planId, stepId: call.stepId, attempt };
+    const own = planNamespace(context.info.namespace, call.planId);
+    // memoryNamespaces is absent from calls scheduled before plans could declare any: they reach no more.
+    const scope = new MemoryScope(own, call.memoryNamespace, call.memoryNamespaces ?? []);
+    const memory = new StepMemory(services.memory, stepNamespace(call, own), { writer, idempotencyKey }, scope);
+    result = await tool.run(parsed.data, {
+      planId: call.planId,
+      stepId: call.stepId,
+      attempt,
+      idempotencyKey,
+      deadline,
+      heartbeat: (details) => context.heartbeat(details),
+      signal: context.cancellationSignal,
+      secrets,
+      memory,
+      logger: context.log,
+      shell: services.shell,
+      sql: services.sql,
+      llm: services.llm,
+      http: services.http,
+    });
+  } catch (err) {
+    throw withAttempt(err, attempt, secrets);
+  }
+  return { result: scrubSecrets(checkedResult(tool, result, attempt, secrets) ?? null, secrets), attempt, deadline };
 }
 
 /**

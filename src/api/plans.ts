@@ -81,14 +81,16 @@ export async function refusableUpdate<R, I>(
   planId: string,
   update: UpdateDefinition<R, [I]>,
   input: I,
+  /** What the workflow is to its user: "plan", or "agent". */
+  noun = 'plan',
 ): Promise<R> {
   try {
     return await client.workflow.getHandle(planId).executeUpdate(update, { args: [input] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new DecisionRefusedError(err.cause?.message ?? err.message);
-    // An update cannot reach a closed workflow; say so in the plan's terms rather than "not found".
+    // An update cannot reach a closed workflow; say so in the user's terms rather than "not found".
     if (err instanceof WorkflowNotFoundError && (await hasEnded(client, planId))) {
-      throw new DecisionRefusedError(`plan "${planId}" has already ended`);
+      throw new DecisionRefusedError(`${noun} "${planId}" has already ended`);
     }
     throw err;
   }

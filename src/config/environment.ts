@@ -81,6 +81,8 @@ export interface Config {
   log: { level: LogLevel; format: 'json' | 'pretty' | null };
   /** A worker's /healthz and /readyz (PLAN_HEALTH_PORT; null: none) on PLAN_HEALTH_HOST (default: every interface). */
   health: { port: number | null; host: string };
+  /** How many agent model calls a worker runs at once (PLAN_AGENT_MAX_RUNNING_TURNS); null: 8. */
+  maxRunningTurns: number | null;
 }
 
 // The worker's environment also holds its credentials (DATABASE_URL, OPENAI_API_KEY): commands inherit only these.
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { prof
     shutdownGraceMs: duration(env.PLAN_SHUTDOWN_GRACE, 'PLAN_SHUTDOWN_GRACE') ?? DEFAULTS.shutdownGraceMs,
     metricsAddress: socketAddress(env.PLAN_METRICS_ADDRESS, 'PLAN_METRICS_ADDRESS'),
     log: { level: logLevel(env.LOG_LEVEL), format: logFormat(env.LOG_FORMAT) },
+    maxRunningTurns: positiveInteger(env.PLAN_AGENT_MAX_RUNNING_TURNS, 'PLAN_AGENT_MAX_RUNNING_TURNS'),
     health: {
       port: port(env.PLAN_HEALTH_PORT, 'PLAN_HEALTH_PORT'),
       // Orchestrators probe from outside the container or host, so every interface unless told otherwise.

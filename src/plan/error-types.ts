@@ -112,6 +112,10 @@ export const MCP_TOOL_ERROR = 'McpToolError';
 /** The MCP server gave no answer: the connection closed, the call timed out, the transport failed. Retried. */
 export const MCP_UNAVAILABLE = 'McpUnavailable';
 
+// Agents.
+/** A tool call the agent's workflow names is not in the stored answer of the model (the row was deleted by hand). */
+export const AGENT_TOOL_CALL_MISSING = 'AgentToolCallMissing';
+
 /** Every error type above. (Temporal adds its own timeout types, `StartToCloseTimeout` and `HeartbeatTimeout`.) */
 export const ERROR_TYPES: readonly string[] = [
   PLAN_VALIDATION_ERROR,
@@ -155,4 +159,5 @@ export const ERROR_TYPES: readonly string[] = [
   LLM_RESPONSE_TOO_LARGE,
   MCP_TOOL_ERROR,
   MCP_UNAVAILABLE,
+  AGENT_TOOL_CALL_MISSING,
 ];

@@ -1,0 +1,207 @@
+/**
+ * Agents as a user of the TypeScript API meets them, against the real dev server and PostgreSQL with a fake
+ * OpenAI-compatible server that streams and calls tools: a turn with tool calls, tokens followed live, a destructive
+ * call that waits for approval (and one rejected), pause/resume/terminate, and a failing turn that `resume` retries.
+ */
+import { z } from 'zod';
+import {
+  agentState,
+  pauseAgent,
+  resumeAgent,
+  sendToAgent,
+  startAgent,
+  terminateAgent,
+  waitForReply,
+} from '../../src/api/agents';
+import { decide, DecisionRefusedError } from '../../src/api/plans';
+import { subscribeAgent, type AgentStreamEvent } from '../../src/api/subscribe-agent';
+import type { AgentState } from '../../src/activities/agent-types';
+import { BUILTIN_TOOLS, defineTool, ToolRegistry } from '../../src/tools';
+import { eventually } from '../support/eventually';
+import { FakeOpenAI } from '../support/fake-openai';
+import { startTestWorker, uniqueId, type TestWorker } from '../support/plan-worker';
+
+const deleted: string[] = [];
+const dropOrder = defineTool({
+  name: 'drop_order',
+  description: 'Deletes an order for good.',
+  parameters: z.object({ orderId: z.string() }),
+  risk: 'destructive',
+  run: async ({ orderId }) => {
+    deleted.push(orderId);
+    return { deleted: orderId };
+  },
+});
+const orderTotal = defineTool({
+  name: 'order_total',
+  description: 'The total of an order.',
+  parameters: z.object({ orderId: z.string() }),
+  risk: 'read',
+  run: async ({ orderId }) => ({ orderId, total: 42.5 }),
+});
+
+const model = new FakeOpenAI();
+let env: TestWorker;
+
+beforeAll(async () => {
+  await model.start();
+  env = await startTestWorker(new ToolRegistry([...BUILTIN_TOOLS, dropOrder, orderTotal]), {
+    toolSettings: { llm: { apiKey: null, baseUrl: model.baseURL, model: 'fake-model' } },
+  });
+});
+
+afterAll(async () => {
+  await env?.stop();
+  await model.stop();
+});
+
+async function start(options: Parameters<typeof startAgent>[2] = {}): Promise<string> {
+  const id = uniqueId('agent');
+  await startAgent(env.client, id, options, { taskQueue: env.taskQueue, catalog: env.tools });
+  return id;
+}
+
+const stateOf = (id: string) => agentState(env.client, id);
+async function untilStatus(id: string, status: AgentState['status']): Promise<AgentState> {
+  let last: AgentState | null = null;
+  await eventually(async () => {
+    last = await stateOf(id);
+    return last.status === status;
+  }, 20_000);
+  return last!;
+}
+
+/** Collects what a subscriber sees until `done` says so. */
+async function follow(id: string, done: (events: AgentStreamEvent[]) => boolean): Promise<AgentStreamEvent[]> {
+  const events: AgentStreamEvent[] = [];
+  for await (const event of subscribeAgent(env.pool, id, { from: 'start' })) {
+    events.push(event);
+    if (done(events)) break;
+  }
+  return events;
+}
+
+test('a turn calls tools, feeds their answers back, and replies; subscribers see the tokens as they stream', async () => {
+  const id = await start({ tools: ['order_total', 'echo'], system: 'You look after orders.' });
+  model.reply(
+    { content: 'Let me look.', toolCalls: [{ name: 'order_total', arguments: '{"orderId":"A-1"}' }] },
+    { content: 'Order A-1 comes to 42.50 in total.', chunkDelayMs: 20, chunkChars: 4 },
+  );
+  const { ackId } = await sendToAgent(env.client, id, 'What is the total of order A-1?', { from: 'alice' });
+  const reply = await waitForReply(env.pool, id, ackId, AbortSignal.timeout(20_000));
+  expect(reply).toBe('Order A-1 comes to 42.50 in total.');
+
+  // The model was given the tool, and then the tool's answer under the call's id.
+  const [first, second] = model.requests.slice(-2) as Array<{
+    messages: Array<Record<string, unknown>>;
+    tools?: unknown[];
+  }>;
+  expect(first!.messages[0]).toEqual({ role: 'system', content: 'You look after orders.' });
+  expect(JSON.stringify(first!.tools)).toContain('"order_total"');
+  const answer = second!.messages.find((m) => m.role === 'tool')!;
+  expect(JSON.parse(answer.content as string)).toEqual({ orderId: 'A-1', total: 42.5 });
+
+  const events = await follow(id, (seen) =>
+    seen.some((e) => e.type === 'message' && e.role === 'assistant' && e.text.includes('42.50')),
+  );
+  const tokens = events.filter((e) => e.type === 'token' && e.call === 1).map((e) => e.text);
+  expect(tokens.length).toBeGreaterThan(1);
+  expect(tokens.join('')).toBe('Order A-1 comes to 42.50 in total.');
+  expect(events.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? e.role : ''))).toEqual([
+    'user',
+    'assistant',
+    'tool',
+    'assistant',
+  ]);
+  const state = await untilStatus(id, 'idle');
+  expect(state).toMatchObject({ turns: 1, inboxLength: 0, lastReply: 'Order A-1 comes to 42.50 in total.' });
+  const row = await env.pool.query('SELECT status, turns, last_reply FROM agents WHERE agent_id = $1', [id]);
+  expect(row.rows[0]).toEqual({ status: 'idle', turns: 1, last_reply: 'Order A-1 comes to 42.50 in total.' });
+});
+
+test('a destructive tool call waits for approval; a rejection is told to the model and the call never runs', async () => {
+  const id = await start({ tools: ['drop_order'] });
+  model.reply(
+    { content: '', toolCalls: [{ name: 'drop_order', arguments: '{"orderId":"B-7"}' }] },
+    { content: 'Deleted B-7.' },
+    { content: '', toolCalls: [{ name: 'drop_order', arguments: '{"orderId":"C-9"}' }] },
+    { content: 'I was not allowed to delete C-9.' },
+  );
+  await sendToAgent(env.client, id, 'Delete order B-7.');
+  const waiting = await untilStatus(id, 'waiting_for_approval');
+  expect(waiting.pendingApproval).toMatchObject({ tool: 'drop_order', argumentsPreview: '{"orderId":"B-7"}' });
+  expect(deleted).not.toContain('B-7');
+  const answer = await decide(env.client, id, { decision: 'approve', by: 'alice' });
+  expect(answer).toMatchObject({ decision: 'approve', gate: 'approved', step: waiting.pendingApproval!.callId });
+  await eventually(async () => (await stateOf(id)).turns === 1, 20_000);
+  expect(deleted).toContain('B-7');
+
+  await sendToAgent(env.client, id, 'Delete order C-9.');
+  await untilStatus(id, 'waiting_for_approval');
+  await decide(env.client, id, { decision: 'reject', by: 'bob', reason: 'C-9 is still shipping' });
+  await eventually(async () => (await stateOf(id)).turns === 2, 20_000);
+  expect(deleted).not.toContain('C-9');
+  const told = (model.requests.at(-1) as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!;
+  expect(told).toMatchObject({ role: 'tool', content: 'rejected by bob: C-9 is still shipping; the call did not run' });
+  // Nothing waits now: a decision is refused with the reason.
+  await expect(decide(env.client, id, { decision: 'approve', by: 'alice' })).rejects.toThrow(DecisionRefusedError);
+});
+
+test('pause holds new turns until resume; terminate ends the agent with who and why', async () => {
+  const id = await start();
+  await untilStatus(id, 'idle');
+  await pauseAgent(env.client, id, { by: 'ops' });
+  model.reply({ content: 'Back again.' });
+  const { ackId } = await sendToAgent(env.client, id, 'Are you there?');
+  const paused = await stateOf(id);
+  expect(paused).toMatchObject({ status: 'paused', inboxLength: 1, turns: 0 });
+  await expect(pauseAgent(env.client, id)).rejects.toThrow(/is paused; nothing to pause/);
+
+  await resumeAgent(env.client, id, { by: 'ops' });
+  expect(await waitForReply(env.pool, id, ackId, AbortSignal.timeout(20_000))).toBe('Back again.');
+
+  const ended = await terminateAgent(env.client, id, { by: 'ops', reason: 'done for today' });
+  expect(ended).toMatchObject({ status: 'terminated', terminated: { by: 'ops', reason: 'done for today' } });
+  const result = (await env.client.workflow.getHandle(id).result()) as AgentState;
+  expect(result.status).toBe('terminated');
+  await expect(sendToAgent(env.client, id, 'hello?')).rejects.toThrow(/agent ".*" has already ended/);
+  await eventually(async () => {
+    const row = await env.pool.query('SELECT status FROM agents WHERE agent_id = $1', [id]);
+    return row.rows[0]?.status === 'terminated';
+  });
+});
+
+test('a turn the model server refuses puts the agent in error with the cause; resume runs the turn again', async () => {
+  const id = await start();
+  model.reply({ status: 400, body: { error: { message: 'model "fake-model" does not exist' } } });
+  const { ackId } = await sendToAgent(env.client, id, 'Hello');
+  const failed = await untilStatus(id, 'error');
+  expect(failed.error).toMatchObject({ type: 'LlmRequestError' });
+  expect(failed.error!.message).toMatch(/does not exist/);
+  expect(failed.inboxLength).toBe(1);
+
+  model.reply({ content: 'Hello to you.' });
+  await resumeAgent(env.client, id);
+  expect(await waitForReply(env.pool, id, ackId, AbortSignal.timeout(20_000))).toBe('Hello to you.');
+  // The user's message was stored once, though its turn ran twice.
+  const users = await env.pool.query(
+    "SELECT count(*)::int AS n FROM agent_messages WHERE agent_id = $1 AND role = 'user'",
+    [id],
+  );
+  expect(users.rows[0].n).toBe(1);
+});
+
+test('bad messages and unknown tools are refused with what is wrong, and the agent goes on', async () => {
+  await expect(start({ tools: ['no_such_tool'] })).rejects.toThrow(/unknown tool "no_such_tool"/);
+  const id = await start();
+  await expect(sendToAgent(env.client, id, '   ')).rejects.toThrow(/non-empty "text"/);
+  await expect(sendToAgent(env.client, id, 'x'.repeat(40_000))).rejects.toThrow(/at most 32768/);
+  model.reply(
+    { content: '', toolCalls: [{ name: 'shell', arguments: '{"command":"rm -rf /"}' }] },
+    { content: 'I cannot do that.' },
+  );
+  const { ackId } = await sendToAgent(env.client, id, 'Clean the disk.');
+  expect(await waitForReply(env.pool, id, ackId, AbortSignal.timeout(20_000))).toBe('I cannot do that.');
+  const told = (model.requests.at(-1) as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!;
+  expect(told).toMatchObject({ role: 'tool', content: 'error: no tool "shell" is available to this agent' });
+});
