@@ -31,6 +31,8 @@ export interface InboxMessage {
   text: string;
   /** Its number in the conversation, given when its turn first starts, so a retried turn writes it once. */
   seq: number | null;
+  /** For a reply from another agent: the acknowledgement id of the message it answers (absent in older runs). */
+  replyTo?: string | null;
 }
 
 /** A message the next model activity writes before it reads the conversation. */
@@ -116,6 +118,8 @@ export interface AgentMessageInput {
   from?: string | null;
   /** The acknowledgement id to use (a sender retrying a send gives the same id); default: a fresh one. */
   id?: string;
+  /** Set on an agent's reply to another agent's message: its acknowledgement id. Replies are not answered back. */
+  replyTo?: string | null;
 }
 
 /** What `send` answers: the message's acknowledgement id and how many messages wait before it. */

@@ -45,6 +45,8 @@ import {
 } from './agent-definitions';
 import { describeFailure } from './failures';
 
+/** How another agent signs its messages: `agent:<id>`. */
+const AGENT_SENDER = 'agent:';
 /** The largest message an inbox takes, in characters; larger ones belong in shared memory or a file. */
 export const MAX_MESSAGE_CHARS = 32 * 1024;
 /** How many messages may wait; a sender beyond it is refused (`send`) or dropped with a warning (signal). */
@@ -112,7 +114,13 @@ export async function agent(input: AgentInput): Promise<AgentState> {
   }));
 
   const enqueue = (message: AgentMessageInput): InboxMessage => {
-    const item = { ackId: message.id ?? uuid4(), from: message.from ?? null, text: message.text, seq: null };
+    const item = {
+      ackId: message.id ?? uuid4(),
+      from: message.from ?? null,
+      text: message.text,
+      seq: null,
+      replyTo: message.replyTo ?? null,
+    };
     inbox.push(item);
     mirror.changed();
     return item;
@@ -225,6 +233,19 @@ export async function agent(input: AgentInput): Promise<AgentState> {
     turns = turn;
     calls = 0;
     inbox.shift();
+    await replyToAgent(message);
+  };
+
+  /**
+   * Another agent's message is answered in its inbox, marked as a reply so it is not answered back (two agents would
+   * otherwise talk forever). The whole answer is in agent_messages; the reply carries its start.
+   */
+  const replyToAgent = async (message: InboxMessage): Promise<void> => {
+    if (!message.from?.startsWith(AGENT_SENDER) || message.replyTo != null || lastReply === null) return;
+    const sender = message.from.slice(AGENT_SENDER.length);
+    await getExternalWorkflowHandle(sender)
+      .signal(messageSignal, { text: lastReply, from: `${AGENT_SENDER}${agentId}`, replyTo: message.ackId })
+      .catch((err: unknown) => log.warn(`reply to ${sender} not delivered: ${String(err)}`, { agentId }));
   };
 
   /** Runs one tool call; returns the answer the workflow writes itself (refused, rejected, failed), else null. */
@@ -341,6 +362,7 @@ function messageProblem(message: AgentMessageInput, waiting: number, ended: bool
     return `the message is ${message.text.length} characters; an agent takes at most ${MAX_MESSAGE_CHARS}`;
   if (message.from != null && typeof message.from !== 'string') return '"from" must be a string';
   if (message.id != null && (typeof message.id !== 'string' || message.id === '')) return '"id" must be a string';
+  if (message.replyTo != null && typeof message.replyTo !== 'string') return '"replyTo" must be an acknowledgement id';
   if (waiting >= MAX_INBOX) return `the inbox is full (${MAX_INBOX} messages wait); try again after a reply`;
   return null;
 }

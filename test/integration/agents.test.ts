@@ -14,6 +14,7 @@ import {
   waitForReply,
 } from '../../src/api/agents';
 import { decide, DecisionRefusedError } from '../../src/api/plans';
+import { sendToGroup } from '../../src/api/agents';
 import { subscribeAgent, type AgentStreamEvent } from '../../src/api/subscribe-agent';
 import type { AgentState } from '../../src/activities/agent-types';
 import { BUILTIN_TOOLS, defineTool, ToolRegistry } from '../../src/tools';
@@ -64,10 +65,13 @@ async function start(options: Parameters<typeof startAgent>[2] = {}): Promise<st
 const stateOf = (id: string) => agentState(env.client, id);
 async function untilStatus(id: string, status: AgentState['status']): Promise<AgentState> {
   let last: AgentState | null = null;
-  await eventually(async () => {
-    last = await stateOf(id);
-    return last.status === status;
-  }, 20_000);
+  await eventually(
+    async () => {
+      last = await stateOf(id);
+      return last.status === status;
+    },
+    () => `agent ${id} to be ${status} (it is ${last?.status})`,
+  );
   return last!;
 }
 
@@ -133,13 +137,13 @@ test('a destructive tool call waits for approval; a rejection is told to the mod
   expect(deleted).not.toContain('B-7');
   const answer = await decide(env.client, id, { decision: 'approve', by: 'alice' });
   expect(answer).toMatchObject({ decision: 'approve', gate: 'approved', step: waiting.pendingApproval!.callId });
-  await eventually(async () => (await stateOf(id)).turns === 1, 20_000);
+  await eventually(async () => (await stateOf(id)).turns === 1, 'the first turn to end');
   expect(deleted).toContain('B-7');
 
   await sendToAgent(env.client, id, 'Delete order C-9.');
   await untilStatus(id, 'waiting_for_approval');
   await decide(env.client, id, { decision: 'reject', by: 'bob', reason: 'C-9 is still shipping' });
-  await eventually(async () => (await stateOf(id)).turns === 2, 20_000);
+  await eventually(async () => (await stateOf(id)).turns === 2, 'the second turn to end');
   expect(deleted).not.toContain('C-9');
   const told = (model.requests.at(-1) as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!;
   expect(told).toMatchObject({ role: 'tool', content: 'rejected by bob: C-9 is still shipping; the call did not run' });
@@ -168,7 +172,7 @@ test('pause holds new turns until resume; terminate ends the agent with who and 
   await eventually(async () => {
     const row = await env.pool.query('SELECT status FROM agents WHERE agent_id = $1', [id]);
     return row.rows[0]?.status === 'terminated';
-  });
+  }, 'the mirror to say terminated');
 });
 
 test('a turn the model server refuses puts the agent in error with the cause; resume runs the turn again', async () => {
@@ -204,4 +208,36 @@ test('bad messages and unknown tools are refused with what is wrong, and the age
   expect(await waitForReply(env.pool, id, ackId, AbortSignal.timeout(20_000))).toBe('I cannot do that.');
   const told = (model.requests.at(-1) as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!;
   expect(told).toMatchObject({ role: 'tool', content: 'error: no tool "shell" is available to this agent' });
+});
+
+test('a group message reaches every member; a child agent answers its parent and ends with it', async () => {
+  const group = uniqueId('team');
+  const [a, b] = [await start({ group }), await start({ group })];
+  await eventually(async () => {
+    const rows = await env.pool.query('SELECT count(*)::int AS n FROM agents WHERE group_name = $1', [group]);
+    return rows.rows[0].n === 2;
+  }, 'both members in the mirror');
+  model.reply({ content: 'on it' }, { content: 'on it' });
+  const sent = await sendToGroup(env.client, env.pool, group, 'Stand-up in five minutes.');
+  expect(sent.map((s) => s.agentId).sort()).toEqual([a, b].sort());
+  for (const { agentId, ackId } of sent)
+    expect(await waitForReply(env.pool, agentId, ackId, AbortSignal.timeout(20_000))).toBe('on it');
+
+  const child = `${a}/helper`;
+  await startAgent(env.client, child, { system: 'You help.' }, { taskQueue: env.taskQueue, catalog: env.tools });
+  expect((await stateOf(a)).children).toEqual([child]);
+  // The child's answer to the parent's message lands in the parent's inbox as a reply, which is not answered back.
+  model.reply({ content: 'helper here' }, { content: 'thanks, helper' });
+  await sendToAgent(env.client, child, 'Report in.', { from: `agent:${a}` });
+  await eventually(async () => (await stateOf(a)).turns === 2, 'the parent to take the reply');
+  const parentInbox = await env.pool.query(
+    "SELECT content, sender FROM agent_messages WHERE agent_id = $1 AND role = 'user' ORDER BY seq DESC LIMIT 1",
+    [a],
+  );
+  expect(parentInbox.rows[0]).toEqual({ content: 'helper here', sender: `agent:${child}` });
+  expect((await stateOf(child)).turns).toBe(1);
+
+  await terminateAgent(env.client, a, { reason: 'team disbanded' });
+  const ended = (await env.client.workflow.getHandle(child).result()) as AgentState;
+  expect(ended).toMatchObject({ status: 'terminated', parentId: a, terminated: { reason: 'cancelled' } });
 });
