@@ -13,6 +13,8 @@ import { AGENT_TOOL_CALL_MISSING, INVALID_PARAMETERS, LLM_NOT_CONFIGURED, LLM_UN
 import { readConversation, readToolCall, saveSummary, writeMessage } from '../store/agent-conversation';
 import { writeTokens } from '../store/agent-events';
 import { writeAgent } from '../store/agent-mirror';
+import { PLAN_JSON_SCHEMA } from '../planner/plan-json-schema';
+import { SUBMIT_PLAN_TOOL } from '../workflows/agent-definitions';
 import { heartbeatWhile } from '../tools/heartbeat-while';
 import { llmFailure } from '../tools/llm/llm-failures';
 import type { LlmAccess } from '../tools/llm/llm-access';
@@ -87,10 +89,13 @@ async function modelCall(deps: AgentActivityDeps, input: ModelCallInput): Promis
   // The last round the turn allows offers no tools, so the model must answer in words.
   const offered = input.call + 1 >= input.options.maxToolRounds ? [] : input.options.tools;
   const described = deps.tools.describe().filter((tool) => offered.includes(tool.name));
-  const tools = openAiFunctionTools(described).map((tool) => ({
-    ...tool,
-    function: { ...tool.function, name: functionName(tool.function.name) },
-  }));
+  const tools = [
+    ...openAiFunctionTools(described).map((tool) => ({
+      ...tool,
+      function: { ...tool.function, name: functionName(tool.function.name) },
+    })),
+    ...(offered.includes(SUBMIT_PLAN_TOOL) ? [SUBMIT_PLAN_FUNCTION] : []),
+  ];
   const { attempt } = context.info;
   const answer = await deps.slots.hold(context.cancellationSignal, () =>
     heartbeatWhile(
@@ -122,6 +127,17 @@ async function modelCall(deps: AgentActivityDeps, input: ModelCallInput): Promis
     preview: answer.content.slice(0, PREVIEW_CHARS),
     toolCalls: answer.toolCalls.map((call) => {
       const name = table.get(call.name) ?? null;
+      if (name === SUBMIT_PLAN_TOOL)
+        return {
+          id: call.id,
+          tool: SUBMIT_PLAN_TOOL,
+          requested: call.name,
+          needsApproval: false,
+          argumentsPreview: call.arguments.slice(0, ARGUMENTS_PREVIEW_CHARS),
+          plan: proposedPlan(call.arguments),
+          timeoutMs: null,
+          heartbeatTimeoutMs: null,
+        };
       const tool = name === null ? undefined : deps.tools.get(name);
       return {
         id: call.id,
@@ -165,6 +181,30 @@ async function summarised(
   if (!text) throw ApplicationFailure.retryable('the model gave an empty summary', LLM_UNAVAILABLE);
   await saveSummary(pool, input.agentId, plan.summarise[plan.summarise.length - 1]!.seq, text);
   return { text, keep: plan.keep };
+}
+
+/** What `submit_plan` offers the model: one argument, a plan in the plan file's format. */
+const SUBMIT_PLAN_FUNCTION = {
+  type: 'function',
+  function: {
+    name: SUBMIT_PLAN_TOOL,
+    description:
+      'Proposes a plan of tool steps to run. It runs only after a person approves it; the answer is how it ended ' +
+      '(status, reason, each step).',
+    parameters: { type: 'object', required: ['plan'], properties: { plan: PLAN_JSON_SCHEMA } },
+  },
+} as const;
+
+/** The plan in a `submit_plan` call's arguments, or why there is none (the plan itself is judged when it starts). */
+function proposedPlan(text: string): { proposed: Record<string, unknown> } | { problem: string } {
+  try {
+    const { plan } = parseArguments(text) as { plan?: unknown };
+    if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
+      return { problem: 'the arguments need a "plan" object' };
+    return { proposed: plan as Record<string, unknown> };
+  } catch (err) {
+    return { problem: (err as Error).message };
+  }
 }
 
 /** The model's argument text as parameters: a JSON object, else a failure the model is told about. */

@@ -70,6 +70,8 @@ export interface ToolCallRequest {
   needsApproval: boolean;
   /** The start of the arguments, for the approval request and the `agent` query. */
   argumentsPreview: string;
+  /** For `submit_plan`: the plan the model proposed, or why its arguments hold none. */
+  plan?: { proposed: Record<string, unknown> } | { problem: string };
   /** The tool's own time limit and heartbeat timeout, for its activity; null: the agent's defaults. */
   timeoutMs: number | null;
   heartbeatTimeoutMs: number | null;
@@ -155,6 +157,8 @@ export interface AgentState {
   error: { message: string; type: string | null } | null;
   pendingApproval: PendingToolApproval | null;
   children: string[];
+  /** A plan it proposed (submit_plan) and waits for, by plan id; null when none. */
+  waitingForPlan: string | null;
   /** Why it was terminated, and by whom. */
   terminated: { by: string | null; reason: string | null } | null;
   /** How many runs came before this one (continue-as-new). */

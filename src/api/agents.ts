@@ -17,6 +17,7 @@ import {
   resumeUpdate,
   sendUpdate,
   spawnUpdate,
+  SUBMIT_PLAN_TOOL,
   terminateUpdate,
 } from '../workflows/agent-definitions';
 import { DecisionRefusedError, refusableUpdate } from './plans';
@@ -78,7 +79,8 @@ export function agentOptions(options: Partial<AgentOptions>, catalog: ToolCatalo
   const tools = [...new Set(options.tools ?? [])];
   const approveTools = [...new Set(options.approveTools ?? [])];
   for (const tool of [...tools, ...approveTools]) {
-    if (!catalog.has(tool)) throw new AgentStartError(`unknown tool "${tool}"; \`plan tools\` lists them`);
+    if (!catalog.has(tool) && tool !== SUBMIT_PLAN_TOOL)
+      throw new AgentStartError(`unknown tool "${tool}"; \`plan tools\` lists them`);
   }
   try {
     functionTable(tools);

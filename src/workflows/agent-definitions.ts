@@ -12,6 +12,12 @@ import type {
   SendAnswer,
 } from '../activities/agent-types';
 
+/**
+ * The tool an agent lists to propose whole plans: each call runs the plan as a child `runPlan` that waits for approval
+ * like any plan (`plan approve <agent>/plan-<turn>-<call>`), and its final state is the call's answer.
+ */
+export const SUBMIT_PLAN_TOOL = 'submit_plan';
+
 /** Workflow type of an agent; the workflow id is the agent id. */
 export const AGENT_WORKFLOW = 'agent';
 

@@ -8,7 +8,9 @@
 import {
   allHandlersFinished,
   CancellationScope,
+  ChildWorkflowFailure,
   condition,
+  executeChild,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
@@ -41,8 +43,11 @@ import {
   resumeUpdate,
   sendUpdate,
   spawnUpdate,
+  SUBMIT_PLAN_TOOL,
   terminateUpdate,
 } from './agent-definitions';
+import { RUN_PLAN_WORKFLOW } from './definitions';
+import type { PlanSnapshot } from '../plan';
 import { describeFailure } from './failures';
 
 /** How another agent signs its messages: `agent:<id>`. */
@@ -73,6 +78,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
   let { turns, nextSeq, calls, lastReply, error, paused } = carried;
   const children = carried.children;
   let running = false;
+  let waitingForPlan: string | null = null;
   let terminated: AgentState['terminated'] = null;
   const approval = new AgentApproval(agentId);
 
@@ -99,6 +105,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
     error,
     pendingApproval: approval.pending,
     children: [...children],
+    waitingForPlan,
     terminated,
     continuedRuns: carried.continuedRuns,
   });
@@ -248,6 +255,40 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       .catch((err: unknown) => log.warn(`reply to ${sender} not delivered: ${String(err)}`, { agentId }));
   };
 
+  /**
+   * Runs a plan the model proposed as a child `runPlan`, made to wait for a person's approval whatever it says, and
+   * answers with how it ended. A plan that is invalid fails at once, its problems listed in the answer.
+   */
+  const submitPlan = async (turn: number, request: ToolCallRequest): Promise<string> => {
+    const proposal = request.plan;
+    if (!proposal || 'problem' in proposal) return `error: ${proposal?.problem ?? 'no plan in the call'}`;
+    const planId = `${agentId}/plan-${turn}-${request.id}`;
+    const options = { ...(proposal.proposed.options as object | undefined), requireApproval: true, autoApprove: false };
+    waitingForPlan = planId;
+    mirror.changed();
+    try {
+      const ended = await executeChild<(plan: unknown) => Promise<PlanSnapshot>>(RUN_PLAN_WORKFLOW, {
+        workflowId: planId,
+        args: [{ ...proposal.proposed, options }],
+        staticSummary: `plan proposed by agent ${agentId}`,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      });
+      return JSON.stringify({
+        planId,
+        status: ended.status,
+        reason: ended.reason,
+        steps: ended.steps.map((step) => ({ id: step.id, status: step.status, error: step.error })),
+      });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : (err as Error);
+      return `error: plan ${planId} did not run: ${cause.message}`;
+    } finally {
+      waitingForPlan = null;
+      mirror.changed();
+    }
+  };
+
   /** Runs one tool call; returns the answer the workflow writes itself (refused, rejected, failed), else null. */
   const callTool = async (
     turn: number,
@@ -263,6 +304,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       toolName: request.tool ?? request.requested,
     });
     if (request.tool === null) return answer(`error: no tool "${request.requested}" is available to this agent`);
+    if (request.tool === SUBMIT_PLAN_TOOL) return answer(await submitPlan(turn, request));
     if (request.needsApproval) {
       mirror.changed();
       const decision = await approval.ask({ ...request, tool: request.tool });

@@ -13,7 +13,7 @@ import {
   terminateAgent,
   waitForReply,
 } from '../../src/api/agents';
-import { decide, DecisionRefusedError } from '../../src/api/plans';
+import { decide, DecisionRefusedError, getState } from '../../src/api/plans';
 import { sendToGroup } from '../../src/api/agents';
 import { subscribeAgent, type AgentStreamEvent } from '../../src/api/subscribe-agent';
 import type { AgentState } from '../../src/activities/agent-types';
@@ -240,4 +240,50 @@ test('a group message reaches every member; a child agent answers its parent and
   await terminateAgent(env.client, a, { reason: 'team disbanded' });
   const ended = (await env.client.workflow.getHandle(child).result()) as AgentState;
   expect(ended).toMatchObject({ status: 'terminated', parentId: a, terminated: { reason: 'cancelled' } });
+});
+
+test('submit_plan runs the proposed plan as a child that waits for approval; an invalid plan is answered with its problems', async () => {
+  const id = await start({ tools: ['submit_plan'] });
+  const plan = {
+    description: 'Say hello',
+    steps: [{ id: 'say', toolName: 'echo', description: 'says it', parameters: { text: 'hello' }, dependsOn: [] }],
+  };
+  model.reply(
+    { content: '', toolCalls: [{ name: 'submit_plan', arguments: JSON.stringify({ plan }) }] },
+    { content: 'The plan ran.' },
+  );
+  const { ackId } = await sendToAgent(env.client, id, 'Say hello through a plan.');
+  let planId: string | null = null;
+  await eventually(
+    async () => (planId = (await stateOf(id)).waitingForPlan) !== null,
+    'the agent to wait for its plan',
+  );
+  // The plan waits for a person although it did not ask for approval (its state query answers once it has begun).
+  await eventually(
+    async () => (await getState(env.client, planId!).catch(() => null))?.status === 'pending_approval',
+    'the plan to wait for approval',
+  );
+  await decide(env.client, planId!, { decision: 'approve', by: 'alice' });
+  expect(await waitForReply(env.pool, id, ackId, AbortSignal.timeout(20_000))).toBe('The plan ran.');
+  const told = (model.requests.at(-1) as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!;
+  expect(JSON.parse(told.content)).toMatchObject({
+    planId,
+    status: 'completed',
+    steps: [{ id: 'say', status: 'completed' }],
+  });
+
+  model.reply(
+    {
+      content: '',
+      toolCalls: [
+        { name: 'submit_plan', arguments: JSON.stringify({ plan: { steps: [{ id: 'x', toolName: 'nope' }] } }) },
+      ],
+    },
+    { content: 'That plan was refused.' },
+  );
+  const second = await sendToAgent(env.client, id, 'Try a bad one.');
+  expect(await waitForReply(env.pool, id, second.ackId, AbortSignal.timeout(20_000))).toBe('That plan was refused.');
+  const refusal = (model.requests.at(-1) as { messages: Array<{ role: string; content: string }> }).messages.at(-1)!;
+  expect(refusal.content).toMatch(/^error: plan .* did not run: plan is invalid/);
+  expect(refusal.content).toContain('nope');
 });
