@@ -6,7 +6,7 @@ import { toolAnswerText } from './context-window';
 export const DEFAULT_SYSTEM_PROMPT =
   'You are a helpful assistant. Use the tools you are given when they help; answer plainly when you are done.';
 
-/** What an interrupted call (a tool call whose answer was never stored) is answered with, so the context stays valid. */
+/** The answer of an interrupted call (one whose answer was never stored), so the context stays valid. */
 const NO_ANSWER = '(no answer: the call did not complete)';
 
 export function modelMessages(
