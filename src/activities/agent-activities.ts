@@ -54,7 +54,7 @@ export function createAgentActivities(deps: AgentActivityDeps): AgentActivities 
         purpose: 'step',
         memoryNamespace: null,
       });
-      const content = typeof result === 'string' ? result : JSON.stringify(result);
+      const content = cutAnswer(typeof result === 'string' ? result : JSON.stringify(result));
       await writeMessage(deps.pool, input.agentId, input.turn, {
         seq: input.resultSeq,
         role: 'tool',
@@ -181,6 +181,16 @@ async function summarised(
   if (!text) throw ApplicationFailure.retryable('the model gave an empty summary', LLM_UNAVAILABLE);
   await saveSummary(pool, input.agentId, plan.summarise[plan.summarise.length - 1]!.seq, text);
   return { text, keep: plan.keep };
+}
+
+/**
+ * A tool's answer as stored: whole up to MAX_TOOL_ANSWER_CHARS, else cut with a note, so one tool that returns a
+ * database dump cannot fill the conversation table (the model sees at most TOOL_ANSWER_MAX_CHARS of it anyway).
+ */
+export const MAX_TOOL_ANSWER_CHARS = 1024 * 1024;
+function cutAnswer(text: string): string {
+  if (text.length <= MAX_TOOL_ANSWER_CHARS) return text;
+  return `${text.slice(0, MAX_TOOL_ANSWER_CHARS)}\n[cut: the answer had ${text.length} characters]`;
 }
 
 /** What `submit_plan` offers the model: one argument, a plan in the plan file's format. */

@@ -31,6 +31,9 @@ export class AgentStartError extends Error {
 /** The defaults of what `startAgent` leaves out. */
 export const AGENT_DEFAULTS = { contextTokens: 16_000, maxToolRounds: 8 } as const;
 
+/** Every model call's input carries the system prompt through history, so it is kept to a page or two. */
+export const MAX_SYSTEM_PROMPT_CHARS = 16 * 1024;
+
 const AGENT_ID = /^[A-Za-z0-9_.:-]{1,128}(\/[A-Za-z0-9_.-]{1,64})*$/;
 
 export interface StartAgentOptions {
@@ -87,6 +90,10 @@ export function agentOptions(options: Partial<AgentOptions>, catalog: ToolCatalo
   } catch (err) {
     throw new AgentStartError((err as Error).message);
   }
+  if (options.system && options.system.length > MAX_SYSTEM_PROMPT_CHARS)
+    throw new AgentStartError(
+      `the system prompt is ${options.system.length} characters; at most ${MAX_SYSTEM_PROMPT_CHARS} (every model call carries it)`,
+    );
   const positive = (value: number | undefined, name: string, fallback: number) => {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < 1) throw new AgentStartError(`${name} must be a positive integer`);

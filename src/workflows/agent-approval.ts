@@ -2,7 +2,7 @@
  * Approval of an agent's tool calls, through the plans' own `approve`/`reject` signals and `decide` update: one call
  * waits at a time, and a decision names it with `step` (its call id) or, without one, takes the call that waits.
  */
-import { condition, log, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PendingToolApproval, ToolCallRequest } from '../activities/agent-types';
 import {
   ApprovalGate,
@@ -18,7 +18,11 @@ export class AgentApproval {
   private gate: ApprovalGate | null = null;
   private decided: NormalizedDecision | null = null;
 
-  constructor(private readonly agentId: string) {}
+  /** `changed` is told whenever a call starts or stops waiting (the agent's status changes with it). */
+  constructor(
+    private readonly agentId: string,
+    private readonly changed: () => void,
+  ) {}
 
   /** Installs the decision handlers; `open()` says whether the agent still takes decisions. */
   listen(open: () => boolean): void {
@@ -48,7 +52,7 @@ export class AgentApproval {
     );
   }
 
-  /** Waits for a person's decision on `request`; the agent's status says so meanwhile, as does Temporal Web. */
+  /** Waits for a person's decision on `request`; the agent's status says so meanwhile, and PlanPendingApproval. */
   async ask(request: ToolCallRequest & { tool: string }): Promise<NormalizedDecision> {
     this.gate = new ApprovalGate({ approvers: null, requiredApprovals: 1 }, request.id);
     this.gate.openedAt = Date.now();
@@ -84,13 +88,6 @@ export class AgentApproval {
 
   private publish(): void {
     upsertSearchAttributes([{ key: planPendingApprovalKey, value: this.pending !== null }]);
-    const call = this.pending;
-    setCurrentDetails(
-      call
-        ? `**waiting_for_approval** — tool \`${call.tool}\` (call ${call.callId}) with \`${call.argumentsPreview}\`\n\n` +
-            `Approve with \`npm run -s plan -- approve ${this.agentId}\` or \`temporal workflow signal --workflow-id ` +
-            `${this.agentId} --name approve --input '{"by":"your-name"}'\`; reject with \`reject\` and a "reason".`
-        : '',
-    );
+    this.changed();
   }
 }

@@ -80,7 +80,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
   let running = false;
   let waitingForPlan: string | null = null;
   let terminated: AgentState['terminated'] = null;
-  const approval = new AgentApproval(agentId);
+  const approval = new AgentApproval(agentId, () => mirror.changed());
 
   const status = (): AgentStatus =>
     terminated
@@ -109,16 +109,19 @@ export async function agent(input: AgentInput): Promise<AgentState> {
     terminated,
     continuedRuns: carried.continuedRuns,
   });
-  const mirror = new AgentMirror(() => ({
-    agentId,
-    status: status(),
-    group: options.group,
-    parentId,
-    model: options.model,
-    turns,
-    lastReply,
-    error: error?.message ?? null,
-  }));
+  const mirror = new AgentMirror(
+    () => ({
+      agentId,
+      status: status(),
+      group: options.group,
+      parentId,
+      model: options.model,
+      turns,
+      lastReply,
+      error: error?.message ?? null,
+    }),
+    () => describeAgent(state()),
+  );
 
   const enqueue = (message: AgentMessageInput): InboxMessage => {
     const item = {
@@ -306,9 +309,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
     if (request.tool === null) return answer(`error: no tool "${request.requested}" is available to this agent`);
     if (request.tool === SUBMIT_PLAN_TOOL) return answer(await submitPlan(turn, request));
     if (request.needsApproval) {
-      mirror.changed();
       const decision = await approval.ask({ ...request, tool: request.tool });
-      mirror.changed();
       if (decision.decision === 'reject') {
         const why = decision.text ? `: ${decision.text}` : '';
         return answer(`rejected by ${decision.by}${why}; the call did not run`);
@@ -388,6 +389,23 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       }
     }
   }
+}
+
+/** Markdown for Temporal Web's "Current details": where the agent stands, and while a call waits, how to decide. */
+function describeAgent(state: AgentState): string {
+  const lines = [`**${state.status}** — ${state.turns} turns, ${state.inboxLength} waiting in the inbox`];
+  if (state.error)
+    lines.push(`Failed: ${state.error.message}. Retry the turn with \`plan agent resume ${state.agentId}\`.`);
+  if (state.waitingForPlan) lines.push(`Waiting for its plan \`${state.waitingForPlan}\` (approve it like any plan).`);
+  const call = state.pendingApproval;
+  if (call) {
+    lines.push(
+      `Tool \`${call.tool}\` (call ${call.callId}) waits for approval with \`${call.argumentsPreview}\`. Approve with ` +
+        `\`npm run -s plan -- approve ${state.agentId}\` or \`temporal workflow signal --workflow-id ${state.agentId} ` +
+        `--name approve --input '{"by":"your-name"}'\`; reject with \`reject\` and a "reason".`,
+    );
+  }
+  return lines.join('\n\n');
 }
 
 /** Whether this run should hand over to a new one before the next turn. */

@@ -3,6 +3,7 @@
  * OpenAI-compatible server that streams and calls tools: a turn with tool calls, tokens followed live, a destructive
  * call that waits for approval (and one rejected), pause/resume/terminate, and a failing turn that `resume` retries.
  */
+import { workflowMetadataQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import {
   agentState,
@@ -134,6 +135,17 @@ test('a destructive tool call waits for approval; a rejection is told to the mod
   await sendToAgent(env.client, id, 'Delete order B-7.');
   const waiting = await untilStatus(id, 'waiting_for_approval');
   expect(waiting.pendingApproval).toMatchObject({ tool: 'drop_order', argumentsPreview: '{"orderId":"B-7"}' });
+  // Temporal Web says what waits and how to decide; visibility lists it with the plans that wait.
+  const handle = env.client.workflow.getHandle(id);
+  const { currentDetails } = await handle.query(workflowMetadataQuery);
+  expect(currentDetails).toContain('Tool `drop_order`');
+  expect(currentDetails).toContain(`temporal workflow signal --workflow-id ${id} --name approve`);
+  await eventually(async () => {
+    const waitingIds: string[] = [];
+    for await (const run of env.client.workflow.list({ query: 'PlanPendingApproval = true' }))
+      waitingIds.push(run.workflowId);
+    return waitingIds.includes(id);
+  }, 'the agent to be listed as waiting for approval');
   expect(deleted).not.toContain('B-7');
   const answer = await decide(env.client, id, { decision: 'approve', by: 'alice' });
   expect(answer).toMatchObject({ decision: 'approve', gate: 'approved', step: waiting.pendingApproval!.callId });
