@@ -22,6 +22,43 @@ export {
 export { ensureMemorySweepSchedule } from './api/memory-sweep-schedule';
 export { retryStep, skipStep, abortPlan } from './api/operator';
 export { resumePlan, forkPlan, planInputOf } from './api/resume';
+// Agents: long-lived conversations on Temporal (one `agent` workflow per agent id), their stream from PostgreSQL.
+export {
+  startAgent,
+  sendToAgent,
+  sendToGroup,
+  agentState,
+  pauseAgent,
+  resumeAgent,
+  terminateAgent,
+  waitForReply,
+  agentOptions,
+  AgentStartError,
+  AGENT_DEFAULTS,
+  type StartAgentOptions,
+} from './api/agents';
+export { subscribeAgent, type AgentStreamEvent, type SubscribeOptions } from './api/subscribe-agent';
+export { listAgents, type AgentRow } from './store/agent-mirror';
+export type {
+  AgentOptions,
+  AgentState,
+  AgentStatus,
+  AgentMessageInput,
+  SendAnswer,
+  LifecycleInput,
+  PendingToolApproval,
+} from './activities/agent-types';
+export {
+  AGENT_WORKFLOW,
+  SUBMIT_PLAN_TOOL,
+  messageSignal,
+  sendUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  terminateUpdate,
+  spawnUpdate,
+  agentQuery,
+} from './workflows/agent-definitions';
 export { SharedMemory, MemoryConflictError, MemoryInputError, type MemoryEntry } from './store/shared-memory';
 export {
   getPlanProgress,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import type { PlanSnapshot } from '../../src/plan';
 import { ROOT, runNode, type RunningChild } from '../support/child';
+import { FakeOpenAI } from '../support/fake-openai';
 import { uniqueId } from '../support/plan-worker';
 import { testStack } from '../support/test-stack';
 
@@ -56,6 +57,8 @@ let app: string;
 let taskQueue: string;
 let worker: RunningChild | null = null;
 let pool: Pool;
+/** The worker's model server, for the app's agent script. */
+const model = new FakeOpenAI();
 /** The app's own `plan` command, as `npx plan` would find it: plain node, the compiled CLI, no tsx. */
 const plan = (args: string[], env?: NodeJS.ProcessEnv) =>
   run(process.execPath, [join(app, 'node_modules', '.bin', 'plan'), ...args], app, env);
@@ -74,7 +77,12 @@ beforeAll(async () => {
   taskQueue = uniqueId('agent-app');
   pool = new Pool({ connectionString: testStack().databaseUrl, max: 2 });
   // The app's own worker, started as its README says: `plan worker` from its node_modules, in its folder.
-  worker = runNode([join(app, 'node_modules', '.bin', 'plan'), 'worker', '--task-queue', taskQueue], userEnv(), app);
+  await model.start();
+  worker = runNode(
+    [join(app, 'node_modules', '.bin', 'plan'), 'worker', '--task-queue', taskQueue],
+    userEnv({ OPENAI_BASE_URL: model.baseURL, PLAN_LLM_MODEL: 'fake-model' }),
+    app,
+  );
   await worker.waitFor(/worker polling task queue .*durable-plans\.config\.ts/, 120_000);
 });
 
@@ -84,6 +92,7 @@ afterAll(async () => {
     await worker.exited;
   }
   await pool?.end();
+  await model.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -212,4 +221,22 @@ test("a TypeScript script of the app, compiled and run with plain node, starts a
     `${state.planId}:credit`,
   ]);
   expect(credits.rows).toEqual([{ amount_cents: 2500 }]);
+});
+
+test("the app's agent script streams the answer of an agent that looked the customer up with the app's tool", async () => {
+  model.reply(
+    { content: '', toolCalls: [{ name: 'customer_lookup', arguments: '{"customerId":"c-100"}' }] },
+    { content: 'Ada Lovelace is a gold customer.', chunkChars: 5, chunkDelayMs: 10 },
+  );
+  const result = await run(
+    process.execPath,
+    ['dist/src/ask-support.js', 'c-100', 'What tier is this customer?'],
+    app,
+    userEnv({ PLAN_TASK_QUEUE: taskQueue }),
+  );
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout).toBe('Ada Lovelace is a gold customer.\n--- reply: Ada Lovelace is a gold customer.\n');
+  // The model was given the app's tool, and then what it returned.
+  const answered = model.requests.at(-1) as { messages: Array<{ role: string; content: string }> };
+  expect(JSON.parse(answered.messages.at(-1)!.content)).toMatchObject({ customerId: 'c-100', tier: 'gold' });
 });
