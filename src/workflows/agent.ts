@@ -56,6 +56,8 @@ const AGENT_SENDER = 'agent:';
 export const MAX_MESSAGE_CHARS = 32 * 1024;
 /** How many messages may wait; a sender beyond it is refused (`send`) or dropped with a warning (signal). */
 export const MAX_INBOX = 100;
+/** And how much text they may hold together: a run that continues as new carries them in one payload (2 MB limit). */
+export const MAX_INBOX_CHARS = 512 * 1024;
 /** Continue as new past these, even before Temporal suggests it: far below its warnings (10k events, 10 MB). */
 const RUN_MAX_EVENTS = 2_000;
 const RUN_MAX_BYTES = 2 * 1024 * 1024;
@@ -137,7 +139,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
   };
   setHandler(agentQuery, state);
   setHandler(messageSignal, (message) => {
-    const problem = messageProblem(message, inbox.length, terminated !== null);
+    const problem = messageProblem(message, inbox, terminated !== null);
     if (problem) log.warn(`message dropped: ${problem}`, { agentId });
     else enqueue(message);
   });
@@ -151,7 +153,7 @@ export async function agent(input: AgentInput): Promise<AgentState> {
     },
     {
       validator: (message) => {
-        const problem = messageProblem(message, inbox.length, terminated !== null);
+        const problem = messageProblem(message, inbox, terminated !== null);
         if (problem) throw new Error(problem);
       },
     },
@@ -415,7 +417,7 @@ function runTooLong(): boolean {
 }
 
 /** Why a message cannot be taken, or null. */
-function messageProblem(message: AgentMessageInput, waiting: number, ended: boolean): string | null {
+function messageProblem(message: AgentMessageInput, waiting: readonly InboxMessage[], ended: boolean): string | null {
   if (ended) return 'the agent is terminated';
   if (typeof message?.text !== 'string' || message.text.trim() === '') return 'a message needs a non-empty "text"';
   if (message.text.length > MAX_MESSAGE_CHARS)
@@ -423,7 +425,9 @@ function messageProblem(message: AgentMessageInput, waiting: number, ended: bool
   if (message.from != null && typeof message.from !== 'string') return '"from" must be a string';
   if (message.id != null && (typeof message.id !== 'string' || message.id === '')) return '"id" must be a string';
   if (message.replyTo != null && typeof message.replyTo !== 'string') return '"replyTo" must be an acknowledgement id';
-  if (waiting >= MAX_INBOX) return `the inbox is full (${MAX_INBOX} messages wait); try again after a reply`;
+  const queued = waiting.reduce((sum, item) => sum + item.text.length, 0);
+  if (waiting.length >= MAX_INBOX || queued + message.text.length > MAX_INBOX_CHARS)
+    return `the inbox is full (${waiting.length} messages, ${queued} characters wait); try again after a reply`;
   return null;
 }
 

@@ -212,6 +212,14 @@ test('bad messages and unknown tools are refused with what is wrong, and the age
   const id = await start();
   await expect(sendToAgent(env.client, id, '   ')).rejects.toThrow(/non-empty "text"/);
   await expect(sendToAgent(env.client, id, 'x'.repeat(40_000))).rejects.toThrow(/at most 32768/);
+  // A paused agent's inbox fills up: 512 KiB of waiting text is all a run can carry over, and the rest is refused.
+  const stuck = await start();
+  await pauseAgent(env.client, stuck);
+  for (let i = 0; i < 16; i++) await sendToAgent(env.client, stuck, 'y'.repeat(32 * 1024));
+  await expect(sendToAgent(env.client, stuck, 'one more')).rejects.toThrow(
+    /the inbox is full \(16 messages, 524288 characters wait\)/,
+  );
+  await terminateAgent(env.client, stuck);
   model.reply(
     { content: '', toolCalls: [{ name: 'shell', arguments: '{"command":"rm -rf /"}' }] },
     { content: 'I cannot do that.' },
