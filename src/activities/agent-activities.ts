@@ -10,7 +10,14 @@ import { modelMessages } from '../agents/model-messages';
 import { streamAnswer } from '../agents/stream-answer';
 import type { TurnSlots } from '../agents/turn-slots';
 import { AGENT_TOOL_CALL_MISSING, INVALID_PARAMETERS, LLM_NOT_CONFIGURED, LLM_UNAVAILABLE } from '../plan/error-types';
-import { readConversation, readToolCall, saveSummary, writeMessage } from '../store/agent-conversation';
+import {
+  readAnswer,
+  readConversation,
+  readToolAnswer,
+  readToolCall,
+  saveSummary,
+  writeMessage,
+} from '../store/agent-conversation';
 import { writeTokens } from '../store/agent-events';
 import { writeAgent } from '../store/agent-mirror';
 import { PLAN_JSON_SCHEMA } from '../planner/plan-json-schema';
@@ -44,6 +51,9 @@ export function createAgentActivities(deps: AgentActivityDeps): AgentActivities 
           `tool call "${input.callId}" is not in message ${input.callSeq} of agent "${input.agentId}"`,
           AGENT_TOOL_CALL_MISSING,
         );
+      // An earlier attempt that stored the answer and then lost its worker has run the tool: it is not run twice.
+      const answered = await readToolAnswer(deps.pool, input.agentId, input.resultSeq);
+      if (answered !== null) return { preview: answered.slice(0, PREVIEW_CHARS) };
       const tool = deps.tools.get(input.tool);
       if (!tool) throw ApplicationFailure.nonRetryable(`this worker has no tool "${input.tool}"`, INVALID_PARAMETERS);
       const parameters = parseArguments(call.arguments);
@@ -97,35 +107,43 @@ async function modelCall(deps: AgentActivityDeps, input: ModelCallInput): Promis
     ...(offered.includes(SUBMIT_PLAN_TOOL) ? [SUBMIT_PLAN_FUNCTION] : []),
   ];
   const { attempt } = context.info;
-  const answer = await deps.slots.hold(context.cancellationSignal, () =>
-    heartbeatWhile(
-      (details) => context.heartbeat(details),
-      (async () => {
-        const summary = await summarised(deps.pool, llm, model, input, context.cancellationSignal);
-        return streamAnswer(llm.client, {
-          model,
-          messages: modelMessages(input.options.system, summary.text, summary.keep),
-          tools,
-          signal: context.cancellationSignal,
-          onPiece: () => context.heartbeat(),
-          onText: (chunk) =>
-            writeTokens(deps.pool, { agentId: input.agentId, turn: input.turn, call: input.call, attempt }, [chunk]),
-        });
-      })(),
-    ).catch((err: unknown) => {
-      if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-      throw llmFailure(err, llm.secrets);
-    }),
-  );
-  await writeMessage(deps.pool, input.agentId, input.turn, {
-    seq: input.replySeq,
-    role: 'assistant',
-    content: answer.content,
-    toolCalls: answer.toolCalls.length > 0 ? answer.toolCalls : null,
-  });
+  // An earlier attempt that stored its answer and then lost its worker has done the call: its answer stands, so the
+  // tool calls the workflow runs are the ones stored, and the model is not asked (nor billed) twice.
+  const stored = await readAnswer(deps.pool, input.agentId, input.replySeq);
+  const answer =
+    stored ??
+    (await deps.slots.hold(context.cancellationSignal, () =>
+      heartbeatWhile(
+        (details) => context.heartbeat(details),
+        (async () => {
+          const summary = await summarised(deps.pool, llm, model, input, context.cancellationSignal);
+          return streamAnswer(llm.client, {
+            model,
+            messages: modelMessages(input.options.system, summary.text, summary.keep),
+            tools,
+            signal: context.cancellationSignal,
+            onPiece: () => context.heartbeat(),
+            onText: (chunk) =>
+              writeTokens(deps.pool, { agentId: input.agentId, turn: input.turn, call: input.call, attempt }, [chunk]),
+          });
+        })(),
+      ).catch((err: unknown) => {
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+        throw llmFailure(err, llm.secrets);
+      }),
+    ));
+  if (!stored)
+    await writeMessage(deps.pool, input.agentId, input.turn, {
+      seq: input.replySeq,
+      role: 'assistant',
+      content: answer.content,
+      toolCalls: answer.toolCalls.length > 0 ? answer.toolCalls : null,
+    });
+  // Two attempts racing (a worker cut off, not dead) store one answer: the one stored is the one acted on.
+  const kept = stored ?? (await readAnswer(deps.pool, input.agentId, input.replySeq)) ?? answer;
   return {
-    preview: answer.content.slice(0, PREVIEW_CHARS),
-    toolCalls: answer.toolCalls.map((call) => {
+    preview: kept.content.slice(0, PREVIEW_CHARS),
+    toolCalls: kept.toolCalls.map((call) => {
       const name = table.get(call.name) ?? null;
       if (name === SUBMIT_PLAN_TOOL)
         return {

@@ -112,6 +112,30 @@ export async function readConversation(pool: Pool, agentId: string): Promise<Con
   };
 }
 
+/** The stored model answer at `seq`, or null: what a retried model call finds when an earlier attempt got that far. */
+export async function readAnswer(pool: Pool, agentId: string, seq: number): Promise<StoredAnswer | null> {
+  const { rows } = await pool.query<{ content: string; tool_calls: StoredToolCall[] | null }>(
+    "SELECT content, tool_calls FROM agent_messages WHERE agent_id = $1 AND seq = $2 AND role = 'assistant'",
+    [agentId, seq],
+  );
+  const row = rows[0];
+  return row ? { content: row.content, toolCalls: row.tool_calls ?? [] } : null;
+}
+
+/** The stored tool answer at `seq`, or null. */
+export async function readToolAnswer(pool: Pool, agentId: string, seq: number): Promise<string | null> {
+  const { rows } = await pool.query<{ content: string }>(
+    "SELECT content FROM agent_messages WHERE agent_id = $1 AND seq = $2 AND role = 'tool'",
+    [agentId, seq],
+  );
+  return rows[0]?.content ?? null;
+}
+
+export interface StoredAnswer {
+  content: string;
+  toolCalls: StoredToolCall[];
+}
+
 /** Keeps a summary of everything up to `coversTo`; a retried write of the same summary changes nothing. */
 export async function saveSummary(pool: Pool, agentId: string, coversTo: number, content: string): Promise<void> {
   await pool.query(
