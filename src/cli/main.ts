@@ -24,6 +24,8 @@ import type * as CodecServerCommand from './codec-server-command';
 import type * as SetupCommands from './setup-commands';
 import type * as DeployCommands from './deploy-commands';
 import type * as ReplayCheckCommand from './replay-check-command';
+import type * as AgentCommands from './agent-commands';
+import type * as AgentTail from './agent-tail';
 
 // Each command's module is loaded when that command runs: `plan validate` or `plan status` need not load the worker
 // and its native bridge (most of a second of start-up, paid by every script and agent that calls the CLI).
@@ -35,6 +37,7 @@ const operator = () => require('./operator-commands') as typeof OperatorCommands
 const memory = () => require('./memory-commands') as typeof MemoryCommands;
 const runtime = () => require('./runtime-commands') as typeof RuntimeCommands;
 const setupCommands = () => require('./setup-commands') as typeof SetupCommands;
+const agents = () => require('./agent-commands') as typeof AgentCommands;
 const COMMANDS: Record<string, () => Command> = {
   validate: () => planCommands().validate,
   start: () => planCommands().start,
@@ -56,6 +59,14 @@ const COMMANDS: Record<string, () => Command> = {
   'memory get': () => memory().memoryGet,
   'memory delete': () => memory().memoryDelete,
   'memory list': () => memory().memoryList,
+  'agent start': () => agents().agentStart,
+  'agent send': () => agents().agentSend,
+  'agent tail': () => (require('./agent-tail') as typeof AgentTail).agentTail,
+  'agent status': () => agents().agentStatus,
+  'agent pause': () => agents().agentPause,
+  'agent resume': () => agents().agentResume,
+  'agent stop': () => agents().agentStop,
+  'agent list': () => agents().agentList,
   setup: () => setupCommands().setup,
   migrate: () => setupCommands().migrateCommand,
   worker: () => runtime().worker,
@@ -80,13 +91,16 @@ export async function run(argv: string[], output: Output): Promise<number> {
     output.out(overview());
     return first ? EXIT.ok : EXIT.usage;
   }
-  const name = first === 'memory' ? `memory ${second ?? ''}`.trim() : first;
+  const grouped = first === 'memory' || first === 'agent';
+  const name = grouped ? `${first} ${second ?? ''}`.trim() : first;
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
   if (!command) {
     output.err(
       first === 'memory'
         ? 'usage: plan memory set|get|delete|list ... (see plan --help)'
-        : `unknown command "${first}"; see plan --help`,
+        : first === 'agent'
+          ? 'usage: plan agent start|send|tail|status|pause|resume|stop|list ... (see plan --help)'
+          : `unknown command "${first}"; see plan --help`,
     );
     return EXIT.usage;
   }
