@@ -9,7 +9,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { agentState, pauseAgent, resumeAgent, sendToAgent, startAgent, terminateAgent, waitForReply } from '../../src/api/agents';
+import type { AgentState } from '../../src/activities/agent-types';
 import { decide, startPlan } from '../../src/api/plans';
+import { FakeOpenAI } from '../support/fake-openai';
 import { startEphemeralStack } from '../../src/dev/ephemeral-stack';
 import { ensureTemporalBinary } from '../../src/dev/temporal-binary';
 import { createPool } from '../../src/store/pool';
@@ -84,7 +87,9 @@ async function main(): Promise<void> {
     dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': SUGGEST_CONTINUE_AS_NEW_AT },
   });
   const pool = createPool(stack.databaseUrl);
-  const tooling = createToolServices(NO_TOOL_SETTINGS);
+  // The agent's model: a local fake answering from a script, as in the tests.
+  const model = await new FakeOpenAI().start();
+  const tooling = createToolServices({ ...NO_TOOL_SETTINGS, llm: { apiKey: null, baseUrl: model.baseURL, model: 'fake-model' } });
   const native = await NativeConnection.connect({ address: stack.temporalAddress });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
@@ -101,16 +106,11 @@ async function main(): Promise<void> {
           await decide(client, handle.workflowId, { decision: 'approve', by: 'recorder' });
         }
         await handle.result();
-        const runIds = runs ? await runsOf(client, handle.workflowId, (await handle.describe()).runId) : [undefined];
-        for (const [index, runId] of runIds.entries()) {
-          const file = join(__dirname, runs ? `${name}-${index + 1}.json` : `${name}.json`);
-          // The Temporal CLI's JSON export: the standard history file format, read back by historyFromJSON.
-          const args = ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', handle.workflowId, '--output', 'json'];
-          const shown = spawnSync(binary, runId ? [...args, '--run-id', runId] : args, { encoding: 'utf8' });
-          if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
-          writeFileSync(file, shown.stdout);
-          process.stdout.write(`recorded ${file}\n`);
-        }
+        await save(binary, stack.temporalAddress, client, handle.workflowId, name, runs);
+      }
+      if (!existsSync(join(__dirname, 'agent.json'))) {
+        await recordAgent(client, tools, model, pool);
+        await save(binary, stack.temporalAddress, client, 'history-agent', 'agent', false);
       }
     });
   } finally {
@@ -118,8 +118,53 @@ async function main(): Promise<void> {
     await connection.close();
     await pool.end();
     await tooling.close();
+    await model.stop();
     await stack.stop();
   }
+}
+
+/** Writes the history of `workflowId` (every run of it when `runs`) as `<name>.json` (`<name>-<n>.json`). */
+async function save(binary: string, address: string, client: Client, workflowId: string, name: string, runs?: boolean): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  const runIds = runs ? await runsOf(client, handle.workflowId, (await handle.describe()).runId) : [undefined];
+  for (const [index, runId] of runIds.entries()) {
+    const file = join(__dirname, runs ? `${name}-${index + 1}.json` : `${name}.json`);
+    // The Temporal CLI's JSON export: the standard history file format, read back by historyFromJSON.
+    const args = ['workflow', 'show', '--address', address, '--workflow-id', handle.workflowId, '--output', 'json'];
+    const shown = spawnSync(binary, runId ? [...args, '--run-id', runId] : args, { encoding: 'utf8' });
+    if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
+    writeFileSync(file, shown.stdout);
+    process.stdout.write(`recorded ${file}\n`);
+  }
+}
+
+/**
+ * An agent's life: a turn with a tool call, a destructive call rejected, a pause and a resume, a terminate (so the
+ * history is whole).
+ */
+async function recordAgent(client: Client, tools: ReturnType<typeof builtinRegistry>, model: FakeOpenAI, pool: ReturnType<typeof createPool>): Promise<void> {
+  const id = 'history-agent';
+  await startAgent(client, id, { tools: ['echo', 'shell'] }, { taskQueue: 'histories', catalog: tools });
+  model.reply(
+    { content: 'Looking.', toolCalls: [{ name: 'echo', arguments: '{"n":1}' }] },
+    { content: 'One.' },
+    { content: '', toolCalls: [{ name: 'shell', arguments: '{"command":"rm","args":["-rf","/tmp/x"]}' }] },
+    { content: 'Not allowed, then.' },
+    { content: 'Resumed.' },
+  );
+  const first = await sendToAgent(client, id, 'Count to one.');
+  await waitForReply(pool, id, first.ackId);
+  const second = await sendToAgent(client, id, 'Clean up /tmp/x.');
+  while ((await agentState(client, id)).status !== 'waiting_for_approval') await new Promise((r) => setTimeout(r, 50));
+  await decide(client, id, { decision: 'reject', by: 'recorder', reason: 'not today' });
+  await waitForReply(pool, id, second.ackId);
+  await pauseAgent(client, id, { by: 'recorder' });
+  const third = await sendToAgent(client, id, 'Still there?');
+  await resumeAgent(client, id, { by: 'recorder' });
+  await waitForReply(pool, id, third.ackId);
+  await terminateAgent(client, id, { by: 'recorder', reason: 'recorded' });
+  const ended = (await client.workflow.getHandle(id).result()) as AgentState;
+  if (ended.turns !== 3) throw new Error(`the recorded agent ended after ${ended.turns} turns, not 3`);
 }
 
 /** The run ids of a workflow id, oldest first, once visibility lists the last one. */
