@@ -7,24 +7,24 @@ const TOOL_ANSWER_CHARS = 200;
 
 /** Events as text: tokens as they come, an answer's end as a line break, other messages on lines of their own. */
 class TailPrinter {
-  /** The model calls whose tokens were printed, so their stored answer is not printed again. */
-  private readonly streamed = new Set<string>();
+  /** The turns whose answer's tokens were printed, so the stored answer is not printed again. */
+  private readonly streamed = new Set<number>();
   private midLine = false;
 
   constructor(private readonly write: (text: string) => void) {}
 
   print(event: AgentStreamEvent): void {
     if (event.type === 'token') {
-      this.streamed.add(String(event.turn));
+      this.streamed.add(event.turn);
       this.write(event.text);
       this.midLine = !event.text.endsWith('\n');
       return;
     }
     if (event.role === 'assistant') {
       // Streamed already: the answer ends here. Not streamed (joined late, or tool calls alone): print what it said.
-      if (this.streamed.has(String(event.turn))) this.endLine();
+      if (this.streamed.has(event.turn)) this.endLine();
       else if (event.text) this.line(event.text);
-      this.streamed.delete(String(event.turn));
+      this.streamed.delete(event.turn);
       return;
     }
     if (event.role === 'user') this.line(`> ${event.text}`);
