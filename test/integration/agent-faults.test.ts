@@ -3,6 +3,7 @@
  * model streams its answer and while a tool call runs; a new worker takes the turn over, and the conversation holds
  * each message once, the tool ran to one answer, and a subscriber saw the answer's text once.
  */
+import type { AgentState } from '../../src/activities/agent-types';
 import { agentState, sendToAgent, startAgent, waitForReply } from '../../src/api/agents';
 import { subscribeAgent, type AgentStreamEvent } from '../../src/api/subscribe-agent';
 import { builtinRegistry } from '../../src/tools';
@@ -57,6 +58,25 @@ afterAll(async () => {
 const count = async (sql: string, params: unknown[]) =>
   ((await env.pool.query(sql, params)).rows[0] as { n: number }).n;
 
+/** The agent's state once it has ended its turn (the reply is stored just before the turn ends). */
+async function settled(agentId: string): Promise<AgentState> {
+  let state: AgentState | undefined;
+  await eventually(async () => {
+    state = await agentState(env.client, agentId);
+    return state.status === 'idle' && state.inboxLength === 0;
+  }, 'the agent to be idle');
+  return state!;
+}
+
+/** How many messages of each role a turn stored. */
+const rolesOf = async (agentId: string, turn: number) =>
+  (
+    await env.pool.query<{ role: string; n: number }>(
+      'SELECT role, count(*)::int AS n FROM agent_messages WHERE agent_id = $1 AND turn = $2 GROUP BY role ORDER BY role',
+      [agentId, turn],
+    )
+  ).rows;
+
 test('killed while the model streams and while a tool runs, the turn completes once', async () => {
   const first = await startWorker();
   const agentId = uniqueId('agent');
@@ -91,6 +111,13 @@ test('killed while the model streams and while a tool runs, the turn completes o
   await eventually(() => collected.some((e) => e.type === 'message' && e.role === 'assistant'), 'the answer event');
   const shown = collected.flatMap((e) => (e.type === 'token' ? [e.text] : [])).join('');
   expect(shown).toBe(answer);
+  expect(collected.flatMap((e) => (e.type === 'message' ? [e.role] : []))).toEqual(['user', 'assistant']);
+  // The turn is counted once and its two messages are stored once.
+  expect((await settled(agentId)).turns).toBe(1);
+  expect(await rolesOf(agentId, 1)).toEqual([
+    { role: 'assistant', n: 1 },
+    { role: 'user', n: 1 },
+  ]);
 
   // Killed again, this time while the tool call runs: one tool answer, one final reply.
   model.reply(
@@ -109,15 +136,20 @@ test('killed while the model streams and while a tool runs, the turn completes o
   stopFollowing.abort();
   await following;
 
-  const roles = await env.pool.query<{ role: string; n: number }>(
-    'SELECT role, count(*)::int AS n FROM agent_messages WHERE agent_id = $1 GROUP BY role ORDER BY role',
-    [agentId],
+  // The kill cut the tool call off: the attempt that completed it was the second.
+  const history = await env.client.workflow.getHandle(agentId).fetchHistory();
+  const toolCall = history.events!.find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'agentToolCall',
   );
-  // Two user messages; the first answer, the tool-calling answer and the final one; one tool answer.
-  expect(roles.rows).toEqual([
-    { role: 'assistant', n: 3 },
+  const toolStarted = history.events!.find(
+    (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(toolCall!.eventId),
+  );
+  expect(toolStarted?.activityTaskStartedEventAttributes?.attempt).toBe(2);
+  // The tool-calling answer and the final one; one tool answer; the user's message.
+  expect(await rolesOf(agentId, 2)).toEqual([
+    { role: 'assistant', n: 2 },
     { role: 'tool', n: 1 },
-    { role: 'user', n: 2 },
+    { role: 'user', n: 1 },
   ]);
-  expect(await agentState(env.client, agentId)).toMatchObject({ status: 'idle', turns: 2, inboxLength: 0 });
+  expect((await settled(agentId)).turns).toBe(2);
 });

@@ -74,12 +74,25 @@ test(`${TURNS} turns of large messages: every run's history stays small, and so 
   expect(state).toMatchObject({ turns: TURNS, status: 'idle', error: null });
   expect(state.continuedRuns).toBeGreaterThan(0);
 
+  // Visibility lists a new run a moment after it starts; and an idle agent may still hand over to a new run (its last
+  // mirror write can take it past the suggestion), so the count of runs is compared with the state of the moment.
+  let runIds: string[] = [];
+  let continued = state.continuedRuns;
+  await eventually(
+    async () => {
+      const listed: string[] = [];
+      for await (const run of env.client.workflow.list({ query: `WorkflowId = '${agentId}'` })) listed.push(run.runId);
+      runIds = listed;
+      continued = (await agentState(env.client, agentId)).continuedRuns;
+      return runIds.length === continued + 1;
+    },
+    () => `every run to be listed (${runIds.length} listed, ${continued} continued as new)`,
+  );
   const runs: Array<{ runId: string; events: number; bytes: number }> = [];
-  for await (const run of env.client.workflow.list({ query: `WorkflowId = '${agentId}'` })) {
-    const description = await env.client.workflow.getHandle(agentId, run.runId).describe();
-    runs.push({ runId: run.runId, events: description.historyLength, bytes: description.historySize ?? 0 });
+  for (const runId of runIds) {
+    const description = await env.client.workflow.getHandle(agentId, runId).describe();
+    runs.push({ runId, events: description.historyLength, bytes: description.historySize ?? 0 });
   }
-  expect(runs.length).toBe(state.continuedRuns + 1);
   for (const run of runs) {
     expect(run.events).toBeLessThan(2_500);
     expect(run.bytes).toBeGreaterThan(0);
@@ -96,6 +109,7 @@ test(`${TURNS} turns of large messages: every run's history stays small, and so 
     agentId,
   ]);
   expect(summaries.rows[0].n).toBeGreaterThan(5);
-  // The budget in characters, plus the current turn (a question, a cut 16,000-character tool answer) and JSON.
-  expect(largestRequest).toBeLessThan(CONTEXT_TOKENS * 4 + 40_000);
+  // The budget in characters (four a token) and half again for what the estimate leaves out (JSON, roles); a request
+  // that carried the conversation would be 200 times the 12 KB of a turn.
+  expect(largestRequest).toBeLessThan(CONTEXT_TOKENS * 4 * 1.5);
 });
