@@ -103,6 +103,8 @@ export interface PlanWorkerOptions {
   shutdownGraceMs?: number;
   /** How many agent model calls run at once on this worker; the others wait their turn (default 8). */
   maxRunningTurns?: number;
+  /** The key that signs step callbacks (X-Plan-Signature, HMAC-SHA256); without it they are sent unsigned. */
+  notifySecret?: string | null;
   /** Tracing (startTracing in src/telemetry/tracing.ts): spans of activities and workflows; default: none. */
   tracing?: Tracing | null;
   /** Extra worker options (tuning), applied last. */
@@ -132,6 +134,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     resultInlineLimitBytes: options.resultInlineLimitBytes,
     secrets: options.secrets,
     maxRunningTurns: options.maxRunningTurns,
+    notifySecret: options.notifySecret,
   });
   for (const name of Object.keys(options.activities ?? {})) {
     if (name in planActivities)
@@ -211,6 +214,7 @@ export async function connectPlanWorker(
       deployment,
       shutdownGraceMs: config.shutdownGraceMs,
       maxRunningTurns: config.maxRunningTurns ?? undefined,
+      notifySecret: config.notifySecret,
       tracing,
     });
     return { worker, tools, tracing, close: closeAll };

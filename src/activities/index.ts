@@ -6,6 +6,7 @@ import { TurnSlots } from '../agents/turn-slots';
 import { createAgentActivities } from './agent-activities';
 import type { AgentActivities } from './agent-types';
 import { createCheckPlanTools } from './check-plan-tools';
+import { createDeliverPlanEvent } from './deliver-plan-event';
 import { createCheckpointActivities } from './checkpoint-activities';
 import { createGeneratePlan } from './generate-plan-activity';
 import { createMirrorPlan } from './mirror-plan';
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   secrets?: SecretSource;
   /** How many agent model calls this worker runs at once; the others wait their turn (default 8). */
   maxRunningTurns?: number;
+  /** The key that signs step callbacks (PLAN_NOTIFY_SECRET); without it they are sent unsigned. */
+  notifySecret?: string | null;
 }
 
 /** How many agents' model calls a worker runs at once unless told otherwise. */
@@ -42,6 +45,7 @@ export function createActivities(
     ...createCheckpointActivities(deps.pool),
     cleanupExpiredMemory: () => memory.cleanupExpired(),
     generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
+    deliverPlanEvent: createDeliverPlanEvent(deps.services.http, deps.notifySecret ?? null),
   };
   const results = new ResultStore(deps.pool, deps.resultInlineLimitBytes);
   const services = { ...deps.services, memory, results, secrets: deps.secrets ?? NO_SECRETS };

@@ -5,6 +5,7 @@
 import type { MirrorBatch, Problem, SecretSlot } from '../plan';
 import type { GeneratedPlan } from '../planner';
 import type { GeneratePlanInput } from './generate-plan-activity';
+import type { PlanEventDelivery } from './deliver-plan-event';
 
 /** One call of a tool for a step (or for a step's compensation). */
 export interface StepCall {
@@ -91,4 +92,6 @@ export interface PlanActivities {
   cleanupExpiredMemory(): Promise<number>;
   /** Asks the model for a plan and repairs it until valid (the planner, as an activity). */
   generatePlan(input: GeneratePlanInput): Promise<GeneratedPlan>;
+  /** POSTs one plan event to one callback target, signed (step callbacks, `options.notify`). */
+  deliverPlanEvent(delivery: PlanEventDelivery): Promise<void>;
 }

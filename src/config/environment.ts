@@ -83,6 +83,8 @@ export interface Config {
   health: { port: number | null; host: string };
   /** How many agent model calls a worker runs at once (PLAN_AGENT_MAX_RUNNING_TURNS); null: 8. */
   maxRunningTurns: number | null;
+  /** The key step callbacks are signed with (PLAN_NOTIFY_SECRET, HMAC-SHA256); null: sent unsigned. */
+  notifySecret: string | null;
 }
 
 // The worker's environment also holds its credentials (DATABASE_URL, OPENAI_API_KEY): commands inherit only these.
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { prof
     metricsAddress: socketAddress(env.PLAN_METRICS_ADDRESS, 'PLAN_METRICS_ADDRESS'),
     log: { level: logLevel(env.LOG_LEVEL), format: logFormat(env.LOG_FORMAT) },
     maxRunningTurns: positiveInteger(env.PLAN_AGENT_MAX_RUNNING_TURNS, 'PLAN_AGENT_MAX_RUNNING_TURNS'),
+    notifySecret: nonEmpty(env.PLAN_NOTIFY_SECRET),
     health: {
       port: port(env.PLAN_HEALTH_PORT, 'PLAN_HEALTH_PORT'),
       // Orchestrators probe from outside the container or host, so every interface unless told otherwise.

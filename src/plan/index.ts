@@ -18,6 +18,7 @@ export {
   type IntegerRange,
 } from './limits';
 export { SUBPLAN_TOOL } from './subplan-tool';
+export * from './notify-events';
 export { utf8Length } from './utf8-length';
 export * from './error-types';
 export * from './reading';

@@ -1,3 +1,4 @@
+import type { NotifyTarget } from './notify-events';
 /** What to run to undo a completed step; every field defaulted. */
 export interface CompensationSpec {
   toolName: string;
@@ -78,6 +79,8 @@ export interface PlanOptions {
   memoryNamespaces: string[];
   /** Whether the plan is mirrored into PostgreSQL (default true); off for plans nobody reads there. */
   mirror: boolean;
+  /** Step callbacks: where the plan's events are POSTed, signed, by a delivery workflow of its own. */
+  notify: NotifyTarget[];
 }
 
 /** A normalised plan: what workflows, client and planner consume. */

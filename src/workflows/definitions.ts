@@ -9,6 +9,7 @@ import type {
   CancelInput,
   DecisionInput,
   DecisionAnswer,
+  PlanEvent,
   PlanSnapshot,
   RetryStepInput,
   SkipStepInput,
@@ -24,6 +25,8 @@ export interface OperatorAnswer {
 export const RUN_PLAN_WORKFLOW = 'runPlan';
 /** Workflow type that generates a plan with the model, then runs it (after approval) as a child. */
 export const PLAN_AND_RUN_WORKFLOW = 'planAndRun';
+/** Workflow type that delivers a plan's step callbacks (`options.notify`); its id is `<planId>/notify`. */
+export const DELIVER_PLAN_EVENTS_WORKFLOW = 'deliverPlanEvents';
 /** Workflow type of the shared-memory expiry sweep. */
 export const SWEEP_MEMORY_WORKFLOW = 'sweepExpiredMemory';
 /** The Schedule that runs the sweep every minute. */
@@ -48,5 +51,7 @@ export const decideUpdate = defineUpdate<DecisionAnswer, [DecisionInput]>('decid
 export const retryStepUpdate = defineUpdate<OperatorAnswer, [RetryStepInput]>('retryStep');
 export const skipStepUpdate = defineUpdate<OperatorAnswer, [SkipStepInput]>('skipStep');
 export const abortUpdate = defineUpdate<OperatorAnswer, [AbortInput]>('abort');
+/** One plan event for the callback deliverer, sent by the plan it belongs to. */
+export const planEventSignal = defineSignal<[PlanEvent]>('planEvent');
 /** The whole plan state: the same shape as the workflow's result and `plan status --json`. */
 export const stateQuery = defineQuery<PlanSnapshot>('state');

@@ -18,6 +18,7 @@ import { Visibility } from './visibility';
 import type { PlanSnapshot } from '../plan';
 import { nowIso } from './clock';
 import { decisionsTaken, planEnded, planStarted } from './plan-telemetry';
+import { PlanNotifier } from './plan-notifier';
 
 /** Runs a plan (the parsed plan file) to its end and returns its final state; `mode` undoes an earlier run instead. */
 export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanSnapshot> {
@@ -35,6 +36,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
     if (!state.stopping && (await execute(state, hints, visibility, waves)) === 'continue') {
       await mirror?.flush();
+      await PlanNotifier.flush(state);
       return await carryOver(state, input, hints);
     }
   } catch (err) {
@@ -49,9 +51,11 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     if (state.needsCompensation) await compensate(state, hints, visibility);
     state.finish(nowIso());
     visibility.publish();
-    // 5. The final state is in PostgreSQL before the workflow returns.
+    // 5. The final state is in PostgreSQL, and the last event with its deliverer, before the workflow returns.
     await mirror?.close();
     if (mode?.continued) await dropCheckpoints(state.planId);
+    PlanNotifier.emit(state, 'plan_ended', { status: state.status, reason: state.reason });
+    await PlanNotifier.flush(state);
   });
   planEnded(state);
   if (cancellation) throw cancellation;
@@ -78,6 +82,7 @@ async function setUp(
   const restoring = { done: !mode?.continued };
   registerHandlers(state, restoring);
   const visibility = new Visibility(state);
+  PlanNotifier.attach(state, mode?.continued !== undefined);
 
   let hints: Record<string, ToolHint>;
   if (mode?.continued) {
@@ -94,12 +99,16 @@ async function setUp(
   }
   visibility.publish();
   applyDefaultCompensations(plan, (tool) => hints[tool]?.undo ?? null);
-  if (!mode?.continued) planStarted(state);
+  if (!mode?.continued) {
+    planStarted(state);
+    PlanNotifier.emit(state, 'plan_started', { status: state.status });
+  }
   return { state, visibility, hints };
 }
 
 async function waitForApproval(state: PlanState, visibility: Visibility): Promise<void> {
   if (state.planGateSettled) return;
+  PlanNotifier.emit(state, 'approval_requested', { gates: [null] });
   const timeout = state.plan.options.approvalTimeoutMs;
   if (timeout === null) await condition(() => state.planGateSettled);
   else if (!(await condition(() => state.planGateSettled, timeout))) expireGates(state);

@@ -21,6 +21,7 @@ import type { LocalWaves } from './local-waves';
 import { runSubplan, undoSubplan } from './run-subplan';
 import { nowIso } from './clock';
 import { compensationEnded, stepStarted } from './plan-telemetry';
+import { PlanNotifier } from './plan-notifier';
 import { stepCompleted, stepFailed } from './step-endings';
 
 /** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
@@ -43,6 +44,7 @@ export async function runStep(
   const startedAt = nowIso();
   state.start(spec.id, startedAt);
   stepStarted(state, spec);
+  PlanNotifier.emit(state, 'step_started', { stepId: spec.id, tool: spec.toolName });
   let parameters: Record<string, unknown>;
   const own = ownParameters(spec.toolName, state.parametersOf(spec));
   try {

@@ -5,6 +5,7 @@
 import type { PlanState, StepSpec } from '../plan';
 import { nowIso } from './clock';
 import { stepEnded } from './plan-telemetry';
+import { PlanNotifier } from './plan-notifier';
 
 /** A step that started at `startedAt` completed; a local step reports its own start and end (`outcome`). */
 export function stepCompleted(
@@ -17,6 +18,7 @@ export function stepCompleted(
   state.complete(spec.id, outcome.result, outcome.attempts, at, outcome.startedAt);
   const { attempts } = outcome;
   stepEnded(state, spec, { status: 'completed', startedAt: outcome.startedAt ?? startedAt, endedAt: at, attempts });
+  PlanNotifier.emit(state, 'step_completed', { stepId: spec.id, tool: spec.toolName, attempts });
 }
 
 /** A step that started at `startedAt` failed. */
@@ -30,4 +32,5 @@ export function stepFailed(
   state.fail(spec.id, failure.error, failure.type, failure.attempts, at);
   const { error, type: errorType, attempts } = failure;
   stepEnded(state, spec, { status: 'failed', startedAt, endedAt: at, attempts, errorType, error });
+  PlanNotifier.emit(state, 'step_failed', { stepId: spec.id, tool: spec.toolName, attempts, error, errorType });
 }

@@ -1,6 +1,7 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PlanState } from '../plan';
 import { planPendingApprovalKey, planStatusKey } from './definitions';
+import { PlanNotifier } from './plan-notifier';
 
 /** Keeps Temporal's view of the plan current: search attributes on each transition, live details on each change. */
 export class Visibility {
@@ -12,6 +13,9 @@ export class Visibility {
 
   publish(): void {
     const { status, pendingApproval } = this.state;
+    // A gate that opens once the plan runs (a step's); the plan's own is announced where the plan waits for it.
+    if (pendingApproval && this.pending === false && this.state.plan.options.notify.length > 0)
+      PlanNotifier.emit(this.state, 'approval_requested', { gates: waitingGates(this.state) });
     if (status !== this.status || pendingApproval !== this.pending) {
       upsertSearchAttributes([
         { key: planStatusKey, value: status },
@@ -26,6 +30,15 @@ export class Visibility {
       this.details = details;
     }
   }
+}
+
+/** The gates waiting now: null for the plan's, else step ids. */
+function waitingGates(state: PlanState): Array<string | null> {
+  const steps = state
+    .snapshot()
+    .steps.filter((step) => step.status === 'waiting_approval')
+    .map((step) => step.id);
+  return state.planGateSettled ? steps : [null, ...steps];
 }
 
 /** Markdown for Temporal Web's "Current details": progress, and while waiting the exact command that approves. */

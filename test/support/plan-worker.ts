@@ -45,6 +45,8 @@ export async function startTestWorker(
     secrets?: SecretSource;
     /** A queue to share with other workers; default: one of its own. */
     taskQueue?: string;
+    /** The key step callbacks are signed with. */
+    notifySecret?: string;
   } = {},
 ): Promise<TestWorker> {
   if (!runtimeReady) {
@@ -73,6 +75,7 @@ export async function startTestWorker(
     resultInlineLimitBytes: options.resultInlineLimitBytes,
     dataConverter: options.dataConverter,
     secrets: options.secrets,
+    notifySecret: options.notifySecret,
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: stack.temporalAddress });

@@ -19,6 +19,7 @@ export const OPTION_DEFAULTS = {
   memoryNamespace: null,
   memoryNamespaces: [],
   mirror: true,
+  notify: [],
 } as const satisfies Omit<PlanOptions, 'onFailure' | 'onFailureChosen'>;
 
 /** Undo what completed when a plan fails, if any step says how; otherwise just fail. */

@@ -17,6 +17,7 @@ import {
 import { parseNamespace } from './memory-namespace';
 import { parseNamespacePattern } from './memory-scope';
 import { defaultOnFailure, OPTION_DEFAULTS } from './defaults';
+import { readNotify } from './normalize-notify';
 import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, STEP_TIMEOUT_MS } from '../limits';
 import type { PlanOptions, Problem } from '../types';
 
@@ -39,6 +40,7 @@ const OPTION_KEYS = [
   'memoryNamespace',
   'memoryNamespaces',
   'mirror',
+  'notify',
 ] as const;
 
 const A_NAMESPACE: Expectation<string> = {
@@ -90,6 +92,7 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     memoryNamespace: readMemoryNamespace(scope, source),
     memoryNamespaces: readMemoryNamespaces(scope, source),
     mirror: read(scope, source, 'mirror', A_BOOLEAN) ?? OPTION_DEFAULTS.mirror,
+    notify: readNotify(scope, source),
   };
 }
 

@@ -54,6 +54,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       memoryNamespace: null,
       memoryNamespaces: [],
       mirror: true,
+      notify: [],
     });
     expect(plan.steps[0]).toEqual({
       id: 'build',
