@@ -12,6 +12,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { agentState, pauseAgent, resumeAgent, sendToAgent, startAgent, terminateAgent, waitForReply } from '../../src/api/agents';
 import type { AgentState } from '../../src/activities/agent-types';
 import { decide, startPlan } from '../../src/api/plans';
+import { isTerminalPlanStatus } from '../../src/plan';
 import { FakeOpenAI } from '../support/fake-openai';
 import { startEphemeralStack } from '../../src/dev/ephemeral-stack';
 import { ensureTemporalBinary } from '../../src/dev/temporal-binary';
@@ -66,6 +67,18 @@ const PLANS: Record<string, { plan: Record<string, unknown>; approve?: boolean; 
       ],
     },
   },
+  // Step callbacks: the deliverer started as a child on the first event, every event signalled to it in order.
+  notify: {
+    plan: {
+      options: { requireApproval: true, notify: [{ url: 'http://127.0.0.1:9/never-delivered' }] },
+      steps: [
+        { id: 'a', toolName: 'echo', parameters: { n: 1 } },
+        { id: 'b', toolName: 'fail', parameters: { failTimes: 1 }, maxRetries: 1, retryDelayMs: 10, dependsOn: ['a'] },
+        { id: 'c', toolName: 'echo', requiresApproval: true, dependsOn: ['b'] },
+      ],
+    },
+    approve: true,
+  },
   local: {
     plan: {
       options: { allowParallel: true, maxParallelSteps: 8 },
@@ -104,6 +117,12 @@ async function main(): Promise<void> {
         if (approve) {
           while ((await handle.query(stateQuery)).status !== 'pending_approval') await new Promise((r) => setTimeout(r, 50));
           await decide(client, handle.workflowId, { decision: 'approve', by: 'recorder' });
+          // Then each step gate as it opens, until the plan ends.
+          for (let state = await handle.query(stateQuery); !isTerminalPlanStatus(state.status); state = await handle.query(stateQuery)) {
+            for (const step of state.steps.filter((s) => s.status === 'waiting_approval'))
+              await decide(client, handle.workflowId, { decision: 'approve', by: 'recorder', step: step.id });
+            await new Promise((r) => setTimeout(r, 50));
+          }
         }
         await handle.result();
         await save(binary, stack.temporalAddress, client, handle.workflowId, name, runs);

@@ -1,7 +1,7 @@
 /**
  * Determinism: today's workflow code replayed over histories recorded from representative plans (approval, saga with
  * retries and compensation, sub-plans with fan-in, every run of a plan that continued as new, local steps, an agent
- * with a tool call, a rejected destructive call, a pause and a terminate). A change
+ * with a tool call, a rejected destructive call, a pause and a terminate, a plan with step callbacks). A change
  * that would break plans already running — a command added, removed or reordered without `patched()` — fails here.
  * Record new ones with `npm run record-histories`.
  */
@@ -26,7 +26,7 @@ async function replay(source: HistorySource): Promise<ReplayOutcome> {
   return outcomes[0]!;
 }
 
-test('there are recorded histories of an approval, a saga, sub-plans, a continue-as-new, local steps and an agent', () => {
+test('there are recorded histories of an approval, a saga, sub-plans, a continue-as-new, local steps, an agent and step callbacks', () => {
   expect(histories.map((h) => basename(h.label))).toEqual(
     expect.arrayContaining([
       'approval.json',
@@ -36,6 +36,7 @@ test('there are recorded histories of an approval, a saga, sub-plans, a continue
       'continue-as-new-2.json',
       'local.json',
       'agent.json',
+      'notify.json',
     ]),
   );
 });
