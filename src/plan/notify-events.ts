@@ -21,6 +21,9 @@ export interface NotifyTarget {
   events: NotifyEventType[];
 }
 
+/** A callback URL's longest form: every event carries it through history to its deliverer. */
+export const MAX_NOTIFY_URL_CHARS = 2048;
+
 /** At most this many targets per plan: each event is one delivery per target. */
 export const MAX_NOTIFY_TARGETS = 10;
 

@@ -8,9 +8,7 @@
 import {
   allHandlersFinished,
   CancellationScope,
-  ChildWorkflowFailure,
   condition,
-  executeChild,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
@@ -34,6 +32,9 @@ import type {
 } from '../activities/agent-types';
 import { AgentApproval } from './agent-approval';
 import { agentActivities, agentToolActivity } from './agent-activities';
+import { describeAgent } from './agent-details';
+import { AGENT_SENDER, messageProblem, refuseLifecycle, refuseUnless } from './agent-inbox';
+import { runProposedPlan } from './agent-plans';
 import { AgentMirror } from './agent-mirror';
 import {
   agentQuery,
@@ -46,18 +47,8 @@ import {
   SUBMIT_PLAN_TOOL,
   terminateUpdate,
 } from './agent-definitions';
-import { RUN_PLAN_WORKFLOW } from './definitions';
-import type { PlanSnapshot } from '../plan';
 import { describeFailure } from './failures';
 
-/** How another agent signs its messages: `agent:<id>`. */
-const AGENT_SENDER = 'agent:';
-/** The largest message an inbox takes, in characters; larger ones belong in shared memory or a file. */
-export const MAX_MESSAGE_CHARS = 32 * 1024;
-/** How many messages may wait; a sender beyond it is refused (`send`) or dropped with a warning (signal). */
-export const MAX_INBOX = 100;
-/** And how much text they may hold together: a run that continues as new carries them in one payload (2 MB limit). */
-export const MAX_INBOX_CHARS = 512 * 1024;
 /** Continue as new past these, even before Temporal suggests it: far below its warnings (10k events, 10 MB). */
 const RUN_MAX_EVENTS = 2_000;
 const RUN_MAX_BYTES = 2 * 1024 * 1024;
@@ -167,8 +158,8 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       return state();
     },
     {
-      validator: (_: LifecycleInput) =>
-        refuseUnless(!paused && !terminated, `agent "${agentId}" is ${status()}; nothing to pause`),
+      validator: (lifecycle: LifecycleInput) =>
+        refuseLifecycle(lifecycle, !paused && !terminated, `agent "${agentId}" is ${status()}; nothing to pause`),
     },
   );
   setHandler(
@@ -181,8 +172,12 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       return state();
     },
     {
-      validator: (_: LifecycleInput) =>
-        refuseUnless((paused || error !== null) && !terminated, `agent "${agentId}" is ${status()}; nothing to resume`),
+      validator: (lifecycle: LifecycleInput) =>
+        refuseLifecycle(
+          lifecycle,
+          (paused || error !== null) && !terminated,
+          `agent "${agentId}" is ${status()}; nothing to resume`,
+        ),
     },
   );
   const turnScope = new CancellationScope();
@@ -194,7 +189,10 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       mirror.changed();
       return state();
     },
-    { validator: (_: LifecycleInput) => refuseUnless(!terminated, `agent "${agentId}" is already terminated`) },
+    {
+      validator: (lifecycle: LifecycleInput) =>
+        refuseLifecycle(lifecycle, !terminated, `agent "${agentId}" is already terminated`),
+    },
   );
   setHandler(
     spawnUpdate,
@@ -260,40 +258,6 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       .catch((err: unknown) => log.warn(`reply to ${sender} not delivered: ${String(err)}`, { agentId }));
   };
 
-  /**
-   * Runs a plan the model proposed as a child `runPlan`, made to wait for a person's approval whatever it says, and
-   * answers with how it ended. A plan that is invalid fails at once, its problems listed in the answer.
-   */
-  const submitPlan = async (turn: number, request: ToolCallRequest): Promise<string> => {
-    const proposal = request.plan;
-    if (!proposal || 'problem' in proposal) return `error: ${proposal?.problem ?? 'no plan in the call'}`;
-    const planId = `${agentId}/plan-${turn}-${request.id}`;
-    const options = { ...(proposal.proposed.options as object | undefined), requireApproval: true, autoApprove: false };
-    waitingForPlan = planId;
-    mirror.changed();
-    try {
-      const ended = await executeChild<(plan: unknown) => Promise<PlanSnapshot>>(RUN_PLAN_WORKFLOW, {
-        workflowId: planId,
-        args: [{ ...proposal.proposed, options }],
-        staticSummary: `plan proposed by agent ${agentId}`,
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      });
-      return JSON.stringify({
-        planId,
-        status: ended.status,
-        reason: ended.reason,
-        steps: ended.steps.map((step) => ({ id: step.id, status: step.status, error: step.error })),
-      });
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause : (err as Error);
-      return `error: plan ${planId} did not run: ${cause.message}`;
-    } finally {
-      waitingForPlan = null;
-      mirror.changed();
-    }
-  };
-
   /** Runs one tool call; returns the answer the workflow writes itself (refused, rejected, failed), else null. */
   const callTool = async (
     turn: number,
@@ -309,7 +273,16 @@ export async function agent(input: AgentInput): Promise<AgentState> {
       toolName: request.tool ?? request.requested,
     });
     if (request.tool === null) return answer(`error: no tool "${request.requested}" is available to this agent`);
-    if (request.tool === SUBMIT_PLAN_TOOL) return answer(await submitPlan(turn, request));
+    if (request.tool === SUBMIT_PLAN_TOOL) {
+      waitingForPlan = `${agentId}/plan-${turn}-${request.id}`;
+      mirror.changed();
+      try {
+        return answer(await runProposedPlan(waitingForPlan, request));
+      } finally {
+        waitingForPlan = null;
+        mirror.changed();
+      }
+    }
     if (request.needsApproval) {
       const decision = await approval.ask({ ...request, tool: request.tool });
       if (decision.decision === 'reject') {
@@ -393,44 +366,8 @@ export async function agent(input: AgentInput): Promise<AgentState> {
   }
 }
 
-/** Markdown for Temporal Web's "Current details": where the agent stands, and while a call waits, how to decide. */
-function describeAgent(state: AgentState): string {
-  const lines = [`**${state.status}** — ${state.turns} turns, ${state.inboxLength} waiting in the inbox`];
-  if (state.error)
-    lines.push(`Failed: ${state.error.message}. Retry the turn with \`plan agent resume ${state.agentId}\`.`);
-  if (state.waitingForPlan) lines.push(`Waiting for its plan \`${state.waitingForPlan}\` (approve it like any plan).`);
-  const call = state.pendingApproval;
-  if (call) {
-    lines.push(
-      `Tool \`${call.tool}\` (call ${call.callId}) waits for approval with \`${call.argumentsPreview}\`. Approve with ` +
-        `\`npm run -s plan -- approve ${state.agentId}\` or \`temporal workflow signal --workflow-id ${state.agentId} ` +
-        `--name approve --input '{"by":"your-name"}'\`; reject with \`reject\` and a "reason".`,
-    );
-  }
-  return lines.join('\n\n');
-}
-
 /** Whether this run should hand over to a new one before the next turn. */
 function runTooLong(): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || info.historyLength > RUN_MAX_EVENTS || info.historySize > RUN_MAX_BYTES;
-}
-
-/** Why a message cannot be taken, or null. */
-function messageProblem(message: AgentMessageInput, waiting: readonly InboxMessage[], ended: boolean): string | null {
-  if (ended) return 'the agent is terminated';
-  if (typeof message?.text !== 'string' || message.text.trim() === '') return 'a message needs a non-empty "text"';
-  if (message.text.length > MAX_MESSAGE_CHARS)
-    return `the message is ${message.text.length} characters; an agent takes at most ${MAX_MESSAGE_CHARS}`;
-  if (message.from != null && typeof message.from !== 'string') return '"from" must be a string';
-  if (message.id != null && (typeof message.id !== 'string' || message.id === '')) return '"id" must be a string';
-  if (message.replyTo != null && typeof message.replyTo !== 'string') return '"replyTo" must be an acknowledgement id';
-  const queued = waiting.reduce((sum, item) => sum + item.text.length, 0);
-  if (waiting.length >= MAX_INBOX || queued + message.text.length > MAX_INBOX_CHARS)
-    return `the inbox is full (${waiting.length} messages, ${queued} characters wait); try again after a reply`;
-  return null;
-}
-
-function refuseUnless(ok: boolean, why: string): void {
-  if (!ok) throw new Error(why);
 }

@@ -212,6 +212,14 @@ test('bad messages and unknown tools are refused with what is wrong, and the age
   const id = await start();
   await expect(sendToAgent(env.client, id, '   ')).rejects.toThrow(/non-empty "text"/);
   await expect(sendToAgent(env.client, id, 'x'.repeat(40_000))).rejects.toThrow(/at most 32768/);
+  // Names are lines, not documents: they stay in history and in the state for good.
+  await expect(sendToAgent(env.client, id, 'hi', { from: 'f'.repeat(300) })).rejects.toThrow(
+    /"from" is longer than 256/,
+  );
+  await expect(terminateAgent(env.client, id, { reason: 'r'.repeat(3_000) })).rejects.toThrow(
+    /"reason" is longer than 2000/,
+  );
+  expect((await stateOf(id)).status).not.toBe('terminated');
   // A paused agent's inbox fills up: 512 KiB of waiting text is all a run can carry over, and the rest is refused.
   const stuck = await start();
   await pauseAgent(env.client, stuck);

@@ -1,5 +1,11 @@
 /** Reads `options.notify`: callback targets, each an http(s) URL and the events it wants. */
-import { MAX_NOTIFY_TARGETS, NOTIFY_EVENTS, type NotifyEventType, type NotifyTarget } from '../notify-events';
+import {
+  MAX_NOTIFY_TARGETS,
+  MAX_NOTIFY_URL_CHARS,
+  NOTIFY_EVENTS,
+  type NotifyEventType,
+  type NotifyTarget,
+} from '../notify-events';
 import { suggestion } from './closest-name';
 import { isFields, own, report, reportUnknownKeys, type Fields, type Scope } from './fields';
 
@@ -28,6 +34,10 @@ export function readNotify(scope: Scope, source: Fields): NotifyTarget[] {
 function readUrl(scope: Scope, value: unknown): string | null {
   if (typeof value !== 'string' || value === '') {
     report(scope, 'url', 'must be an http or https URL');
+    return null;
+  }
+  if (value.length > MAX_NOTIFY_URL_CHARS) {
+    report(scope, 'url', `must be at most ${MAX_NOTIFY_URL_CHARS} characters`);
     return null;
   }
   let url: URL;

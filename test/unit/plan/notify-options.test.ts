@@ -1,5 +1,5 @@
 /** `options.notify` as a plan's author meets it: defaults filled, and every mistake named with the plan's others. */
-import { checkPlan, MAX_NOTIFY_TARGETS, NOTIFY_EVENTS } from '../../../src/plan';
+import { checkPlan, MAX_NOTIFY_TARGETS, MAX_NOTIFY_URL_CHARS, NOTIFY_EVENTS } from '../../../src/plan';
 
 const plan = (notify: unknown) => ({ options: { notify }, steps: [{ id: 'a', toolName: 'echo' }] });
 
@@ -45,6 +45,10 @@ test(`at most ${MAX_NOTIFY_TARGETS} targets, and notify must be a list`, () => {
   const many = Array.from({ length: MAX_NOTIFY_TARGETS + 1 }, (_, i) => ({ url: `https://h${i}.example.com/` }));
   expect(checkPlan(plan(many)).problems.map((p) => p.message)).toContain(
     `must have at most ${MAX_NOTIFY_TARGETS} targets`,
+  );
+  const long = `https://hooks.example.com/${'a'.repeat(MAX_NOTIFY_URL_CHARS)}`;
+  expect(checkPlan(plan([{ url: long }])).problems.map((p) => p.message)).toContain(
+    `must be at most ${MAX_NOTIFY_URL_CHARS} characters`,
   );
   expect(checkPlan(plan({ url: 'https://x.example.com' })).problems.map((p) => p.message)).toContain(
     'must be a list of { url, events? }',
