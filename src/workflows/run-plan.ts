@@ -4,7 +4,15 @@
  * sequences Temporal primitives around it.
  */
 import { CancellationScope, condition, isCancellation, sleep, workflowInfo } from '@temporalio/workflow';
-import { applyDefaultCompensations, boundedSnapshot, checkPlan, compactPlan, PlanState, type StepSpec } from '../plan';
+import {
+  applyDefaultCompensations,
+  boundedSnapshot,
+  checkPlan,
+  compactPlan,
+  needsApproval,
+  PlanState,
+  type StepSpec,
+} from '../plan';
 import type { ToolHint } from '../activities/types';
 import { validationFailure } from './failures';
 import { registerHandlers } from './handlers';
@@ -102,13 +110,14 @@ async function setUp(
   if (!mode?.continued) {
     planStarted(state);
     PlanNotifier.emit(state, 'plan_started', { status: state.status });
+    // Announced as the plan asked for it: a decision may already have come while the tools were being checked.
+    if (needsApproval(plan.options)) PlanNotifier.emit(state, 'approval_requested', { gates: [null] });
   }
   return { state, visibility, hints };
 }
 
 async function waitForApproval(state: PlanState, visibility: Visibility): Promise<void> {
   if (state.planGateSettled) return;
-  PlanNotifier.emit(state, 'approval_requested', { gates: [null] });
   const timeout = state.plan.options.approvalTimeoutMs;
   if (timeout === null) await condition(() => state.planGateSettled);
   else if (!(await condition(() => state.planGateSettled, timeout))) expireGates(state);
