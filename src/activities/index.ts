@@ -13,6 +13,7 @@ import { createMirrorPlan } from './mirror-plan';
 import { ResultStore } from './result-store';
 import { NO_SECRETS, type SecretSource } from './secret-source';
 import { createToolActivities } from './tool-activities';
+import { createResourceActivities, type ResourceActivities } from './resource-activities';
 import type { PlanActivities, ToolActivity } from './types';
 
 export interface ActivityDeps {
@@ -37,7 +38,13 @@ export const DEFAULT_MAX_RUNNING_TURNS = 8;
 /** Builds every activity the worker registers: one per tool, plus the plan's own. */
 export function createActivities(
   deps: ActivityDeps,
-): Record<string, ToolActivity | PlanActivities[keyof PlanActivities] | AgentActivities[keyof AgentActivities]> {
+): Record<
+  string,
+  | ToolActivity
+  | PlanActivities[keyof PlanActivities]
+  | AgentActivities[keyof AgentActivities]
+  | ResourceActivities[keyof ResourceActivities]
+> {
   const memory = new SharedMemory(deps.pool);
   const own: PlanActivities = {
     checkPlanTools: createCheckPlanTools(deps.tools),
@@ -47,6 +54,7 @@ export function createActivities(
     generatePlan: createGeneratePlan(deps.services.llm, deps.tools),
     deliverPlanEvent: createDeliverPlanEvent(deps.services.http, deps.notifySecret ?? null),
   };
+  const locks = createResourceActivities(deps.pool);
   const results = new ResultStore(deps.pool, deps.resultInlineLimitBytes);
   const services = { ...deps.services, memory, results, secrets: deps.secrets ?? NO_SECRETS };
   const tools = createToolActivities(deps.tools, services);
@@ -56,10 +64,10 @@ export function createActivities(
     services,
     slots: new TurnSlots(deps.maxRunningTurns ?? DEFAULT_MAX_RUNNING_TURNS),
   });
-  for (const name of [...Object.keys(own), ...Object.keys(agents)]) {
+  for (const name of [...Object.keys(own), ...Object.keys(agents), ...Object.keys(locks)]) {
     if (name in tools) throw new Error(`tool "${name}" collides with a built-in activity`);
   }
-  return { ...tools, ...own, ...agents };
+  return { ...tools, ...own, ...agents, ...locks };
 }
 
 export type * from './types';

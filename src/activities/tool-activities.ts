@@ -118,6 +118,7 @@ export async function invokeTool(
       sql: services.sql,
       llm: services.llm,
       http: services.http,
+      fencingToken: call.fencingToken ?? null,
     });
   } catch (err) {
     throw withAttempt(err, attempt, secrets);

@@ -23,6 +23,8 @@ export interface StepCall {
   memoryNamespace: string | null;
   /** The plan's `options.memoryNamespaces`: what its steps may reach besides the above and their own namespace. */
   memoryNamespaces?: string[];
+  /** The fencing token of the resources the call holds (`resources`); absent when it holds none. */
+  fencingToken?: number;
 }
 
 export interface StepOutcome {

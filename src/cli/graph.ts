@@ -6,6 +6,7 @@ export type GraphFormat = 'mermaid' | 'dot';
 const COLOURS: Record<StepStatus, string> = {
   pending: '#eeeeee',
   waiting_approval: '#fff3b0',
+  waiting_for_resources: '#ffd9a8',
   running: '#b3d9ff',
   completed: '#b7ebb7',
   failed: '#f5b5b5',

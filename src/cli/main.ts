@@ -26,6 +26,7 @@ import type * as DeployCommands from './deploy-commands';
 import type * as ReplayCheckCommand from './replay-check-command';
 import type * as AgentCommands from './agent-commands';
 import type * as AgentTail from './agent-tail';
+import type * as CoordinationCommands from './coordination-commands';
 
 // Each command's module is loaded when that command runs: `plan validate` or `plan status` need not load the worker
 // and its native bridge (most of a second of start-up, paid by every script and agent that calls the CLI).
@@ -53,6 +54,7 @@ const COMMANDS: Record<string, () => Command> = {
   resume: () => operator().resume,
   fork: () => operator().fork,
   graph: () => inspection().graph,
+  locks: () => (require('./coordination-commands') as typeof CoordinationCommands).locks,
   generate: () => (require('./generate-command') as typeof GenerateCommand).generate,
   tools: () => (require('./tools-command') as typeof ToolsCommand).tools,
   'memory set': () => memory().memorySet,

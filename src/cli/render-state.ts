@@ -1,5 +1,5 @@
 /** The `state` object as people read it: a header, approvals, a step table, counts, and a one-line progress bar. */
-import type { PlanSnapshot, StepSnapshot } from '../plan';
+import { describeBlockers, type PlanSnapshot, type StepSnapshot } from '../plan';
 
 /** Lays rows out in columns wide enough for their contents. */
 export function table(header: string[], rows: string[][]): string {
@@ -58,6 +58,10 @@ export function renderState(state: PlanSnapshot, note?: string): string {
     '',
     summaryLine(state),
   );
+  for (const step of state.steps) {
+    if (step.status === 'waiting_for_resources')
+      lines.push(`Step ${step.id} waits for resources: ${describeBlockers(step.waitingFor ?? [])}`);
+  }
   if (note) lines.push(note);
   return lines.join('\n');
 }
@@ -70,6 +74,7 @@ export function summaryLine(state: PlanSnapshot): string {
       ['completed', s.completed],
       ['running', s.running],
       ['waiting for approval', s.waitingApproval],
+      ['waiting for resources', s.waitingForResources],
       ['pending', s.pending],
       ['failed', s.failed],
       ['skipped', s.skipped],

@@ -19,6 +19,7 @@ export {
 } from './limits';
 export { SUBPLAN_TOOL } from './subplan-tool';
 export * from './notify-events';
+export * from './resources';
 export { utf8Length } from './utf8-length';
 export * from './error-types';
 export * from './reading';

@@ -14,6 +14,8 @@ export const RETRY_DELAY_MS: IntegerRange = { min: 0, max: DAY_MS, note: '1 day'
 export const STEP_TIMEOUT_MS: IntegerRange = { min: 1, max: 7 * DAY_MS, note: '7 days' };
 export const PLAN_TIMEOUT_MS: IntegerRange = { min: 1, max: 365 * DAY_MS, note: '365 days' };
 export const MAX_PARALLEL_STEPS: IntegerRange = { min: 1, max: 1000 };
+/** A plan's place in line for resources: higher first. */
+export const PRIORITY: IntegerRange = { min: -1000, max: 1000 };
 export const BATCH_INDEX: IntegerRange = { min: 0, max: Number.MAX_SAFE_INTEGER };
 
 export const MAX_STEPS = 20_000;

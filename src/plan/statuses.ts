@@ -19,6 +19,7 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
 export const STEP_STATUSES = [
   'pending',
   'waiting_approval',
+  'waiting_for_resources',
   'running',
   'completed',
   'failed',

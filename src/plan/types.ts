@@ -1,4 +1,5 @@
 import type { NotifyTarget } from './notify-events';
+import type { ResourceClaim } from './resources';
 /** What to run to undo a completed step; every field defaulted. */
 export interface CompensationSpec {
   toolName: string;
@@ -41,6 +42,11 @@ export interface StepSpec {
    * short tools: one history marker instead of three events, and no task-queue round trip.
    */
   local: boolean | null;
+  /**
+   * Resources the step (and its compensation) holds while it runs: shared for `read`, exclusive for `write`, all
+   * granted together, so a step never holds one while it waits for another.
+   */
+  resources: ResourceClaim[];
 }
 
 /** What a failure under stopOnError leads to: undo what completed, wait for an operator, or just fail. */
@@ -81,6 +87,8 @@ export interface PlanOptions {
   mirror: boolean;
   /** Step callbacks: where the plan's events are POSTed, signed, by a delivery workflow of its own. */
   notify: NotifyTarget[];
+  /** Where the plan's steps stand in line for resources: higher first; waiting raises it, so nobody starves. */
+  priority: number;
 }
 
 /** A normalised plan: what workflows, client and planner consume. */

@@ -36,6 +36,7 @@ export async function stateFromMirror(db: Pool, planId: string): Promise<PlanSna
       total: tasks.length,
       pending: count('pending'),
       waitingApproval: count('waiting_approval'),
+      waitingForResources: count('waiting_for_resources'),
       running: count('running'),
       completed: count('completed'),
       failed: count('failed'),

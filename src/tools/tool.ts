@@ -47,6 +47,11 @@ export interface ToolContext {
    * redirect hop), so no tool reaches the worker's own machine or network unless PLAN_HTTP_ALLOW opens it.
    */
   http: OutboundPolicy;
+  /**
+   * The fencing token of the resources the step holds (its `resources`), null when it holds none: it grows with
+   * every grant, so a store that remembers the last token it saw can refuse a write from a holder that lost its lock.
+   */
+  fencingToken: number | null;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {

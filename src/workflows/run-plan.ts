@@ -27,6 +27,7 @@ import type { PlanSnapshot } from '../plan';
 import { nowIso } from './clock';
 import { decisionsTaken, planEnded, planStarted } from './plan-telemetry';
 import { PlanNotifier } from './plan-notifier';
+import { releaseAllResources } from './hold-resources';
 
 /** Runs a plan (the parsed plan file) to its end and returns its final state; `mode` undoes an earlier run instead. */
 export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanSnapshot> {
@@ -57,6 +58,7 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
     visibility.publish();
     await condition(() => state.running === 0);
     if (state.needsCompensation) await compensate(state, hints, visibility);
+    await releaseAllResources(state);
     state.finish(nowIso());
     visibility.publish();
     // 5. The final state is in PostgreSQL, and the last event with its deliverer, before the workflow returns.

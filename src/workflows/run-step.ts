@@ -23,6 +23,7 @@ import { nowIso } from './clock';
 import { compensationEnded, stepStarted } from './plan-telemetry';
 import { PlanNotifier } from './plan-notifier';
 import { stepCompleted, stepFailed } from './step-endings';
+import { holdResources, type ResourceHold } from './hold-resources';
 
 /** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
 const timeoutsOf =
@@ -41,6 +42,18 @@ export async function runStep(
   hints: Record<string, ToolHint>,
   waves: LocalWaves,
 ): Promise<void> {
+  // Only a step that needs resources waits here: any await would change the order of a plain step's commands, and
+  // so the replay of every plan recorded before resources existed.
+  let hold: ResourceHold | null = null;
+  if (spec.resources.length > 0) {
+    try {
+      hold = await holdResources(state, spec, 'step');
+    } catch (err) {
+      const failure = describeFailure(err, 1);
+      stepFailed(state, spec, nowIso(), { error: failure.message, type: failure.type, attempts: 0 });
+      return;
+    }
+  }
   const startedAt = nowIso();
   state.start(spec.id, startedAt);
   stepStarted(state, spec);
@@ -53,12 +66,15 @@ export async function runStep(
     parameters = withNestedPlan(spec.toolName, resolved, state.parametersOf(spec));
   } catch (err) {
     if (!(err instanceof ReferenceResolutionError)) throw err;
+    if (hold) await hold.release();
     stepFailed(state, spec, startedAt, { error: err.message, type: err.name, attempts: 0 });
     return;
   }
+  // Validation refuses resources on a sub-plan step: its own steps declare theirs.
   if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters, startedAt);
   const hint = hints[spec.toolName];
   const timeoutMs = stepTimeoutMs(spec, state.plan.options, timeoutsOf(hints));
+  let ending: () => void;
   try {
     const call = () =>
       stepActivity(
@@ -70,6 +86,7 @@ export async function runStep(
         stepId: spec.id,
         parameters,
         ...withSecrets(own),
+        ...withFencingToken(hold),
         purpose: 'step',
         memoryNamespace: state.plan.options.memoryNamespace,
         memoryNamespaces: state.plan.options.memoryNamespaces,
@@ -77,11 +94,16 @@ export async function runStep(
     const outcome = await (runsLocally(spec, hint) ? waves.run(call) : call());
     // A local step's times come from the worker, recorded with its result: the workflow clock after a local
     // activity is not the same on replay.
-    stepCompleted(state, spec, startedAt, { ...outcome, attempts: outcome.attempt });
+    ending = () => stepCompleted(state, spec, startedAt, { ...outcome, attempts: outcome.attempt });
   } catch (err) {
     const failure = describeFailure(err, spec.maxRetries + 1);
-    stepFailed(state, spec, startedAt, { error: failure.message, type: failure.type, attempts: failure.attempts });
+    ending = () =>
+      stepFailed(state, spec, startedAt, { error: failure.message, type: failure.type, attempts: failure.attempts });
   }
+  // Released before the outcome is recorded: a step that depends on this one and needs the same resources must not
+  // find them still held by a step that is over.
+  if (hold) await hold.release();
+  ending();
 }
 
 /** Runs a completed step's compensation and records its outcome; never throws. */
@@ -101,19 +123,26 @@ export async function compensateStep(state: PlanState, spec: StepSpec, hints: Re
     >;
     const undoable = spec as StepSpec & { compensate: CompensationSpec };
     const timeoutMs = compensationTimeoutMs(undoable, state.plan.options, timeoutsOf(hints));
-    await compensationActivity(
-      undoable,
-      hints[spec.compensate.toolName],
-      timeoutMs,
-    )({
-      planId: state.planId,
-      stepId: spec.id,
-      parameters,
-      ...withSecrets(spec.compensate.parameters),
-      purpose: 'compensation',
-      memoryNamespace: state.plan.options.memoryNamespace,
-      memoryNamespaces: state.plan.options.memoryNamespaces,
-    });
+    // A compensation takes the resources its step took: it changes the same things back.
+    const hold = spec.resources.length > 0 ? await holdResources(state, spec, 'compensation') : null;
+    try {
+      await compensationActivity(
+        undoable,
+        hints[spec.compensate.toolName],
+        timeoutMs,
+      )({
+        planId: state.planId,
+        stepId: spec.id,
+        parameters,
+        ...withSecrets(spec.compensate.parameters),
+        ...withFencingToken(hold),
+        purpose: 'compensation',
+        memoryNamespace: state.plan.options.memoryNamespace,
+        memoryNamespaces: state.plan.options.memoryNamespaces,
+      });
+    } finally {
+      if (hold) await hold.release();
+    }
   } catch (err) {
     error =
       err instanceof ReferenceResolutionError
@@ -139,4 +168,9 @@ function compensated(state: PlanState, spec: StepSpec, startedAt: string, error:
 function withSecrets(authored: Record<string, unknown>): { secrets?: SecretSlot[] } {
   const slots = secretSlots(authored);
   return slots.length === 0 ? {} : { secrets: slots };
+}
+
+/** The fencing token of the resources the call runs holding; nothing added when it holds none. */
+function withFencingToken(hold: ResourceHold | null): { fencingToken?: number } {
+  return hold === null ? {} : { fencingToken: hold.fencingToken };
 }

@@ -1,5 +1,5 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { PlanState } from '../plan';
+import { describeBlockers, type PlanState } from '../plan';
 import { planPendingApprovalKey, planStatusKey } from './definitions';
 import { PlanNotifier } from './plan-notifier';
 
@@ -48,6 +48,12 @@ function describe(state: PlanState): string {
     `**${state.status}** — ${s.completed}/${s.total} steps completed, ${s.running} running, ${s.failed} failed, ${s.skipped} skipped`,
   ];
   if (state.reason) lines.push(`Reason: ${state.reason}`);
+  if (s.waitingForResources > 0) {
+    for (const step of state.snapshot().steps) {
+      if (step.status !== 'waiting_for_resources') continue;
+      lines.push(`Step \`${step.id}\` waits for resources: ${describeBlockers(step.waitingFor ?? [])}.`);
+    }
+  }
   if (state.pendingApproval) {
     const id = state.planId;
     const stepHint = state.planGateSettled ? ' (add `"step":"<id>"` for a step gate)' : '';

@@ -79,6 +79,18 @@ const PLANS: Record<string, { plan: Record<string, unknown>; approve?: boolean; 
     },
     approve: true,
   },
+  // Resource locks: two parallel steps writing one resource take turns (one waits, showing the other), and a failed
+  // step's compensation takes its step's resources again.
+  locks: {
+    plan: {
+      options: { allowParallel: true, priority: 3 },
+      steps: [
+        { id: 'a', toolName: 'sleep', parameters: { ms: 300 }, resources: ['db:orders'], compensate: { toolName: 'echo', parameters: { undo: 'a' } } },
+        { id: 'b', toolName: 'sleep', parameters: { ms: 300 }, resources: [{ name: 'db:orders', mode: 'write' }, { name: 'idx', mode: 'read' }] },
+        { id: 'c', toolName: 'fail', parameters: { message: 'on purpose' }, resources: [{ name: 'idx', mode: 'read' }], dependsOn: ['a', 'b'] },
+      ],
+    },
+  },
   local: {
     plan: {
       options: { allowParallel: true, maxParallelSteps: 8 },

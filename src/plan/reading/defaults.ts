@@ -20,6 +20,7 @@ export const OPTION_DEFAULTS = {
   memoryNamespaces: [],
   mirror: true,
   notify: [],
+  priority: 0,
 } as const satisfies Omit<PlanOptions, 'onFailure' | 'onFailureChosen'>;
 
 /** Undo what completed when a plan fails, if any step says how; otherwise just fail. */
@@ -46,6 +47,7 @@ export const STEP_DEFAULTS = {
   isRequiredValidateByDatabase: false,
   acceptFailedDependencies: false,
   local: null,
+  resources: [],
 } as const satisfies Omit<StepSpec, 'id' | 'toolName'>;
 
 /** Compensation defaults; a null timeoutMs is decided when it runs (its tool's default, else its step's timeout). */

@@ -18,7 +18,7 @@ import { parseNamespace } from './memory-namespace';
 import { parseNamespacePattern } from './memory-scope';
 import { defaultOnFailure, OPTION_DEFAULTS } from './defaults';
 import { readNotify } from './normalize-notify';
-import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, STEP_TIMEOUT_MS } from '../limits';
+import { MAX_PARALLEL_STEPS, PLAN_TIMEOUT_MS, PRIORITY, STEP_TIMEOUT_MS } from '../limits';
 import type { PlanOptions, Problem } from '../types';
 
 const OPTION_KEYS = [
@@ -41,6 +41,7 @@ const OPTION_KEYS = [
   'memoryNamespaces',
   'mirror',
   'notify',
+  'priority',
 ] as const;
 
 const A_NAMESPACE: Expectation<string> = {
@@ -93,6 +94,7 @@ export function normalizeOptions(input: unknown, anyCompensation: boolean, probl
     memoryNamespaces: readMemoryNamespaces(scope, source),
     mirror: read(scope, source, 'mirror', A_BOOLEAN) ?? OPTION_DEFAULTS.mirror,
     notify: readNotify(scope, source),
+    priority: read(scope, source, 'priority', integerIn(PRIORITY)) ?? OPTION_DEFAULTS.priority,
   };
 }
 

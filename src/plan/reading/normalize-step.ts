@@ -19,6 +19,8 @@ import {
 import { COMPENSATION_DEFAULTS, STEP_DEFAULTS } from './defaults';
 import { BATCH_INDEX, MAX_RETRIES, RETRY_DELAY_MS, STEP_ID_PATTERN, STEP_TIMEOUT_MS } from '../limits';
 import { readParameters } from './read-parameters';
+import { readResources } from './normalize-resources';
+import { SUBPLAN_TOOL } from '../subplan-tool';
 import type { CompensationSpec, Problem, StepSpec } from '../types';
 
 const STEP_KEYS = [
@@ -39,6 +41,7 @@ const STEP_KEYS = [
   'isRequiredValidateByDatabase',
   'acceptFailedDependencies',
   'local',
+  'resources',
 ] as const;
 
 const COMPENSATION_KEYS = ['toolName', 'parameters', 'maxRetries', 'retryDelayMs', 'timeoutMs'] as const;
@@ -83,7 +86,11 @@ export function normalizeStep(input: unknown, position: string, problems: Proble
     acceptFailedDependencies:
       read(scope, input, 'acceptFailedDependencies', A_BOOLEAN) ?? STEP_DEFAULTS.acceptFailedDependencies,
     local: readNullable(scope, input, 'local', A_BOOLEAN) ?? STEP_DEFAULTS.local,
+    resources: readResources(scope, input),
   };
+  if (spec.toolName === SUBPLAN_TOOL && spec.resources.length > 0) {
+    report(scope, 'resources', "a sub-plan step holds no resources itself: declare them on the sub-plan's own steps");
+  }
   return { spec, scope, batchGiven: own(input, 'batchIndex') != null };
 }
 

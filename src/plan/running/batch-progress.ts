@@ -20,7 +20,7 @@ export interface BatchSummary {
   currentBatchIndex: number | null;
 }
 
-const OPEN: ReadonlySet<StepStatus> = new Set(['pending', 'waiting_approval', 'running']);
+const OPEN: ReadonlySet<StepStatus> = new Set(['pending', 'waiting_approval', 'waiting_for_resources', 'running']);
 
 export class BatchProgress {
   private readonly batches = new Map<number, BatchCounts>();

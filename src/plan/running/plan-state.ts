@@ -25,6 +25,7 @@ import type { PlanStatus } from '../statuses';
 import { StepBook } from './step-book';
 import { StepQueue } from './step-queue';
 import type { Plan, StepSpec } from '../types';
+import type { ResourceHolder } from '../resources';
 
 export class PlanState {
   status: PlanStatus = 'draft';
@@ -128,8 +129,9 @@ export class PlanState {
     return id === null ? null : this.steps.get(id).spec;
   }
 
+  /** Steps under way: running, or waiting for the resources they need. */
   get running(): number {
-    return this.steps.counts.running;
+    return this.steps.counts.running + this.steps.counts.waiting_for_resources;
   }
 
   /** True when nothing runs and nothing more can start without a decision that is not coming. */
@@ -141,7 +143,13 @@ export class PlanState {
   }
 
   start(id: string, at: string): void {
-    this.steps.update(id, 'running', { startedAt: at });
+    delete this.steps.update(id, 'running', { startedAt: at }).waitingFor;
+    this.touch();
+  }
+
+  /** The step waits for its resources; `blockers` are who is in its way. */
+  awaitResources(id: string, blockers: ResourceHolder[]): void {
+    this.steps.update(id, 'waiting_for_resources', { waitingFor: blockers });
     this.touch();
   }
 

@@ -4,6 +4,7 @@
  */
 import type { PlanStatus, StepStatus } from '../statuses';
 import type { OperatorActionRecord } from './operator-actions';
+import type { ResourceHolder } from '../resources';
 
 export type Decision = 'approve' | 'reject';
 
@@ -64,12 +65,16 @@ export interface StepSnapshot {
   errorType: string | null;
   result: unknown;
   compensation: CompensationOutcome | null;
+  /** Only while `waiting_for_resources`: who holds what it needs, or waits ahead of it for it. */
+  waitingFor?: ResourceHolder[];
 }
 
 export interface PlanSummary {
   total: number;
   pending: number;
   waitingApproval: number;
+  /** Started, and waiting for the resources they need (see StepSnapshot.waitingFor). */
+  waitingForResources: number;
   running: number;
   completed: number;
   failed: number;

@@ -115,6 +115,7 @@ export class StepBook {
       total: this.records.size,
       pending: c.pending,
       waitingApproval: c.waiting_approval,
+      waitingForResources: c.waiting_for_resources,
       running: c.running,
       completed: c.completed,
       failed: c.failed,

@@ -22,7 +22,8 @@ describe('parseCodecKeys', () => {
   it('refuses short keys, missing ids and duplicates without echoing the key', () => {
     const short = randomBytes(16).toString('base64');
     expect(() => parseCodecKeys(`k1:${short}`)).toThrow(/key "k1" is not 32 bytes/);
-    expect(() => parseCodecKeys(`k1:${short}`)).not.toThrow(new RegExp(short.slice(0, 8)));
+    // A string, not a RegExp: base64 has "+" and "/", which a pattern would misread.
+    expect(() => parseCodecKeys(`k1:${short}`)).not.toThrow(short.slice(0, 8));
     expect(() => parseCodecKeys(current.key.toString('base64'))).toThrow(/no valid id/);
     const one = `k1:${current.key.toString('base64')}`;
     expect(() => parseCodecKeys(`${one},${one}`)).toThrow(/listed twice/);

@@ -55,6 +55,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       memoryNamespaces: [],
       mirror: true,
       notify: [],
+      priority: 0,
     });
     expect(plan.steps[0]).toEqual({
       id: 'build',
@@ -73,6 +74,7 @@ describe('normalizePlan, the DESIGN.md form', () => {
       isRequiredValidateByDatabase: false,
       acceptFailedDependencies: false,
       local: null,
+      resources: [],
     });
     expect(plan.steps[1]!.dependsOn).toEqual(['build']);
     expect(plan.steps[1]!.requiresApproval).toBe(true);

@@ -18,6 +18,7 @@ describe('statuses', () => {
     expect(STEP_STATUSES).toEqual([
       'pending',
       'waiting_approval',
+      'waiting_for_resources',
       'running',
       'completed',
       'failed',
