@@ -19,6 +19,8 @@ import type { Pool } from 'pg';
 import {
   DEFAULTS,
   loadConfig,
+  NO_COORDINATION,
+  type CoordinationConfig,
   temporalConnectionOptions,
   toolCatalogue,
   workerDeploymentVersion,
@@ -105,6 +107,8 @@ export interface PlanWorkerOptions {
   maxRunningTurns?: number;
   /** The key that signs step callbacks (X-Plan-Signature, HMAC-SHA256); without it they are sent unsigned. */
   notifySecret?: string | null;
+  /** Circuit breakers and rate/concurrency limits by tool (the configuration's `breakers` and `limits`). */
+  coordination?: CoordinationConfig;
   /** Tracing (startTracing in src/telemetry/tracing.ts): spans of activities and workflows; default: none. */
   tracing?: Tracing | null;
   /** Extra worker options (tuning), applied last. */
@@ -135,6 +139,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
     secrets: options.secrets,
     maxRunningTurns: options.maxRunningTurns,
     notifySecret: options.notifySecret,
+    coordination: options.coordination,
   });
   for (const name of Object.keys(options.activities ?? {})) {
     if (name in planActivities)
@@ -177,6 +182,7 @@ export async function createPlanWorker(options: PlanWorkerOptions): Promise<Work
 export async function connectPlanWorker(
   config: Config = loadConfig(),
   catalogue: ToolRegistry = toolCatalogue(),
+  coordination: CoordinationConfig = NO_COORDINATION,
 ): Promise<{ worker: Worker; tools: ToolRegistry; tracing: Tracing | null; close(): Promise<void> }> {
   // Checked before anything is opened: half a deployment version is a configuration mistake.
   const deployment = workerDeploymentVersion(config.deployment) ?? undefined;
@@ -215,6 +221,7 @@ export async function connectPlanWorker(
       shutdownGraceMs: config.shutdownGraceMs,
       maxRunningTurns: config.maxRunningTurns ?? undefined,
       notifySecret: config.notifySecret,
+      coordination,
       tracing,
     });
     return { worker, tools, tracing, close: closeAll };

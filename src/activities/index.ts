@@ -13,6 +13,8 @@ import { createMirrorPlan } from './mirror-plan';
 import { ResultStore } from './result-store';
 import { NO_SECRETS, type SecretSource } from './secret-source';
 import { createToolActivities } from './tool-activities';
+import { CallGuard } from './call-guard';
+import { NO_COORDINATION, type CoordinationConfig } from '../config/coordination-config';
 import { createResourceActivities, type ResourceActivities } from './resource-activities';
 import type { PlanActivities, ToolActivity } from './types';
 
@@ -30,6 +32,8 @@ export interface ActivityDeps {
   maxRunningTurns?: number;
   /** The key that signs step callbacks (PLAN_NOTIFY_SECRET); without it they are sent unsigned. */
   notifySecret?: string | null;
+  /** Circuit breakers and rate/concurrency limits by tool (the configuration's `breakers` and `limits`). */
+  coordination?: CoordinationConfig;
 }
 
 /** How many agents' model calls a worker runs at once unless told otherwise. */
@@ -56,7 +60,13 @@ export function createActivities(
   };
   const locks = createResourceActivities(deps.pool);
   const results = new ResultStore(deps.pool, deps.resultInlineLimitBytes);
-  const services = { ...deps.services, memory, results, secrets: deps.secrets ?? NO_SECRETS };
+  const services = {
+    ...deps.services,
+    memory,
+    results,
+    secrets: deps.secrets ?? NO_SECRETS,
+    guard: new CallGuard(deps.pool, deps.coordination ?? NO_COORDINATION),
+  };
   const tools = createToolActivities(deps.tools, services);
   const agents = createAgentActivities({
     pool: deps.pool,

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { INVALID_PARAMETERS, INVALID_TOOL_RESULT } from '../plan/error-types';
 import { undoActivityName, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
+import type { CallGuard } from './call-guard';
 import type { ResultStore } from './result-store';
 import type { SecretSource } from './secret-source';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
@@ -20,6 +21,8 @@ export interface ActivityServices extends ToolServices {
   results: ResultStore;
   /** The values of `{{secrets.NAME}}`, filled in here so they never travel through the workflow. */
   secrets: SecretSource;
+  /** The tools' circuit breakers and rate/concurrency limits. */
+  guard: CallGuard;
 }
 
 /**
@@ -96,6 +99,8 @@ export async function invokeTool(
     );
   }
   const idempotencyKey = `${call.planId}:${call.stepId}${call.purpose === 'compensation' ? ':compensate' : ''}`;
+  // Bad input was refused above, before the limits and the breaker: it says nothing about the target.
+  const passage = await services.guard.enter(tool, parsed.data, { deadline, failFast: call.onCircuitOpen === 'fail' });
   let result: unknown;
   try {
     const writer = { planId: call.planId, stepId: call.stepId, attempt };
@@ -121,8 +126,10 @@ export async function invokeTool(
       fencingToken: call.fencingToken ?? null,
     });
   } catch (err) {
+    await passage.end(err);
     throw withAttempt(err, attempt, secrets);
   }
+  await passage.end(null);
   return { result: scrubSecrets(checkedResult(tool, result, attempt, secrets) ?? null, secrets), attempt, deadline };
 }
 

@@ -25,6 +25,11 @@ export interface StepCall {
   memoryNamespaces?: string[];
   /** The fencing token of the resources the call holds (`resources`); absent when it holds none. */
   fencingToken?: number;
+  /**
+   * What an open circuit breaker does to the call: 'wait' (absent) fails it with a CircuitOpen that Temporal retries
+   * after the cool-down; 'fail' fails it for good, for plans that pause on a failure.
+   */
+  onCircuitOpen?: 'wait' | 'fail';
 }
 
 export interface StepOutcome {

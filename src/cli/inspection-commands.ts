@@ -13,6 +13,7 @@ import { renderGraph, type GraphFormat } from './graph';
 import { loadPlanFile } from './load-plan';
 import type { Command } from './command';
 import { renderState, table } from './render-state';
+import { callWaits } from './call-waits';
 
 async function stateOf(ctx: CliContext, planId: string) {
   try {
@@ -37,11 +38,13 @@ export const status: Command = {
     const reading = await stateOf(ctx, positionals[0]!);
     if (ctx.output.json) ctx.output.out(JSON.stringify(reading.state, null, 2));
     else {
-      const note =
+      const notes =
         reading.source === 'mirror'
-          ? '(from the PostgreSQL mirror: Temporal could not answer for this plan)'
-          : undefined;
-      ctx.output.out(renderState(reading.state, note));
+          ? ['(from the PostgreSQL mirror: Temporal could not answer for this plan)']
+          : reading.source === 'query' && reading.state.summary.running > 0
+            ? await callWaits(await ctx.temporal(), positionals[0]!)
+            : [];
+      ctx.output.out(renderState(reading.state, notes.join('\n') || undefined));
     }
     return EXIT.ok;
   },

@@ -39,6 +39,7 @@ const memory = () => require('./memory-commands') as typeof MemoryCommands;
 const runtime = () => require('./runtime-commands') as typeof RuntimeCommands;
 const setupCommands = () => require('./setup-commands') as typeof SetupCommands;
 const agents = () => require('./agent-commands') as typeof AgentCommands;
+const coordination = () => require('./coordination-commands') as typeof CoordinationCommands;
 const COMMANDS: Record<string, () => Command> = {
   validate: () => planCommands().validate,
   start: () => planCommands().start,
@@ -54,7 +55,8 @@ const COMMANDS: Record<string, () => Command> = {
   resume: () => operator().resume,
   fork: () => operator().fork,
   graph: () => inspection().graph,
-  locks: () => (require('./coordination-commands') as typeof CoordinationCommands).locks,
+  locks: () => coordination().locks,
+  breakers: () => coordination().breakers,
   generate: () => (require('./generate-command') as typeof GenerateCommand).generate,
   tools: () => (require('./tools-command') as typeof ToolsCommand).tools,
   'memory set': () => memory().memorySet,

@@ -45,7 +45,7 @@ export const worker: Command = {
     // a team's first worker on a fresh database needs no separate set-up step.
     const applied = await applyMigrations(await ctx.database());
     if (applied.length > 0) ctx.output.out(`applied PostgreSQL migrations ${applied.join(', ')}`);
-    const running = await connectPlanWorker(config, project.tools);
+    const running = await connectPlanWorker(config, project.tools, project.coordination);
     // The first signal drains (a deploy's SIGTERM must not cut steps short); a second one is someone in a hurry.
     let signals = 0;
     const stop = () => {

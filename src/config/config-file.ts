@@ -9,6 +9,7 @@ import { createJiti } from 'jiti';
 import { closestName } from '../plan';
 import { checkMcpConfig } from '../tools/mcp/mcp-config';
 import { CONFIG_KEYS, type DurablePlansConfig } from './define-config';
+import { checkCoordination } from './coordination-config';
 import { nonEmpty } from './environment';
 
 /** The names looked for, in this order, in the working directory and then each directory above it. */
@@ -97,6 +98,7 @@ function checkConfig(path: string, value: unknown): DurablePlansConfig {
   }
   try {
     checkMcpConfig((value as DurablePlansConfig).mcp);
+    checkCoordination((value as DurablePlansConfig).breakers, (value as DurablePlansConfig).limits);
   } catch (err) {
     throw new ConfigFileError(path, (err as Error).message);
   }

@@ -10,3 +10,10 @@ export { toolCatalogue } from './tool-catalogue';
 export { loadTemporalProfile, TemporalProfileError, type TemporalProfile } from './temporal-profile';
 export { temporalConnectionOptions, describeProfile, type TemporalConnectionOptions } from './temporal-connection';
 export { webUiBase } from './web-ui-url';
+export {
+  checkCoordination,
+  NO_COORDINATION,
+  type BreakerSettings,
+  type CoordinationConfig,
+  type LimitSettings,
+} from './coordination-config';

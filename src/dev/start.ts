@@ -77,6 +77,7 @@ async function bringUp(
   const { worker, tracing, close } = await connectPlanWorker(
     { ...config, ...temporal, databaseUrl: database.url },
     project.tools,
+    project.coordination,
   );
   const running = worker.run();
   stops.push(async () => {

@@ -116,6 +116,12 @@ export const MCP_UNAVAILABLE = 'McpUnavailable';
 /** A tool call the agent's workflow names is not in the stored answer of the model (the row was deleted by hand). */
 export const AGENT_TOOL_CALL_MISSING = 'AgentToolCallMissing';
 
+// Coordination between plans.
+/** The tool's circuit breaker is open (or its probe is out): retried after the cool-down; not with onFailure pause. */
+export const CIRCUIT_OPEN = 'CircuitOpen';
+/** A call waited for its turn under a rate or concurrency limit until its attempt's deadline; retried. */
+export const LIMIT_WAIT_TIMEOUT = 'LimitWaitTimeout';
+
 /** Every error type above. (Temporal adds its own timeout types, `StartToCloseTimeout` and `HeartbeatTimeout`.) */
 export const ERROR_TYPES: readonly string[] = [
   PLAN_VALIDATION_ERROR,
@@ -160,4 +166,6 @@ export const ERROR_TYPES: readonly string[] = [
   MCP_TOOL_ERROR,
   MCP_UNAVAILABLE,
   AGENT_TOOL_CALL_MISSING,
+  CIRCUIT_OPEN,
+  LIMIT_WAIT_TIMEOUT,
 ];

@@ -87,6 +87,11 @@ export interface Tool<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.Z
    * heartbeat. 'default' makes local the tool's default (a step's `local: false` still wins). Unset: never.
    */
   local?: 'allowed' | 'default';
+  /**
+   * What a call reaches, for circuit breakers kept per tool and target (`per: 'target'`): the HTTP host, the SQL
+   * connection's name. Unset: the tool is its own target.
+   */
+  target?(parameters: z.infer<S>): string;
   run(parameters: z.infer<S>, context: ToolContext): Promise<z.input<R>>;
   /**
    * The tool's default compensation: how to undo a call, given its parameters and result. A step of this tool that

@@ -87,6 +87,8 @@ export async function runStep(
         parameters,
         ...withSecrets(own),
         ...withFencingToken(hold),
+        // A plan that pauses on a failure pauses on an open breaker too, rather than retrying into it.
+        ...(state.plan.options.onFailure === 'pause' ? { onCircuitOpen: 'fail' as const } : {}),
         purpose: 'step',
         memoryNamespace: state.plan.options.memoryNamespace,
         memoryNamespaces: state.plan.options.memoryNamespaces,

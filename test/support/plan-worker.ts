@@ -14,6 +14,7 @@ import {
   type ToolSettings,
 } from '../../src/tools';
 import { createPlanWorker } from '../../src/worker';
+import type { CoordinationConfig } from '../../src/config';
 import type { PlanSnapshot } from '../../src/plan';
 import { stateQuery } from '../../src/workflows/definitions';
 import { TcpProxy } from './tcp-proxy';
@@ -47,6 +48,8 @@ export async function startTestWorker(
     taskQueue?: string;
     /** The key step callbacks are signed with. */
     notifySecret?: string;
+    /** Circuit breakers and call limits, as a configuration file gives them (checkCoordination). */
+    coordination?: CoordinationConfig;
   } = {},
 ): Promise<TestWorker> {
   if (!runtimeReady) {
@@ -76,6 +79,7 @@ export async function startTestWorker(
     dataConverter: options.dataConverter,
     secrets: options.secrets,
     notifySecret: options.notifySecret,
+    coordination: options.coordination,
   });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: stack.temporalAddress });

@@ -66,6 +66,7 @@ export const httpRequest = defineTool({
   risk: 'write',
   secretParams: ['secretHeaders'],
   heartbeatTimeoutMs: WAITING_TOOL_HEARTBEAT_TIMEOUT_MS,
+  target: (p) => new URL(p.url).host,
   run: async (p, context) => {
     const request = `${p.method} ${p.url}`;
     const limit = attemptSignal(context, p.timeoutMs);

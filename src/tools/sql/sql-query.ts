@@ -42,6 +42,7 @@ export const sqlQuery = defineTool({
   }),
   risk: 'write',
   heartbeatTimeoutMs: WAITING_TOOL_HEARTBEAT_TIMEOUT_MS,
+  target: (p) => p.connection,
   run: async (p, context) => {
     const connection = context.sql.forSteps(p.connection);
     if (!connection) {
