@@ -36,6 +36,8 @@ export interface ResourceTiming {
   agingMs: number;
   /** How often a waiter looks at its request (default 200 ms). */
   pollMs: number;
+  /** How often a waiter works out who is in its way, to tell the workflow when that changes (default 1 s). */
+  blockersMs: number;
   /** How often a waiter checks that the plans in its way are still running (default 5 s). */
   livenessMs: number;
   /** The longest one asking activity waits before it answers anyway (default 4 min). */
@@ -45,6 +47,7 @@ export interface ResourceTiming {
 export const RESOURCE_TIMING: ResourceTiming = {
   agingMs: 30_000,
   pollMs: 200,
+  blockersMs: 1_000,
   livenessMs: 5_000,
   answerWithinMs: 240_000,
 };
@@ -56,23 +59,28 @@ export function createResourceActivities(pool: Pool, timing: ResourceTiming = RE
       await fileRequest(pool, request, timing.agingMs);
       const started = Date.now();
       let checkedLiveness = 0;
+      let checkedBlockers = 0;
       for (;;) {
-        const standing = await requestStanding(pool, request.requestId, timing.agingMs);
+        // Whether it was granted is one row to read; who is in the way means reading every request, so less often.
+        const full = Date.now() - checkedBlockers >= timing.blockersMs;
+        const standing = await requestStanding(pool, request.requestId, timing.agingMs, full);
         if (standing.state === 'granted') return { granted: true, token: standing.token };
         // Released while this attempt was away (the plan ended): file it again, keeping nothing held meanwhile.
         if (standing.state === 'gone') {
           await fileRequest(pool, request, timing.agingMs);
           continue;
         }
-        const { blockers } = standing;
-        if (!sameBlockers(blockers, seen) || Date.now() - started >= timing.answerWithinMs) {
-          return { granted: false, blockers };
+        if (standing.blockers !== null) {
+          checkedBlockers = Date.now();
+          if (!sameBlockers(standing.blockers, seen) || Date.now() - started >= timing.answerWithinMs) {
+            return { granted: false, blockers: standing.blockers };
+          }
         }
         if (Date.now() - checkedLiveness >= timing.livenessMs) {
           checkedLiveness = Date.now();
           await reclaimFromEndedPlans(pool, context.client, request, timing.agingMs);
         }
-        context.heartbeat({ waitingFor: blockers });
+        context.heartbeat({ waitingFor: seen });
         // Throws CancelledFailure when the step is cancelled; the workflow then withdraws the request.
         await context.sleep(timing.pollMs);
       }

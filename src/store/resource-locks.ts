@@ -21,9 +21,9 @@ export interface ResourceRequest {
   priority: number;
 }
 
-/** Where a request stands: granted with its fencing token, waiting behind `blockers`, or gone (released). */
+/** Where a request stands: granted with its fencing token, waiting (behind `blockers`, when asked), or gone. */
 export type RequestStanding =
-  { state: 'granted'; token: number } | { state: 'waiting'; blockers: ResourceHolder[] } | { state: 'gone' };
+  { state: 'granted'; token: number } | { state: 'waiting'; blockers: ResourceHolder[] | null } | { state: 'gone' };
 
 /** One row as `plan locks` shows it. */
 export interface LockRow {
@@ -73,14 +73,20 @@ export async function fileRequest(pool: Pool, request: ResourceRequest, agingMs:
   });
 }
 
-/** Where one request stands now. */
-export async function requestStanding(pool: Pool, requestId: string, agingMs: number): Promise<RequestStanding> {
+/** Where one request stands now; `withBlockers` also works out who is in its way (reading every request). */
+export async function requestStanding(
+  pool: Pool,
+  requestId: string,
+  agingMs: number,
+  withBlockers: boolean,
+): Promise<RequestStanding> {
   const { rows } = await pool.query<{ fencing_token: string | null }>(
     'SELECT fencing_token FROM resource_requests WHERE request_id = $1',
     [requestId],
   );
   if (rows.length === 0) return { state: 'gone' };
   if (rows[0]!.fencing_token !== null) return { state: 'granted', token: Number(rows[0]!.fencing_token) };
+  if (!withBlockers) return { state: 'waiting', blockers: null };
   return { state: 'waiting', blockers: blockersOf(requestId, queued(await readRequests(pool)), agingMs) };
 }
 

@@ -3,7 +3,13 @@
  * way), runs holding them, and releases them before its outcome is recorded, so the next step to need them never
  * finds them still held by a step that is already over.
  */
-import { CancellationScope, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  proxyActivities,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { PlanState, ResourceHolder, StepSpec } from '../plan';
 import type { ResourceActivities, ResourceAnswer } from '../activities/resource-activities';
 
@@ -13,6 +19,8 @@ const { acquireResources } = proxyActivities<ResourceActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  // Withdrawn only once the wait has stopped, so it cannot file the request again behind the withdrawal.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   summary: 'wait for resources',
 });
 

@@ -17,15 +17,22 @@ import { waitForState } from '../support/wait-for-state';
 
 jest.setTimeout(120_000);
 
-/** Holds the step for `ms` and reports when, by the worker's clock, it really ran, and with which fencing token. */
+/** Gates the test opens: a step given `until` works until the test opens it (the worker runs in this process). */
+const gates = new Map<string, () => void>();
+const gate = (name: string) => new Promise<void>((resolve) => gates.set(name, resolve));
+
+/**
+ * Works for `ms` (or until its gate opens) and reports when, by the worker's clock, it really ran, and with which
+ * fencing token.
+ */
 const timed = defineTool({
   name: 'timed_work',
   description: 'Works for ms milliseconds and says when it ran.',
-  parameters: z.object({ ms: z.number().int().min(0) }),
+  parameters: z.object({ ms: z.number().int().min(0), until: z.string().optional() }),
   risk: 'read',
-  run: async ({ ms }, { fencingToken }) => {
+  run: async ({ ms, until }, { fencingToken }) => {
     const startedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await (until ? gate(until) : new Promise((resolve) => setTimeout(resolve, ms)));
     return { startedAt, endedAt: Date.now(), fencingToken };
   },
 });
@@ -49,12 +56,9 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** A one-step plan that works `ms` holding `resources`. */
-function onePlan(resources: unknown[], ms = 1_500, priority?: number): Record<string, unknown> {
-  return {
-    ...(priority === undefined ? {} : { options: { priority } }),
-    steps: [{ id: 'work', toolName: 'timed_work', parameters: { ms }, resources }],
-  };
+/** A one-step plan that works `ms` (or until the gate `until` opens) holding `resources`. */
+function onePlan(resources: unknown[], ms = 1_500, until?: string): Record<string, unknown> {
+  return { steps: [{ id: 'work', toolName: 'timed_work', parameters: { ms, ...(until && { until }) }, resources }] };
 }
 
 const ran = (state: PlanSnapshot): Ran => state.steps[0]!.result as Ran;
@@ -68,8 +72,8 @@ async function locks(): Promise<LockRow[]> {
 
 test('two writers of a resource take turns, and the one waiting shows who holds it', async () => {
   const resource = uniqueId('db:orders');
-  // Long enough for the checks below (each CLI call starts a process) to see it hold the resource.
-  const first = await env.start(onePlan([resource], 6_000));
+  // It holds the resource until the checks below (each CLI call starts a process) have seen it hold it.
+  const first = await env.start(onePlan([resource], 0, resource));
   await waitForState(first, (s) => s.steps[0]!.status === 'running');
   const second = await env.start(onePlan([{ name: resource, mode: 'write' }]));
   const waiting = await waitForState(second, (s) => (s.steps[0]!.waitingFor ?? []).length > 0);
@@ -87,6 +91,8 @@ test('two writers of a resource take turns, and the one waiting shows who holds 
     `Step work waits for resources: ${resource} held (write) by plan ${first.workflowId} step work`,
   );
 
+  await new Promise((resolve) => setTimeout(resolve, 200)); // so the two runs' times cannot touch by accident
+  gates.get(resource)!();
   const [fa, fb] = [await first.result(), await second.result()];
   const [a, b] = [ran(fa), ran(fb)];
   expect(overlap(a, b)).toBe(false);
