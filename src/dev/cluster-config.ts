@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterDatabases, PostgresEndpoint } from './cluster-databases';
+import { DISPATCH_DYNAMIC_CONFIG } from './dev-server';
 
 /** The server's services, in the order they start (the frontend waits for history and matching to be reachable). */
 export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -30,6 +31,7 @@ export interface ClusterPorts {
  * a second.
  */
 export const CLUSTER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  ...DISPATCH_DYNAMIC_CONFIG,
   'system.forceSearchAttributesCacheRefreshOnRead': true,
   'frontend.persistenceMaxQPS': 10_000,
   'history.persistenceMaxQPS': 45_000,

@@ -18,9 +18,21 @@ export interface DevServerOptions {
   logFile: string | null;
   /** The codec server the Web UI asks to decode payloads (when the plans are encrypted). */
   uiCodecEndpoint?: string;
-  /** Extra `--dynamic-config-value KEY=VALUE` settings. */
+  /** Extra `--dynamic-config-value KEY=VALUE` settings, over DISPATCH_DYNAMIC_CONFIG. */
   dynamicConfig?: Record<string, unknown>;
 }
+
+/**
+ * Dynamic config every dev server started here runs with (`npm start`, the tests, the benchmarks). The history
+ * service reads its transfer queue at most 20 times a second per shard by default: a dozen tasks go through at once,
+ * then each waits ~50 ms, and every workflow and activity task of a chain of steps waits twice (bench/RESULTS.md).
+ * Eager activity execution hands a step's activity to the worker that scheduled it, without a task-queue round trip.
+ * A self-hosted cluster wants the same (README, "Task dispatch latency").
+ */
+export const DISPATCH_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+  'system.enableActivityEagerExecution': true,
+};
 
 export interface DevServer {
   address: string;
@@ -35,7 +47,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   else args.push('--ui-port', String(options.uiPort));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+  for (const [key, value] of Object.entries({ ...DISPATCH_DYNAMIC_CONFIG, ...options.dynamicConfig })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
   const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
