@@ -19,6 +19,7 @@ import { createPool } from '../src/store/pool';
 import { builtinRegistry } from '../src/tools';
 import { createPlanWorker, planWorkflowInterceptorModules } from '../src/worker';
 import { mirrorLags, percentile } from './lags';
+import { dispatchMedians, type DispatchMedians } from './dispatch';
 
 type Shape = 'wide' | 'chain';
 type Variant = 'handwritten' | 'handwritten, local' | 'plan' | 'plan, no mirror' | 'plan, local';
@@ -33,6 +34,8 @@ interface Run {
   cpuMs: number;
   peakRssMb: number;
   eventsPerStep: number;
+  /** Server-side dispatch medians of the first workflow (scheduled → started). */
+  dispatch: DispatchMedians;
   ids: string[];
 }
 
@@ -161,6 +164,7 @@ async function measure(
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: peak / 2 ** 20,
     eventsPerStep: (history.events?.length ?? 0) / c.n,
+    dispatch: dispatchMedians(history),
     ids: handles.map((h) => h.workflowId),
   };
 }
@@ -189,10 +193,10 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
     `Measured by \`npm run bench -- compare ${rounds}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${version}, @temporalio/* 1.24.0, one dev server (in memory) and one worker in this process, PostgreSQL on the same machine.`,
     `Each case runs the ${VARIANTS.length} variants interleaved, ${rounds} rounds; ratios are per round (variant ÷ hand-written in the same round): median [min–max].`,
-    'CPU and peak RSS are of the process running client, worker and activities; events/step is the first workflow\'s history length ÷ steps; "plan, local" marks every step `local: true` (mirror on) and is measured against "handwritten, local", the same workflow with local activities.',
+    'CPU and peak RSS are of the process running client, worker and activities; events/step is the first workflow\'s history length ÷ steps; dispatch is the median time from a task scheduled to started in that history, workflow task / activity task (– when it has none); "plan, local" marks every step `local: true` (mirror on) and is measured against "handwritten, local", the same workflow with local activities.',
     '',
-    '| case | variant | wall (median) | steps/s | ms per step | ratio to its hand-written baseline | events/step | CPU s | peak RSS MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| case | variant | wall (median) | steps/s | ms per step | ratio to its hand-written baseline | events/step | dispatch ms (workflow / activity task) | CPU s | peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { c, runs } of results) {
     for (const variant of VARIANTS) {
@@ -202,7 +206,7 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
       lines.push(
         `| ${label(c)} | ${variant} | ${fmt(wall / 1000)} s | ${fmt((c.n * c.concurrency) / (wall / 1000), 0)} | ${fmt(wall / (c.n * c.concurrency))} | ` +
           `${BASELINE[variant] === variant ? '1' : `${fmt(median(rt))} [${fmt(Math.min(...rt))}–${fmt(Math.max(...rt))}]`} | ` +
-          `${fmt(median(rs.map((r) => r.eventsPerStep)))} | ${fmt(median(rs.map((r) => r.cpuMs)) / 1000)} | ${fmt(Math.max(...rs.map((r) => r.peakRssMb)), 0)} |`,
+          `${fmt(median(rs.map((r) => r.eventsPerStep)))} | ${dispatchCell(rs)} | ${fmt(median(rs.map((r) => r.cpuMs)) / 1000)} | ${fmt(Math.max(...rs.map((r) => r.peakRssMb)), 0)} |`,
       );
     }
   }
@@ -217,6 +221,12 @@ function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: num
     lines.push(`| ${label(c)} | ${fmt(percentile(lag, 50), 0)} | ${fmt(percentile(lag, 99), 0)} |`);
   lines.push('', '![ratios](ratios.svg)', '');
   return lines.join('\n');
+}
+
+/** "2.1 / 1.8": the rounds' median dispatch times, workflow task then activity task. */
+function dispatchCell(runs: Run[]): string {
+  const cell = (xs: number[]) => (xs.every(Number.isNaN) ? '–' : fmt(median(xs.filter((x) => !Number.isNaN(x))), 1));
+  return `${cell(runs.map((r) => r.dispatch.workflowTaskMs))} / ${cell(runs.map((r) => r.dispatch.activityTaskMs))}`;
 }
 
 /** A bar chart of the median wall-time ratios (1.0 = as fast as the hand-written workflow). */
