@@ -4,6 +4,7 @@
  * bench/ratios.svg. Not a test: it measures.
  *
  *   npm run bench -- compare [rounds=2] [maxConcurrency=64]    (640 adds 64 wide plans at once: ~20 more minutes)
+ *   npm run bench -- peers [rounds=2] [maxConcurrency=64]      (the same, with DBOS Transact as a sixth variant)
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -20,9 +21,10 @@ import { builtinRegistry } from '../src/tools';
 import { createPlanWorker, planWorkflowInterceptorModules } from '../src/worker';
 import { mirrorLags, percentile } from './lags';
 import { dispatchMedians, type DispatchMedians } from './dispatch';
+import { startDbosPeer, type DbosPeer } from './dbos-peer';
 
 type Shape = 'wide' | 'chain';
-type Variant = 'handwritten' | 'handwritten, local' | 'plan' | 'plan, no mirror' | 'plan, local';
+type Variant = 'handwritten' | 'handwritten, local' | 'plan' | 'plan, no mirror' | 'plan, local' | 'DBOS';
 interface Case {
   shape: Shape;
   n: number;
@@ -40,16 +42,21 @@ interface Run {
 }
 
 const VARIANTS: Variant[] = ['handwritten', 'handwritten, local', 'plan', 'plan, no mirror', 'plan, local'];
-/** What each variant is measured against: plans of local steps against the same workflow with local activities. */
+/**
+ * What each variant is measured against: plans of local steps against the same workflow with local activities, and
+ * DBOS (steps in process, checkpointed to PostgreSQL) against the same.
+ */
 const BASELINE: Record<Variant, Variant> = {
   handwritten: 'handwritten',
   'handwritten, local': 'handwritten, local',
   plan: 'handwritten',
   'plan, no mirror': 'handwritten',
   'plan, local': 'handwritten, local',
+  DBOS: 'handwritten, local',
 };
 
-export async function compare(args: string[]): Promise<string> {
+export async function compare(args: string[], peers = false): Promise<string> {
+  const variants: Variant[] = peers ? [...VARIANTS, 'DBOS'] : VARIANTS;
   const rounds = Number(args[0] ?? 2);
   const maxConcurrency = Number(args[1] ?? 64);
   const cases: Case[] = [
@@ -67,6 +74,7 @@ export async function compare(args: string[]): Promise<string> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stack = await startEphemeralStack({ label: 'compare', log: (line) => process.stderr.write(`${line}\n`) });
   const pool = createPool(stack.databaseUrl);
+  const dbos = peers ? await startDbosPeer(stack.databaseUrl) : null;
   const native = await NativeConnection.connect({ address: stack.temporalAddress });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
@@ -92,11 +100,13 @@ export async function compare(args: string[]): Promise<string> {
   try {
     await worker.runUntil(async () => {
       for (const c of cases) {
-        const runs = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as Record<Variant, Run[]>;
+        const runs = Object.fromEntries(variants.map((v) => [v, []])) as unknown as Record<Variant, Run[]>;
         for (let round = 0; round < rounds; round++) {
-          for (const variant of VARIANTS) {
+          for (const variant of variants) {
             process.stderr.write(`${c.shape} n=${c.n} x${c.concurrency} round ${round + 1}: ${variant}\n`);
-            runs[variant].push(await measure(client, taskQueue, tools, c, variant));
+            runs[variant].push(
+              variant === 'DBOS' ? await measureDbos(dbos!, c) : await measure(client, taskQueue, tools, c, variant),
+            );
           }
         }
         const lag = await mirrorLags(client, pool, runs.plan.at(-1)!.ids.slice(0, 4));
@@ -104,18 +114,19 @@ export async function compare(args: string[]): Promise<string> {
       }
     });
   } finally {
+    await dbos?.stop();
     await native.close();
     await connection.close();
     await pool.end();
     await stack.stop();
   }
-  const report = render(results, rounds);
+  const report = render(results, rounds, variants, peers);
   // The written reading of the numbers is kept: it is edited by hand after each run.
   const file = join(__dirname, 'RESULTS.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const reading = previous.indexOf(READING);
   writeFileSync(file, reading >= 0 ? `${report}\n${previous.slice(reading)}` : report);
-  writeFileSync(join(__dirname, 'ratios.svg'), chart(results));
+  writeFileSync(join(__dirname, 'ratios.svg'), chart(results, variants));
   return report;
 }
 
@@ -169,6 +180,23 @@ async function measure(
   };
 }
 
+/** DBOS runs the case in this process: wall time and CPU as for the others; it has no Temporal history. */
+async function measureDbos(dbos: DbosPeer, c: Case): Promise<Run> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await dbos.run(c.n, c.parallel, c.shape, c.concurrency);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: process.memoryUsage().rss / 2 ** 20,
+    eventsPerStep: NaN,
+    dispatch: { workflowTaskMs: NaN, activityTaskMs: NaN },
+    ids: [],
+  };
+}
+
 /** The heading of the hand-written part of RESULTS.md, which a new run keeps. */
 const READING = '## Reading it';
 
@@ -184,29 +212,34 @@ function ratios(runs: Record<Variant, Run[]>, variant: Variant): number[] {
   return runs[variant].map((r, i) => r.wallMs / runs[BASELINE[variant]][i]!.wallMs);
 }
 
-function render(results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: number[] }>, rounds: number): string {
+function render(
+  results: Array<{ c: Case; runs: Record<Variant, Run[]>; lag: number[] }>,
+  rounds: number,
+  variants: Variant[],
+  peers: boolean,
+): string {
   const temporal = findTemporalBinary();
   const version = temporal ? spawnSync(temporal, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'unknown';
   const lines = [
     '# Benchmark: runPlan against a hand-written workflow',
     '',
-    `Measured by \`npm run bench -- compare ${rounds}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+    `Measured by \`npm run bench -- ${peers ? 'peers' : 'compare'} ${rounds}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${version}, @temporalio/* 1.24.0, one dev server (in memory) and one worker in this process, PostgreSQL on the same machine.`,
-    `Each case runs the ${VARIANTS.length} variants interleaved, ${rounds} rounds; ratios are per round (variant ÷ hand-written in the same round): median [min–max].`,
+    `Each case runs the ${variants.length} variants interleaved, ${rounds} rounds; ratios are per round (variant ÷ hand-written in the same round): median [min–max].`,
     'CPU and peak RSS are of the process running client, worker and activities; events/step is the first workflow\'s history length ÷ steps; dispatch is the median time from a task scheduled to started in that history, workflow task / activity task (– when it has none); "plan, local" marks every step `local: true` (mirror on) and is measured against "handwritten, local", the same workflow with local activities.',
     '',
     '| case | variant | wall (median) | steps/s | ms per step | ratio to its hand-written baseline | events/step | dispatch ms (workflow / activity task) | CPU s | peak RSS MB |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { c, runs } of results) {
-    for (const variant of VARIANTS) {
+    for (const variant of variants) {
       const rs = runs[variant];
       const wall = median(rs.map((r) => r.wallMs));
       const rt = ratios(runs, variant);
       lines.push(
         `| ${label(c)} | ${variant} | ${fmt(wall / 1000)} s | ${fmt((c.n * c.concurrency) / (wall / 1000), 0)} | ${fmt(wall / (c.n * c.concurrency))} | ` +
           `${BASELINE[variant] === variant ? '1' : `${fmt(median(rt))} [${fmt(Math.min(...rt))}–${fmt(Math.max(...rt))}]`} | ` +
-          `${fmt(median(rs.map((r) => r.eventsPerStep)))} | ${dispatchCell(rs)} | ${fmt(median(rs.map((r) => r.cpuMs)) / 1000)} | ${fmt(Math.max(...rs.map((r) => r.peakRssMb)), 0)} |`,
+          `${variant === 'DBOS' ? '–' : fmt(median(rs.map((r) => r.eventsPerStep)))} | ${dispatchCell(rs)} | ${fmt(median(rs.map((r) => r.cpuMs)) / 1000)} | ${fmt(Math.max(...rs.map((r) => r.peakRssMb)), 0)} |`,
       );
     }
   }
@@ -230,19 +263,27 @@ function dispatchCell(runs: Run[]): string {
 }
 
 /** A bar chart of the median wall-time ratios (1.0 = as fast as the hand-written workflow). */
-function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>): string {
+function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>, variants: Variant[]): string {
   const bars = results.flatMap(({ c, runs }) =>
-    VARIANTS.filter((v) => BASELINE[v] !== v).map((v) => ({
-      label: `${label(c)} — ${v}`,
-      ratio: median(ratios(runs, v)),
-    })),
+    variants
+      .filter((v) => BASELINE[v] !== v)
+      .map((v) => ({
+        label: `${label(c)} — ${v}`,
+        ratio: median(ratios(runs, v)),
+      })),
   );
   const max = Math.max(2, ...bars.map((b) => b.ratio));
   const width = 760;
   const scale = (x: number) => 260 + (x / max) * (width - 300);
   const rows = bars.map((b, i) => {
     const y = 30 + i * 22;
-    const colour = b.label.endsWith('no mirror') ? '#8fb8de' : b.label.endsWith('local') ? '#5aa469' : '#3b7dc4';
+    const colour = b.label.endsWith('DBOS')
+      ? '#c98a2b'
+      : b.label.endsWith('no mirror')
+        ? '#8fb8de'
+        : b.label.endsWith('local')
+          ? '#5aa469'
+          : '#3b7dc4';
     return (
       `<text x="255" y="${y + 14}" text-anchor="end" font-size="12">${b.label}</text>` +
       `<rect x="260" y="${y}" width="${scale(b.ratio) - 260}" height="16" fill="${colour}"/>` +

@@ -3,7 +3,13 @@ import { compare } from './compare';
 import { mirrorLag } from './mirror-lag';
 import { scale } from './scale';
 
-const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = { compare, 'mirror-lag': mirrorLag, scale };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = {
+  compare,
+  // The same cases with DBOS Transact measured in the same sitting, side by side.
+  peers: (args) => compare(args, true),
+  'mirror-lag': mirrorLag,
+  scale,
+};
 
 async function main(): Promise<void> {
   const [name = 'compare', ...args] = process.argv.slice(2);
