@@ -2,12 +2,14 @@
 import { compare } from './compare';
 import { mirrorLag } from './mirror-lag';
 import { scale } from './scale';
+import { promiseCost } from './promise-cost';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = {
   compare,
   // The same cases with DBOS Transact measured in the same sitting, side by side.
   peers: (args) => compare(args, true),
   'mirror-lag': mirrorLag,
+  promises: promiseCost,
   scale,
 };
 

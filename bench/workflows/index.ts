@@ -1,2 +1,3 @@
 export { runPlan, planAndRun, sweepExpiredMemory } from '../../src/workflows';
 export { handwrittenPlan } from './handwritten';
+export { awaitPromises } from './promise-cost';
