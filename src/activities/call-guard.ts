@@ -3,6 +3,7 @@
  * for its turn, heartbeating) and its circuit breaker (an open one fails the call at once with CircuitOpen, which
  * Temporal retries after the cool-down). Plans' steps and agents' tool calls pass through it alike.
  */
+import { createHash } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { CoordinationConfig } from '../config/coordination-config';
@@ -35,10 +36,10 @@ export class CallGuard {
     if (!limits && !settings) return OPEN_PASSAGE;
     const context = Context.current();
     const holder = `${context.info.workflowExecution?.workflowId}/${context.info.activityId}/${context.info.attempt}`;
-    const limit = limits ? { ...limits, key: renderLimitKey(limits.key, tool.name, parameters) } : null;
+    const limit = limits ? { ...limits, key: boundedKey(renderLimitKey(limits.key, tool.name, parameters)) } : null;
     if (limit) await this.waitForTurn(limit, holder, options.deadline);
-    if (!settings) return { end: () => endTurn(this.pool, limit!.key, holder) };
-    const target = settings.per === 'target' && tool.target ? tool.target(parameters) : null;
+    if (!settings) return { end: () => afterCall(() => endTurn(this.pool, limit!.key, holder)) };
+    const target = settings.per === 'target' && tool.target ? boundedKey(tool.target(parameters)) : null;
     const breaker: Breaker = {
       key: target === null ? tool.name : `${tool.name} ${target}`,
       tool: tool.name,
@@ -53,12 +54,13 @@ export class CallGuard {
       throw circuitOpen(breaker, admission, options.failFast);
     }
     return {
-      end: async (error) => {
-        if (limit) await endTurn(this.pool, limit.key, holder);
-        if (error === null) return recordSuccess(this.pool, breaker, admission.probe);
-        if (countsAgainst(error)) return recordFailure(this.pool, breaker, (error as Error).message ?? String(error));
-        if (admission.probe) await releaseProbe(this.pool, breaker);
-      },
+      end: (error) =>
+        afterCall(async () => {
+          if (limit) await endTurn(this.pool, limit.key, holder);
+          if (error === null) return recordSuccess(this.pool, breaker, admission.probe);
+          if (countsAgainst(error)) return recordFailure(this.pool, breaker, (error as Error).message ?? String(error));
+          if (admission.probe) await releaseProbe(this.pool, breaker);
+        }),
     };
   }
 
@@ -80,6 +82,28 @@ export class CallGuard {
       context.heartbeat({ waitingFor: { limit: limit.key, running: turn.running } });
       await context.sleep(Math.min(turn.retryInMs, 1_000));
     }
+  }
+}
+
+/** Limit keys and breaker targets come from a call's parameters, which a model wrote: long ones are hashed. */
+const MAX_KEY_CHARS = 200;
+
+export function boundedKey(key: string): string {
+  if (key.length <= MAX_KEY_CHARS) return key;
+  return `${key.slice(0, 100)}…sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/**
+ * Tells the breaker and the limits how a call ended. A failure to do so (PostgreSQL away) must not fail a call that
+ * has already had its effect, or Temporal would run it again: it is logged; a slot then frees with its lease.
+ */
+async function afterCall(report: () => Promise<unknown>): Promise<void> {
+  try {
+    await report();
+  } catch (err) {
+    Context.current().log.warn('could not record the call with its circuit breaker or limit', {
+      error: (err as Error).message,
+    });
   }
 }
 

@@ -6,6 +6,9 @@
  */
 import { claimsConflict, type ResourceClaim, type ResourceHolder } from '../plan/resources';
 
+/** At most this many of those in a waiting step's way are named (`waitingFor`). */
+export const MAX_BLOCKERS_SHOWN = 10;
+
 export interface QueuedRequest {
   requestId: string;
   planId: string;
@@ -62,5 +65,8 @@ export function blockersOf(requestId: string, requests: readonly QueuedRequest[]
     requests.filter((r) => r.granted),
     true,
   );
-  return holders.length > 0 ? holders : blocking(line.slice(0, line.indexOf(me)), false);
+  const blockers = holders.length > 0 ? holders : blocking(line.slice(0, line.indexOf(me)), false);
+  // What a waiting step shows travels through history with each change: a hundred readers in its way are named by
+  // their first few.
+  return blockers.slice(0, MAX_BLOCKERS_SHOWN);
 }

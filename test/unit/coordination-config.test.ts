@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { checkCoordination, loadProjectConfig } from '../../src/config';
 import { renderLimitKey } from '../../src/activities/limit-key';
+import { boundedKey } from '../../src/activities/call-guard';
 
 test('breakers get their defaults; limits keep what they set', () => {
   expect(checkCoordination({ http_request: { failures: 2 } }, { sql_query: { concurrency: 3 } })).toEqual({
@@ -42,4 +43,13 @@ test('the example configuration loads', async () => {
     concurrency: 1,
     key: '{{parameters.url.host}}',
   });
+});
+
+test('a key or target a model made huge is bounded, and two different ones stay apart', () => {
+  const huge = (tail: string) =>
+    renderLimitKey('{{parameters.body}}', 'http_request', { body: 'x'.repeat(1e6) + tail });
+  const [a, b] = [boundedKey(huge('a')), boundedKey(huge('b'))];
+  expect(a.length).toBeLessThanOrEqual(200);
+  expect(a).not.toBe(b);
+  expect(boundedKey('api.example.com')).toBe('api.example.com');
 });

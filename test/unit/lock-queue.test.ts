@@ -1,5 +1,5 @@
 /** Who gets resources next: shared reads, exclusive writes, no overtaking of a blocked writer, priority with aging. */
-import { blockersOf, grantable, type QueuedRequest } from '../../src/store/lock-queue';
+import { blockersOf, grantable, MAX_BLOCKERS_SHOWN, type QueuedRequest } from '../../src/store/lock-queue';
 import type { ResourceClaim } from '../../src/plan';
 
 let arrival = 0;
@@ -67,4 +67,10 @@ test('higher priority goes first; waiting long enough outranks it', () => {
     request('urgent', [['x', 'write']], { priority: 2 }),
   ];
   expect(ids(grantable(aged, AGING))).toEqual(['old']);
+});
+
+test('a waiter behind a hundred readers names only the first few of them', () => {
+  const readers = Array.from({ length: 100 }, (_, i) => request(`r${i}`, [['db', 'read']], { granted: true }));
+  const queue = [...readers, request('w', [['db', 'write']])];
+  expect(blockersOf('w', queue, AGING)).toHaveLength(MAX_BLOCKERS_SHOWN);
 });
