@@ -66,6 +66,7 @@ export function createActivities(
     results,
     secrets: deps.secrets ?? NO_SECRETS,
     guard: new CallGuard(deps.pool, deps.coordination ?? NO_COORDINATION),
+    pool: deps.pool,
   };
   const tools = createToolActivities(deps.tools, services);
   const agents = createAgentActivities({

@@ -30,6 +30,11 @@ export interface StepCall {
    * after the cool-down; 'fail' fails it for good, for plans that pause on a failure.
    */
   onCircuitOpen?: 'wait' | 'fail';
+  /**
+   * The plan's mirror changes this step carries to PostgreSQL (this step starting among them), so the workflow does
+   * not hold its task open for a write of its own; written at each attempt's start. Absent: none to carry.
+   */
+  mirror?: MirrorBatch;
 }
 
 export interface StepOutcome {
@@ -39,6 +44,8 @@ export interface StepOutcome {
   /** Only from a local activity: when its first attempt was scheduled and when it finished, by the worker's clock. */
   startedAt?: string;
   finishedAt?: string;
+  /** Only for a call that carried mirror changes: whether they, and then this step's result, reached PostgreSQL. */
+  mirrored?: boolean;
 }
 
 /** What a failing tool call attaches to its ApplicationFailure, so the plan can count attempts. */

@@ -37,12 +37,13 @@ const UPSERT_PLAN = `
 const STEP_COLUMNS = `
   "stepId" text, position int, "toolName" text, description text, parameters jsonb, "batchIndex" int, "dependsOn" text[],
   complexity text, "isRequiredValidateByDatabase" boolean, status text, attempts int, result jsonb,
-  "errorMessage" text, "errorType" text, compensation jsonb, "startedAt" timestamptz, "finishedAt" timestamptz`;
+  "resultKept" boolean, "errorMessage" text, "errorType" text, compensation jsonb, "startedAt" timestamptz, "finishedAt" timestamptz`;
 
 // A result kept in stored_results (too large for history) is written as the value itself, not as its marker.
-const RESULT_VALUE = `coalesce(
-  (SELECT r.value FROM stored_results r WHERE r.plan_id = $1 AND r.sha256 = s.result->'$storedResult'->>'sha256'),
+const resultValue = (planId: string) => `coalesce(
+  (SELECT r.value FROM stored_results r WHERE r.plan_id = ${planId} AND r.sha256 = s.result->'$storedResult'->>'sha256'),
   s.result)`;
+const RESULT_VALUE = resultValue('$1');
 
 // A full write creates every row of the run; partial writes only update rows that exist.
 const UPSERT_STEPS = `
@@ -65,13 +66,29 @@ const UPSERT_STEPS = `
     updated_at = now(), generation = excluded.generation, version = excluded.version
   WHERE (excluded.generation, excluded.version) > (t.generation, t.version)`;
 
-const UPDATE_STEPS = `
+// Placeholders given, so the update can also be part of the one statement a carried batch is written in.
+const updateSteps = (planId: string, rows: string, generation: string, version: string) => `
   UPDATE task_plans AS t SET
-    status = s.status, attempts = s.attempts, result = ${RESULT_VALUE}, error_message = s."errorMessage",
+    status = s.status, attempts = s.attempts,
+    result = CASE WHEN s."resultKept" THEN t.result ELSE ${resultValue(planId)} END, error_message = s."errorMessage",
     error_type = s."errorType", compensation_status = s.compensation->>'status', compensation = s.compensation,
-    started_at = s."startedAt", finished_at = s."finishedAt", updated_at = now(), generation = $3, version = $4
-    FROM jsonb_to_recordset($2::jsonb) AS s(${STEP_COLUMNS})
-   WHERE t.plan_id = $1 AND t.step_id = s."stepId" AND ($3::bigint, $4::bigint) > (t.generation, t.version)`;
+    started_at = s."startedAt", finished_at = s."finishedAt", updated_at = now(), generation = ${generation},
+    version = ${version}
+    FROM jsonb_to_recordset(${rows}::jsonb) AS s(${STEP_COLUMNS})
+   WHERE t.plan_id = ${planId} AND t.step_id = s."stepId" AND (${generation}::bigint, ${version}::bigint) > (t.generation, t.version)`;
+
+const UPDATE_STEPS = updateSteps('$1', '$2', '$3', '$4');
+
+// A batch a step's call carries (never a full one): plan row and step rows in one statement, one round trip.
+const WRITE_CARRIED = `
+  WITH plan_row AS (${UPSERT_PLAN} RETURNING 1),
+       step_rows AS (${updateSteps('$4', '$5', '$2', '$3')} RETURNING t.step_id)
+  SELECT step_id FROM step_rows`;
+
+// A step's own activity, as it completes: its row as its start left it (same run, same version) takes the result.
+const COMPLETE_STEP = `
+  UPDATE task_plans SET status = 'completed', attempts = $5, result = $6::jsonb, finished_at = now(), updated_at = now()
+   WHERE plan_id = $1 AND step_id = $2 AND generation = $3 AND version = $4 AND status = 'running'`;
 
 // Steps of an older run of the same plan id that this run does not have.
 const DELETE_STALE_STEPS = `DELETE FROM task_plans WHERE plan_id = $1 AND generation < $2`;
@@ -145,4 +162,31 @@ async function inSavepoint<T>(client: PoolClient, work: () => Promise<T>): Promi
     await client.query('ROLLBACK TO SAVEPOINT mirror_rows');
     throw err;
   }
+}
+
+/**
+ * Writes a completed step's result and status from the step's own activity, right after the batch it carried
+ * (`generation`, `version`) marked it running; returns whether the row took it. Any later write of the row by the
+ * workflow wins, and a write from a call the workflow has already given up on finds the row moved on and changes
+ * nothing.
+ */
+export async function writeStepCompleted(
+  pool: Pool,
+  row: { planId: string; stepId: string; generation: number; version: number; attempts: number; result: unknown },
+): Promise<boolean> {
+  const { planId, stepId, generation, version, attempts, result } = row;
+  const written = await pool.query(COMPLETE_STEP, [planId, stepId, generation, version, attempts, jsonbText(result)]);
+  return (written.rowCount ?? 0) > 0;
+}
+
+/**
+ * Writes a batch a step's call carried, in one statement: the rows exist (the full write made them), so this only
+ * updates; returns the steps whose rows took it (a repeated write changes none). Rows PostgreSQL refuses for their
+ * content fail the whole statement; the workflow then writes them again row by row.
+ */
+export async function writeCarriedBatch(pool: Pool, batch: MirrorBatch): Promise<Set<string>> {
+  const { plan, generation, version } = batch;
+  const params = [jsonbText(plan), generation, version, plan.planId, jsonbText(batch.steps)];
+  const { rows } = await pool.query<{ step_id: string }>(WRITE_CARRIED, params);
+  return new Set(rows.map((row) => row.step_id));
 }

@@ -3,7 +3,7 @@
  * compensate if it must, finish. Every decision about state lives in `PlanState` (src/plan); this file only
  * sequences Temporal primitives around it.
  */
-import { CancellationScope, condition, isCancellation, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   applyDefaultCompensations,
   boundedSnapshot,
@@ -19,7 +19,7 @@ import { registerHandlers } from './handlers';
 import { compensateStep, runStep } from './run-step';
 import { checkPlanTools, runsLocally } from './step-activities';
 import { LocalWaves } from './local-waves';
-import { MirrorLoop } from './mirror-loop';
+import { CARRIED_MIRROR_PATCH, MirrorLoop } from './mirror-loop';
 import { carryOver, dropCheckpoints, takeOver } from './continue-as-new';
 import type { RunPlanMode } from './run-mode';
 import { Visibility } from './visibility';
@@ -36,14 +36,16 @@ export async function runPlan(input: unknown, mode?: RunPlanMode): Promise<PlanS
   // Started once the worker said which parameters are secret, so the first write is already redacted.
   const secrets = Object.fromEntries(Object.entries(hints).map(([tool, hint]) => [tool, hint.secretParams]));
   const waves = new LocalWaves();
-  const mirror = state.plan.options.mirror ? new MirrorLoop(state, secrets, waves) : null;
+  const mirror = state.plan.options.mirror
+    ? new MirrorLoop(state, secrets, waves, patched(CARRIED_MIRROR_PATCH))
+    : null;
 
   let cancellation: unknown = null;
   try {
     // 2. Approval gate.
     await waitForApproval(state, visibility);
     // 3. Schedule the DAG; a long plan hands over to a fresh run when Temporal suggests it.
-    if (!state.stopping && (await execute(state, hints, visibility, waves)) === 'continue') {
+    if (!state.stopping && (await execute(state, hints, visibility, waves, mirror)) === 'continue') {
       await mirror?.flush();
       await PlanNotifier.flush(state);
       return await carryOver(state, input, hints);
@@ -135,6 +137,7 @@ async function execute(
   hints: Record<string, ToolHint>,
   visibility: Visibility,
   waves: LocalWaves,
+  mirror: MirrorLoop | null,
 ): Promise<'done' | 'continue'> {
   const { options } = state.plan;
   const limit = options.allowParallel ? options.maxParallelSteps : 1;
@@ -154,7 +157,7 @@ async function execute(
   const launch = (spec: StepSpec) => {
     startedHere++;
     // Not awaited: runStep records every outcome in the state; it rejects only for a bug, failing the workflow task.
-    void steps.run(() => runStep(state, spec, hints, waves));
+    void steps.run(() => runStep(state, spec, hints, waves, mirror));
   };
   try {
     for (;;) {
@@ -169,12 +172,14 @@ async function execute(
       if (handingOver && state.running === 0) return 'continue';
       gateTimerAt = armGateTimer(state, timers, gateTimerAt);
       const seen = state.seq;
+      mirror?.scheduled(seen);
       await condition(() => state.seq !== seen || waves.heldMayStart);
     }
   } finally {
     timers.cancel();
-    // No more local steps from here: the mirror writes as soon as anything changes.
+    // No more steps start from here: the mirror writes as soon as anything changes.
     waves.paced(false);
+    mirror?.scheduled(null);
   }
 }
 

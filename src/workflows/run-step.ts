@@ -24,6 +24,7 @@ import { compensationEnded, stepStarted } from './plan-telemetry';
 import { PlanNotifier } from './plan-notifier';
 import { stepCompleted, stepFailed } from './step-endings';
 import { holdResources, type ResourceHold } from './hold-resources';
+import type { MirrorLoop } from './mirror-loop';
 
 /** The tools' own default timeouts, as the worker reported them (absent from hints recorded before tools had any). */
 const timeoutsOf =
@@ -41,6 +42,7 @@ export async function runStep(
   spec: StepSpec,
   hints: Record<string, ToolHint>,
   waves: LocalWaves,
+  mirror: MirrorLoop | null,
 ): Promise<void> {
   // Only a step that needs resources waits here: any await would change the order of a plain step's commands, and
   // so the replay of every plan recorded before resources existed.
@@ -74,6 +76,9 @@ export async function runStep(
   if (spec.toolName === SUBPLAN_TOOL) return runSubplan(state, spec, parameters, startedAt);
   const hint = hints[spec.toolName];
   const timeoutMs = stepTimeoutMs(spec, state.plan.options, timeoutsOf(hints));
+  const local = runsLocally(spec, hint);
+  // A regular step's call writes the mirror's pending changes, its own start among them (see MirrorLoop).
+  const carried = local ? undefined : mirror?.carry();
   let ending: () => void;
   try {
     const call = () =>
@@ -92,12 +97,15 @@ export async function runStep(
         purpose: 'step',
         memoryNamespace: state.plan.options.memoryNamespace,
         memoryNamespaces: state.plan.options.memoryNamespaces,
+        ...(carried ? { mirror: carried } : {}),
       });
-    const outcome = await (runsLocally(spec, hint) ? waves.run(call) : call());
+    const outcome = await (local ? waves.run(call) : call());
+    if (carried) mirror!.carried(carried, spec.id, outcome.mirrored === true);
     // A local step's times come from the worker, recorded with its result: the workflow clock after a local
     // activity is not the same on replay.
     ending = () => stepCompleted(state, spec, startedAt, { ...outcome, attempts: outcome.attempt });
   } catch (err) {
+    if (carried) mirror!.carried(carried, spec.id, false);
     const failure = describeFailure(err, spec.maxRetries + 1);
     ending = () =>
       stepFailed(state, spec, startedAt, { error: failure.message, type: failure.type, attempts: failure.attempts });

@@ -91,6 +91,21 @@ const PLANS: Record<string, { plan: Record<string, unknown>; approve?: boolean; 
       ],
     },
   },
+  // Steps that carry the mirror's changes: a chain (one step running carries), a long step (its start written while
+  // it runs), a retried one, and a parallel stretch whose changes the workflow writes itself.
+  'carried-mirror': {
+    plan: {
+      options: { allowParallel: true },
+      steps: [
+        { id: 'a', toolName: 'echo', parameters: { n: 1 } },
+        { id: 'b', toolName: 'sleep', parameters: { ms: 400 }, dependsOn: ['a'] },
+        { id: 'c', toolName: 'fail', parameters: { failTimes: 1 }, maxRetries: 1, retryDelayMs: 5, dependsOn: ['b'] },
+        { id: 'd1', toolName: 'echo', parameters: { n: 2 }, dependsOn: ['c'] },
+        { id: 'd2', toolName: 'echo', parameters: { n: 3 }, dependsOn: ['c'] },
+        { id: 'e', toolName: 'echo', parameters: { sum: '{{steps.d1.result.n}}' }, dependsOn: ['d1', 'd2'] },
+      ],
+    },
+  },
   local: {
     plan: {
       options: { allowParallel: true, maxParallelSteps: 8 },

@@ -120,6 +120,27 @@ test('the mirror follows a running plan, and reports batch progress as batches f
   expectMirrorMatches(await mirrored(handle.workflowId), await handle.query(stateQuery));
 });
 
+test("steps of a chain carry the mirror: no write of the workflow's own between one step and the next, a long step shows running, every row ends as the state says", async () => {
+  const steps = Array.from({ length: 12 }, (_, i) => ({
+    id: `c${i}`,
+    ...(i === 6 ? { toolName: 'sleep', parameters: { ms: 1500 } } : { toolName: 'echo', parameters: { i } }),
+    ...(i > 0 ? { dependsOn: [`c${i - 1}`] } : {}),
+  }));
+  const handle = await env.start({ steps });
+  // While the long step runs, PostgreSQL shows it running and the step before it completed, with its result.
+  await eventually(async () => {
+    const rows = await getTaskPlansByPlan(env.pool, handle.workflowId);
+    return rows[6]?.status === 'running' && rows[5]?.status === 'completed';
+  }, 'the long step mirrored as running');
+  expect((await getTaskPlansByPlan(env.pool, handle.workflowId))[5]!.result).toEqual({ i: 5 });
+  const state = await handle.result();
+  expectMirrorMatches(await mirrored(handle.workflowId), state);
+  // The workflow's own writes are local activities, one marker each: the first write (every row) and the last.
+  const { events } = await handle.fetchHistory();
+  const writes = events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  expect(writes.length).toBeLessThanOrEqual(3);
+});
+
 test('a stale or repeated mirror write changes nothing; a later run of the same plan id replaces the old rows', async () => {
   const planId = uniqueId('stale');
   const batch = (generation: number, version: number, status: 'executing' | 'completed', steps: string[]) =>

@@ -26,7 +26,7 @@ async function replay(source: HistorySource): Promise<ReplayOutcome> {
   return outcomes[0]!;
 }
 
-test('there are recorded histories of an approval, a saga, sub-plans, a continue-as-new, local steps, an agent and step callbacks', () => {
+test('there are recorded histories of an approval, a saga, sub-plans, a continue-as-new, local steps, an agent, step callbacks and steps carrying the mirror', () => {
   expect(histories.map((h) => basename(h.label))).toEqual(
     expect.arrayContaining([
       'approval.json',
@@ -37,6 +37,7 @@ test('there are recorded histories of an approval, a saga, sub-plans, a continue
       'local.json',
       'agent.json',
       'notify.json',
+      'carried-mirror.json',
     ]),
   );
 });

@@ -46,6 +46,8 @@ export interface StepRow {
   status: StepStatus;
   attempts: number;
   result: unknown;
+  /** The step's own activity wrote its result: PostgreSQL keeps that, and `result` here is left out (null). */
+  resultKept?: boolean;
   errorMessage: string | null;
   errorType: string | null;
   compensation: CompensationOutcome | null;

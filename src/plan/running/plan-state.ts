@@ -337,6 +337,20 @@ export class PlanState {
     return this.steps.takeChanges();
   }
 
+  /** How many steps the mirror's next batch would hold; 'all' before its first write. */
+  get pendingMirrorChanges(): number | 'all' {
+    return this.steps.pendingChanges;
+  }
+
+  /**
+   * The mirror could not confirm that these steps' rows (and the plan's) reached PostgreSQL: they are changes again,
+   * so the next write carries them — and that is a change of state.
+   */
+  mirrorAgain(stepIds: readonly string[]): void {
+    this.steps.changedAgain(stepIds);
+    this.touch();
+  }
+
   /** Whether some step waits for its approval. */
   private get stepsWaiting(): boolean {
     return this.steps.counts.waiting_approval > 0;

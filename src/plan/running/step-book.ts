@@ -150,6 +150,19 @@ export class StepBook {
     return { full, steps };
   }
 
+  /**
+   * How many steps a batch taken now would hold, or 'all' before the first write (which holds every step, with its
+   * parameters).
+   */
+  get pendingChanges(): number | 'all' {
+    return this.mirroredOnce ? this.changed.size : 'all';
+  }
+
+  /** Puts steps back among the changed ones: a batch that held them may not have reached PostgreSQL. */
+  changedAgain(ids: readonly string[]): void {
+    for (const id of ids) if (this.records.has(id)) this.changed.add(id);
+  }
+
   /** What a continued run needs of the steps: every step that is no longer untouched, and what the mirror lacks. */
   progress(): { steps: StepProgressRow[]; unmirrored: string[] | 'all' } {
     const steps: StepProgressRow[] = [];
