@@ -21,6 +21,7 @@ import { builtinRegistry } from '../src/tools';
 import { createPlanWorker, planWorkflowInterceptorModules } from '../src/worker';
 import { mirrorLags, percentile } from './lags';
 import { dispatchMedians, type DispatchMedians } from './dispatch';
+import { ratioChart } from './ratio-chart';
 import { startDbosPeer, type DbosPeer } from './dbos-peer';
 
 type Shape = 'wide' | 'chain';
@@ -262,41 +263,13 @@ function dispatchCell(runs: Run[]): string {
   return `${cell(runs.map((r) => r.dispatch.workflowTaskMs))} / ${cell(runs.map((r) => r.dispatch.activityTaskMs))}`;
 }
 
-/** A bar chart of the median wall-time ratios (1.0 = as fast as the hand-written workflow). */
+/** The chart's bars: the median wall-time ratio of every variant that has a baseline other than itself. */
 function chart(results: Array<{ c: Case; runs: Record<Variant, Run[]> }>, variants: Variant[]): string {
-  const bars = results.flatMap(({ c, runs }) =>
-    variants
-      .filter((v) => BASELINE[v] !== v)
-      .map((v) => ({
-        label: `${label(c)} — ${v}`,
-        ratio: median(ratios(runs, v)),
-      })),
+  return ratioChart(
+    results.flatMap(({ c, runs }) =>
+      variants
+        .filter((v) => BASELINE[v] !== v)
+        .map((v) => ({ label: `${label(c)} — ${v}`, ratio: median(ratios(runs, v)) })),
+    ),
   );
-  const max = Math.max(2, ...bars.map((b) => b.ratio));
-  const width = 760;
-  const scale = (x: number) => 260 + (x / max) * (width - 300);
-  const rows = bars.map((b, i) => {
-    const y = 30 + i * 22;
-    const colour = b.label.endsWith('DBOS')
-      ? '#c98a2b'
-      : b.label.endsWith('no mirror')
-        ? '#8fb8de'
-        : b.label.endsWith('local')
-          ? '#5aa469'
-          : '#3b7dc4';
-    return (
-      `<text x="255" y="${y + 14}" text-anchor="end" font-size="12">${b.label}</text>` +
-      `<rect x="260" y="${y}" width="${scale(b.ratio) - 260}" height="16" fill="${colour}"/>` +
-      `<text x="${scale(b.ratio) + 4}" y="${y + 13}" font-size="11">${b.ratio.toFixed(2)}×</text>`
-    );
-  });
-  const height = 40 + bars.length * 22;
-  const one = scale(1);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
-    `<text x="10" y="18" font-size="13">Wall time ÷ hand-written workflow (local steps ÷ hand-written local; median of rounds; 1.0 = equal)</text>`,
-    ...rows,
-    `<line x1="${one}" y1="24" x2="${one}" y2="${height - 6}" stroke="#c33" stroke-dasharray="4 3"/>`,
-    '</svg>',
-  ].join('\n');
 }

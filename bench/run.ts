@@ -3,6 +3,7 @@ import { compare } from './compare';
 import { mirrorLag } from './mirror-lag';
 import { scale } from './scale';
 import { promiseCost } from './promise-cost';
+import { chartFromResults } from './ratio-chart';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = {
   compare,
@@ -11,6 +12,8 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<string>> = {
   'mirror-lag': mirrorLag,
   promises: promiseCost,
   scale,
+  // Draws bench/ratios.svg again from the table in RESULTS.md.
+  chart: chartFromResults,
 };
 
 async function main(): Promise<void> {
