@@ -1,4 +1,3 @@
-import { CancellationScope, condition } from '@temporalio/workflow';
 import type { StepSpec } from '../plan';
 
 /** How many scheduler passes that start local steps may go by without a mirror write. */
@@ -24,8 +23,8 @@ export class LocalWaves {
   /** Whether the scheduler's last pass started local steps, and how many such passes since the mirror last wrote. */
   private stepsStarting = false;
   private passesSinceWrite = 0;
-  /** Settles after the last call handed back its outcome (and its caller ran up to its next await). */
-  private lastTurn: Promise<unknown> = Promise.resolve();
+  /** The wave in flight, if any. */
+  private wave: Wave | null = null;
 
   /** Whether a new wave may start now. */
   get idle(): boolean {
@@ -84,24 +83,47 @@ export class LocalWaves {
     this.passesSinceWrite = 0;
   }
 
-  /** Runs `call` (one local activity) in the current wave; resolves or rejects in wave order. */
+  /**
+   * Runs `call` (one local activity) in the current wave; resolves or rejects in wave order. A call alone in its
+   * wave hands back at once. Plain promises, not conditions: every promise in workflow code costs tens of µs (the
+   * SDK records a stack trace for each), and a chain of local steps is one wave per step.
+   */
   run<T>(call: () => Promise<T>): Promise<T> {
+    const wave = (this.wave ??= new Wave());
     this.inFlight++;
-    const previous = this.lastTurn;
-    const settled = call().then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error }),
+    wave.size++;
+    const previous = wave.lastTurn;
+    const turn = call().then(
+      (value) => this.handBack(wave, previous, () => value),
+      (error: unknown) =>
+        this.handBack(wave, previous, () => {
+          throw error;
+        }),
     );
-    const turn = settled.then(async (outcome) => {
-      this.inFlight--;
-      // Not cancellable: a cancelled step still hands back its outcome in its turn.
-      await CancellationScope.nonCancellable(() => condition(() => this.inFlight === 0));
-      // The caller registered on `turn` before the next call of the wave did, so it acts before that one resumes.
-      await previous.catch(() => undefined);
-      if (!outcome.ok) throw outcome.error;
-      return outcome.value;
-    });
-    this.lastTurn = turn;
+    wave.lastTurn = turn;
     return turn;
   }
+
+  private handBack<T>(wave: Wave, previous: Promise<unknown> | null, outcome: () => T): T | Promise<T> {
+    this.inFlight--;
+    if (this.inFlight === 0) {
+      this.wave = null;
+      wave.ended();
+    }
+    if (wave.size === 1) return outcome();
+    return (async () => {
+      await wave.end;
+      // The caller of the call started before registered on `previous` first, so it acts before this one resumes.
+      await previous?.catch(() => undefined);
+      return outcome();
+    })();
+  }
+}
+
+/** The calls started together: they hand back once all are done, in the order they started. */
+class Wave {
+  size = 0;
+  lastTurn: Promise<unknown> | null = null;
+  ended: () => void = () => undefined;
+  readonly end = new Promise<void>((resolve) => (this.ended = resolve));
 }

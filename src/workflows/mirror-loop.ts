@@ -63,7 +63,10 @@ export class MirrorLoop {
     private readonly carrying: boolean,
   ) {
     this.done = CancellationScope.nonCancellable(() => this.run());
-    void CancellationScope.nonCancellable(() => this.noteChanges());
+    // Notes when the state first changes after a batch was taken (also while a write is in flight).
+    state.onChange = () => {
+      if (this.state.seq !== this.taken) this.changedAt ??= Date.now();
+    };
   }
 
   /** Resolves once PostgreSQL holds the state as it is now; the loop goes on. */
@@ -121,7 +124,6 @@ export class MirrorLoop {
       // Only the activity reads this time, to measure the lag; it is not recorded anywhere replay would compare.
       const changedAt = this.changedAt ?? Date.now();
       const batch = this.take();
-      this.changedAt = null;
       this.waves.mirrorWrote();
       this.inFlight++;
       this.creating = batch.full;
@@ -147,20 +149,12 @@ export class MirrorLoop {
   private take(): MirrorBatch {
     const batch = takeMirrorBatch(this.state, workflowInfo().runId, this.secrets);
     this.taken = batch.version;
+    this.changedAt = null;
     if (!this.carrying) return batch;
     for (const row of batch.steps) {
       if (row.status !== 'completed') this.resultsWritten.delete(row.stepId);
       else if (this.resultsWritten.has(row.stepId)) Object.assign(row, { result: null, resultKept: true });
     }
     return batch;
-  }
-
-  /** Notes when the state first changes after a batch was taken (also while a write is in flight). */
-  private async noteChanges(): Promise<void> {
-    for (;;) {
-      const seen = this.state.seq;
-      await condition(() => this.state.seq !== seen);
-      if (this.state.seq !== this.taken) this.changedAt ??= Date.now();
-    }
   }
 }

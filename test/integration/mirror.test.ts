@@ -1,6 +1,6 @@
 import { approveSignal, stateQuery } from '../../src/workflows/definitions';
 import { getPlanProgress, getTaskPlansByBatch, getTaskPlansByPlan } from '../../src/store/mirror-reads';
-import { writeMirrorBatch } from '../../src/store/plan-mirror';
+import { writeCarriedBatch, writeMirrorBatch, writeStepCompleted } from '../../src/store/plan-mirror';
 import type { PlanSnapshot } from '../../src/plan';
 import { mirrorBatch } from '../support/mirror-batch';
 import { startTestWorker, startWorkerBehindProxy, uniqueId, type TestWorker } from '../support/plan-worker';
@@ -158,6 +158,32 @@ test('a stale or repeated mirror write changes nothing; a later run of the same 
   expect(await writeMirrorBatch(env.pool, batch(2000, 1, 'executing', ['z']))).toBe(true);
   expect(await getPlanProgress(env.pool, planId)).toMatchObject({ status: 'executing', runId: 'run-2000', version: 1 });
   expect((await getTaskPlansByPlan(env.pool, planId)).map((t) => t.stepId)).toEqual(['z']);
+});
+
+test('a step writes the batch it carried once, and its result only over the row its own start left', async () => {
+  const planId = uniqueId('carried');
+  const rows = (status: 'running' | 'completed', result: unknown = null) => [
+    { stepId: 'a', status: 'completed' as const, result: { a: 1 } },
+    { stepId: 'b', status, result },
+  ];
+  await writeMirrorBatch(env.pool, mirrorBatch(planId, rows('running'), { version: 1 }));
+  const carried = { ...mirrorBatch(planId, rows('running'), { version: 5 }), full: false };
+  expect(await writeCarriedBatch(env.pool, carried)).toEqual(new Set(['a', 'b']));
+  // Another attempt of the same call: nothing is newer, nothing changes.
+  expect(await writeCarriedBatch(env.pool, carried)).toEqual(new Set());
+  const result = { planId, stepId: 'b', generation: 1000, attempts: 2, result: { b: 2 } };
+  // A version the row has moved past (the workflow wrote it since) is refused; the row's own is taken.
+  expect(await writeStepCompleted(env.pool, { ...result, version: 4 })).toBe(false);
+  expect(await writeStepCompleted(env.pool, { ...result, version: 5 })).toBe(true);
+  expect(await writeStepCompleted(env.pool, { ...result, version: 5 })).toBe(false);
+  // The workflow's later row keeps that result when it says so.
+  const later = { ...mirrorBatch(planId, rows('completed'), { version: 6 }), full: false };
+  later.steps[1] = { ...later.steps[1]!, resultKept: true, attempts: 2 };
+  await writeMirrorBatch(env.pool, later);
+  expect((await getTaskPlansByPlan(env.pool, planId)).map((t) => [t.status, t.attempts, t.result])).toEqual([
+    ['completed', 1, { a: 1 }],
+    ['completed', 2, { b: 2 }],
+  ]);
 });
 
 test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirror catches up before the workflow returns', async () => {
