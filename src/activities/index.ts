@@ -11,6 +11,7 @@ import { createCheckpointActivities } from './checkpoint-activities';
 import { createGeneratePlan } from './generate-plan-activity';
 import { createMirrorPlan } from './mirror-plan';
 import { ResultStore } from './result-store';
+import { CarriedWrites } from './carried-mirror';
 import { NO_SECRETS, type SecretSource } from './secret-source';
 import { createToolActivities } from './tool-activities';
 import { CallGuard } from './call-guard';
@@ -66,7 +67,7 @@ export function createActivities(
     results,
     secrets: deps.secrets ?? NO_SECRETS,
     guard: new CallGuard(deps.pool, deps.coordination ?? NO_COORDINATION),
-    pool: deps.pool,
+    carried: new CarriedWrites(deps.pool),
   };
   const tools = createToolActivities(deps.tools, services);
   const agents = createAgentActivities({

@@ -10,8 +10,7 @@ import { INVALID_PARAMETERS, INVALID_TOOL_RESULT } from '../plan/error-types';
 import { undoActivityName, type Tool } from '../tools/tool';
 import type { ToolRegistry } from '../tools/registry';
 import type { CallGuard } from './call-guard';
-import { CarriedWrite } from './carried-mirror';
-import type { Pool } from 'pg';
+import type { CarriedWrites } from './carried-mirror';
 import type { ResultStore } from './result-store';
 import type { SecretSource } from './secret-source';
 import type { FailureDetails, StepCall, StepOutcome, ToolActivity } from './types';
@@ -25,8 +24,8 @@ export interface ActivityServices extends ToolServices {
   secrets: SecretSource;
   /** The tools' circuit breakers and rate/concurrency limits. */
   guard: CallGuard;
-  /** The side store, for the plan mirror's rows a step's call carries (see StepCall.mirror). */
-  pool: Pool;
+  /** The plan mirror's rows steps' calls carry (see StepCall.mirror). */
+  carried: CarriedWrites;
 }
 
 /**
@@ -52,26 +51,34 @@ export function createToolActivities(registry: ToolRegistry, services: ActivityS
 function toolActivity(tool: Tool, services: ActivityServices): ToolActivity {
   return async (call: StepCall): Promise<StepOutcome> => {
     const context = Context.current();
-    // Written while the tool runs; a call that fails leaves the rows to the workflow.
-    const carried = call.mirror && new CarriedWrite(services.pool, call.mirror);
+    const { mirror, confirms } = call;
+    // The carried rows are written while the tool runs, and with its result once it is done (CarriedWrites).
+    const carried = mirror && services.carried.begin(mirror);
+    const confirming = mirror && confirms && services.carried.confirm(mirror, confirms);
+    let invoked: Awaited<ReturnType<typeof invokeTool>>;
+    let kept: unknown;
     try {
-      const { attempt, deadline, result: scrubbed } = await invokeTool(tool, services, call);
-      const kept = await keepUntil(deadline, () => services.results.keep(call.planId, call.stepId, scrubbed));
-      if (carried) {
-        const step = { stepId: call.stepId, attempts: attempt, result: scrubbed };
-        return { result: kept, attempt, mirrored: await carried.complete(step) };
-      }
-      if (!context.info.isLocal) return { result: kept, attempt };
-      // A local step's times travel with its result: the workflow's clock after a local activity differs on replay.
-      return {
-        result: kept,
-        attempt,
-        startedAt: new Date(context.info.scheduledTimestampMs).toISOString(),
-        finishedAt: new Date().toISOString(),
-      };
-    } finally {
+      invoked = await invokeTool(tool, services, call);
+      kept = await keepUntil(invoked.deadline, () => services.results.keep(call.planId, call.stepId, invoked.result));
+    } catch (err) {
+      // A call that fails leaves the rows to the workflow.
       carried?.stop();
+      throw err;
     }
+    const { attempt } = invoked;
+    if (carried) {
+      carried.complete({ stepId: call.stepId, attempts: attempt, result: invoked.result }, confirming);
+      const confirmed = confirming ? { confirmed: await confirming } : {};
+      return { result: kept, attempt, mirrored: 'pending', ...confirmed };
+    }
+    if (!context.info.isLocal) return { result: kept, attempt };
+    // A local step's times travel with its result: the workflow's clock after a local activity differs on replay.
+    return {
+      result: kept,
+      attempt,
+      startedAt: new Date(context.info.scheduledTimestampMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
   };
 }
 

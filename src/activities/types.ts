@@ -5,6 +5,7 @@
 import type { MirrorBatch, Problem, SecretSlot } from '../plan';
 import type { GeneratedPlan } from '../planner';
 import type { GeneratePlanInput } from './generate-plan-activity';
+import type { CarriedConfirmation } from './carried-mirror';
 import type { PlanEventDelivery } from './deliver-plan-event';
 
 /** One call of a tool for a step (or for a step's compensation). */
@@ -35,6 +36,8 @@ export interface StepCall {
    * not hold its task open for a write of its own; written at each attempt's start. Absent: none to carry.
    */
   mirror?: MirrorBatch;
+  /** The carried write of the step before (its version, its step) this call is to confirm; absent: none. */
+  confirms?: CarriedConfirmation;
 }
 
 export interface StepOutcome {
@@ -44,8 +47,13 @@ export interface StepOutcome {
   /** Only from a local activity: when its first attempt was scheduled and when it finished, by the worker's clock. */
   startedAt?: string;
   finishedAt?: string;
-  /** Only for a call that carried mirror changes: whether they, and then this step's result, reached PostgreSQL. */
-  mirrored?: boolean;
+  /**
+   * Only for a call that carried mirror changes: they and this step's result are being written, in the background;
+   * the next carrying call confirms it (`confirmed`).
+   */
+  mirrored?: 'pending';
+  /** Only for a call given `confirms`: whether that earlier write landed. */
+  confirmed?: boolean;
 }
 
 /** What a failing tool call attaches to its ApplicationFailure, so the plan can count attempts. */

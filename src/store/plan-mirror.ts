@@ -90,6 +90,11 @@ const COMPLETE_STEP = `
   UPDATE task_plans SET status = 'completed', attempts = $5, result = $6::jsonb, finished_at = now(), updated_at = now()
    WHERE plan_id = $1 AND step_id = $2 AND generation = $3 AND version = $4 AND status = 'running'`;
 
+// Whether a step's row holds its completion as of a version (or a later write of the workflow's).
+const STEP_COMPLETED_SINCE = `
+  SELECT 1 FROM task_plans
+   WHERE plan_id = $1 AND step_id = $2 AND status = 'completed' AND (generation, version) >= ($3::bigint, $4::bigint)`;
+
 // Steps of an older run of the same plan id that this run does not have.
 const DELETE_STALE_STEPS = `DELETE FROM task_plans WHERE plan_id = $1 AND generation < $2`;
 
@@ -189,4 +194,13 @@ export async function writeCarriedBatch(pool: Pool, batch: MirrorBatch): Promise
   const params = [jsonbText(plan), generation, version, plan.planId, jsonbText(batch.steps)];
   const { rows } = await pool.query<{ step_id: string }>(WRITE_CARRIED, params);
   return new Set(rows.map((row) => row.step_id));
+}
+
+/** Whether the write a step's call carried (`version`) landed with that step's completion, or something newer did. */
+export async function stepCompletedSince(
+  pool: Pool,
+  row: { planId: string; stepId: string; generation: number; version: number },
+): Promise<boolean> {
+  const { rowCount } = await pool.query(STEP_COMPLETED_SINCE, [row.planId, row.stepId, row.generation, row.version]);
+  return (rowCount ?? 0) > 0;
 }

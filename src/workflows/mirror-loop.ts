@@ -1,6 +1,6 @@
 import { CancellationScope, condition, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { takeMirrorBatch, type MirrorBatch, type PlanState } from '../plan';
-import type { PlanActivities } from '../activities/types';
+import type { PlanActivities, StepOutcome } from '../activities/types';
 import type { LocalWaves } from './local-waves';
 import { MIRROR_DATA_ERROR } from '../plan/error-types';
 
@@ -17,6 +17,18 @@ const { mirrorPlan } = proxyLocalActivities<PlanActivities>({
   localRetryThreshold: '1 second',
   summary: 'mirror to PostgreSQL',
 });
+
+/** A carried write not yet confirmed: its batch, and the step whose call carried it. */
+interface Unconfirmed {
+  batch: MirrorBatch;
+  stepId: string;
+}
+
+/** What a step's call carries: the batch to write, and the write before it to confirm. */
+export interface CarriedMirror {
+  batch: MirrorBatch;
+  confirming: Unconfirmed | null;
+}
 
 /** Runs started before steps carried the mirror's changes replay with the loop writing every change itself. */
 export const CARRIED_MIRROR_PATCH = 'steps-carry-mirror';
@@ -52,6 +64,8 @@ export class MirrorLoop {
   private scheduledAt: number | null = null;
   /** Completed steps whose own activity wrote their result: batches leave the result out. */
   private readonly resultsWritten = new Set<string>();
+  /** The last carried write, which the next carrying call is to confirm. */
+  private unconfirmed: Unconfirmed | null = null;
 
   constructor(
     private readonly state: PlanState,
@@ -71,11 +85,13 @@ export class MirrorLoop {
 
   /** Resolves once PostgreSQL holds the state as it is now; the loop goes on. */
   flush(): Promise<void> {
+    this.settleUnconfirmed();
     return condition(() => this.taken === this.state.seq && this.inFlight === 0);
   }
 
   /** Writes whatever is still unwritten, then stops; resolves once PostgreSQL holds the state as it is now. */
   async close(): Promise<void> {
+    this.settleUnconfirmed();
     this.closing = true;
     await this.done;
   }
@@ -86,10 +102,10 @@ export class MirrorLoop {
   }
 
   /**
-   * The changes since the last batch, for a regular step's call to write, or undefined when there are none or they
-   * are better written here. Hand the step's outcome to `carried`.
+   * The changes since the last batch, for a regular step's call to write (and the write before it to confirm), or
+   * undefined when there are none or they are better written here. Hand the step's outcome to `carried`.
    */
-  carry(): MirrorBatch | undefined {
+  carry(): CarriedMirror | undefined {
     const pending = this.state.pendingMirrorChanges;
     if (!this.carrying || this.creating || pending === 'all' || pending > MAX_CARRIED_ROWS) return undefined;
     // Only the one step running carries: that is a chain, where a write of the loop's own would sit between every
@@ -98,14 +114,36 @@ export class MirrorLoop {
     if (this.state.running > 1) return undefined;
     if (this.state.seq === this.taken) return undefined;
     this.inFlight++;
-    return this.take();
+    const confirming = this.unconfirmed;
+    this.unconfirmed = null;
+    return { batch: this.take(), confirming };
   }
 
-  /** A step's call that carried `batch` is over; `mirrored`: it confirmed the batch and its own result written. */
-  carried(batch: MirrorBatch, stepId: string, mirrored: boolean): void {
+  /**
+   * A step's call that carried `carried` is over, with `outcome` (null: it failed). Its own write lands in the
+   * background, for the next carrying call to confirm; what it was to confirm and did not is written again here.
+   */
+  carried(carried: CarriedMirror, stepId: string, outcome: StepOutcome | null): void {
     this.inFlight--;
-    if (mirrored) this.resultsWritten.add(stepId);
-    else this.state.mirrorAgain(batch.steps.map((row) => row.stepId));
+    if (carried.confirming && outcome?.confirmed !== true) this.writeAgain(carried.confirming);
+    if (outcome?.mirrored === 'pending') {
+      this.unconfirmed = { batch: carried.batch, stepId };
+      // Until told otherwise, its result is in PostgreSQL: later rows of the step leave it out of history.
+      this.resultsWritten.add(stepId);
+    } else {
+      this.state.mirrorAgain(carried.batch.steps.map((row) => row.stepId));
+    }
+  }
+
+  /** No call will confirm the last carried write: its rows are written here, to be sure. */
+  private settleUnconfirmed(): void {
+    if (this.unconfirmed) this.writeAgain(this.unconfirmed);
+    this.unconfirmed = null;
+  }
+
+  private writeAgain(write: Unconfirmed): void {
+    this.resultsWritten.delete(write.stepId);
+    this.state.mirrorAgain(write.batch.steps.map((row) => row.stepId));
   }
 
   private async run(): Promise<void> {
@@ -121,6 +159,7 @@ export class MirrorLoop {
         // A step carried the changes between the wake-up and now.
         continue;
       }
+      this.settleUnconfirmed();
       // Only the activity reads this time, to measure the lag; it is not recorded anywhere replay would compare.
       const changedAt = this.changedAt ?? Date.now();
       const batch = this.take();

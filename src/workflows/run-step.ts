@@ -97,15 +97,18 @@ export async function runStep(
         purpose: 'step',
         memoryNamespace: state.plan.options.memoryNamespace,
         memoryNamespaces: state.plan.options.memoryNamespaces,
-        ...(carried ? { mirror: carried } : {}),
+        ...(carried ? { mirror: carried.batch } : {}),
+        ...(carried?.confirming
+          ? { confirms: { version: carried.confirming.batch.version, stepId: carried.confirming.stepId } }
+          : {}),
       });
     const outcome = await (local ? waves.run(call) : call());
-    if (carried) mirror!.carried(carried, spec.id, outcome.mirrored === true);
+    if (carried) mirror!.carried(carried, spec.id, outcome);
     // A local step's times come from the worker, recorded with its result: the workflow clock after a local
     // activity is not the same on replay.
     ending = () => stepCompleted(state, spec, startedAt, { ...outcome, attempts: outcome.attempt });
   } catch (err) {
-    if (carried) mirror!.carried(carried, spec.id, false);
+    if (carried) mirror!.carried(carried, spec.id, null);
     const failure = describeFailure(err, spec.maxRetries + 1);
     ending = () =>
       stepFailed(state, spec, startedAt, { error: failure.message, type: failure.type, attempts: failure.attempts });

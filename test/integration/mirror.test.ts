@@ -1,6 +1,11 @@
 import { approveSignal, stateQuery } from '../../src/workflows/definitions';
 import { getPlanProgress, getTaskPlansByBatch, getTaskPlansByPlan } from '../../src/store/mirror-reads';
-import { writeCarriedBatch, writeMirrorBatch, writeStepCompleted } from '../../src/store/plan-mirror';
+import {
+  stepCompletedSince,
+  writeCarriedBatch,
+  writeMirrorBatch,
+  writeStepCompleted,
+} from '../../src/store/plan-mirror';
 import type { PlanSnapshot } from '../../src/plan';
 import { mirrorBatch } from '../support/mirror-batch';
 import { startTestWorker, startWorkerBehindProxy, uniqueId, type TestWorker } from '../support/plan-worker';
@@ -174,8 +179,12 @@ test('a step writes the batch it carried once, and its result only over the row 
   const result = { planId, stepId: 'b', generation: 1000, attempts: 2, result: { b: 2 } };
   // A version the row has moved past (the workflow wrote it since) is refused; the row's own is taken.
   expect(await writeStepCompleted(env.pool, { ...result, version: 4 })).toBe(false);
+  expect(await stepCompletedSince(env.pool, { planId, stepId: 'b', generation: 1000, version: 5 })).toBe(false);
   expect(await writeStepCompleted(env.pool, { ...result, version: 5 })).toBe(true);
   expect(await writeStepCompleted(env.pool, { ...result, version: 5 })).toBe(false);
+  // What the next step's call asks when the write before it ran in another process.
+  expect(await stepCompletedSince(env.pool, { planId, stepId: 'b', generation: 1000, version: 5 })).toBe(true);
+  expect(await stepCompletedSince(env.pool, { planId, stepId: 'b', generation: 1000, version: 6 })).toBe(false);
   // The workflow's later row keeps that result when it says so.
   const later = { ...mirrorBatch(planId, rows('completed'), { version: 6 }), full: false };
   later.steps[1] = { ...later.steps[1]!, resultKept: true, attempts: 2 };
