@@ -49,7 +49,8 @@ export interface StepOutcome {
   finishedAt?: string;
   /**
    * Only for a call that carried mirror changes: they and this step's result are being written, in the background;
-   * the next carrying call confirms it (`confirmed`).
+   * the next carrying call confirms it (`confirmed`). A worker that does not know `StepCall.mirror` leaves this out,
+   * and the workflow then writes those rows itself.
    */
   mirrored?: 'pending';
   /** Only for a call given `confirms`: whether that earlier write landed. */

@@ -1,6 +1,6 @@
 import { CancellationScope, condition, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { takeMirrorBatch, type MirrorBatch, type PlanState } from '../plan';
-import type { PlanActivities, StepOutcome } from '../activities/types';
+import type { PlanActivities, StepCall, StepOutcome } from '../activities/types';
 import type { LocalWaves } from './local-waves';
 import { MIRROR_DATA_ERROR } from '../plan/error-types';
 
@@ -24,10 +24,11 @@ interface Unconfirmed {
   stepId: string;
 }
 
-/** What a step's call carries: the batch to write, and the write before it to confirm. */
+/** What a step's call carries: the batch to write, and the write before it to confirm; `call` as StepCall has them. */
 export interface CarriedMirror {
   batch: MirrorBatch;
   confirming: Unconfirmed | null;
+  call: Pick<StepCall, 'mirror' | 'confirms'>;
 }
 
 /** Runs started before steps carried the mirror's changes replay with the loop writing every change itself. */
@@ -116,7 +117,9 @@ export class MirrorLoop {
     this.inFlight++;
     const confirming = this.unconfirmed;
     this.unconfirmed = null;
-    return { batch: this.take(), confirming };
+    const batch = this.take();
+    const confirms = confirming && { version: confirming.batch.version, stepId: confirming.stepId };
+    return { batch, confirming, call: { mirror: batch, ...(confirms ? { confirms } : {}) } };
   }
 
   /**

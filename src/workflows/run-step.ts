@@ -97,10 +97,7 @@ export async function runStep(
         purpose: 'step',
         memoryNamespace: state.plan.options.memoryNamespace,
         memoryNamespaces: state.plan.options.memoryNamespaces,
-        ...(carried ? { mirror: carried.batch } : {}),
-        ...(carried?.confirming
-          ? { confirms: { version: carried.confirming.batch.version, stepId: carried.confirming.stepId } }
-          : {}),
+        ...carried?.call,
       });
     const outcome = await (local ? waves.run(call) : call());
     if (carried) mirror!.carried(carried, spec.id, outcome);

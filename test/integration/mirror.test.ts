@@ -195,6 +195,22 @@ test('a step writes the batch it carried once, and its result only over the row 
   ]);
 });
 
+test('what a model puts in a result (NUL, a lone surrogate) reaches the mirror intact through a carried write', async () => {
+  const planId = uniqueId('carried-bad');
+  const hostile = { text: 'a\u0000b', half: '\ud800', key: { '\u0000': 1 } };
+  await writeMirrorBatch(env.pool, mirrorBatch(planId, [{ stepId: 'a' }], { version: 1 }));
+  const carried = {
+    ...mirrorBatch(planId, [{ stepId: 'a', status: 'completed', result: hostile }], { version: 2 }),
+    full: false,
+  };
+  expect(await writeCarriedBatch(env.pool, carried)).toEqual(new Set(['a']));
+  expect((await getTaskPlansByPlan(env.pool, planId))[0]!.result).toEqual(hostile);
+  await writeMirrorBatch(env.pool, mirrorBatch(planId, [{ stepId: 'b' }], { generation: 2000, version: 1 }));
+  const result = { planId, stepId: 'b', generation: 2000, version: 1, attempts: 1, result: hostile };
+  expect(await writeStepCompleted(env.pool, result)).toBe(true);
+  expect((await getTaskPlansByPlan(env.pool, planId))[0]!.result).toEqual(hostile);
+});
+
 test('with PostgreSQL unreachable mid-plan the plan keeps running, and the mirror catches up before the workflow returns', async () => {
   const { worker, proxy, stop } = await startWorkerBehindProxy();
   try {
