@@ -12,7 +12,7 @@ const checks = [
   ['types (tsc --noEmit)', [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']],
   ['lint (eslint)', [bin('eslint', 'bin', 'eslint.js'), '.']],
   ['formatting (prettier --check)', [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']],
-  // The replay gate: today's workflow code over the recorded histories, no server (README "Changing workflow code").
+  // The replay gate: today's workflow code over the recorded histories, no server (docs/development.md).
   ['replay (plan replay-check)', [join(root, 'scripts', 'plan.js'), 'replay-check', '--offline', 'test/histories']],
 ];
 const args = process.argv.slice(2);

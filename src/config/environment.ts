@@ -15,7 +15,7 @@ export const DEFAULTS = {
   taskQueue: 'plans',
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
   embeddedPostgresPort: 54329,
-  // How long a stopping worker lets running steps finish; a process manager's stop timeout must exceed it (README).
+  // How long a stopping worker lets running steps finish; a process manager's stop timeout must exceed it (docs/operations.md).
   shutdownGraceMs: 30_000,
 } as const;
 
@@ -91,7 +91,7 @@ export interface Config {
 const SHELL_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER', 'LOGNAME'];
 
 /**
- * Reads the configuration from environment variables (see the README's configuration table) and, for the Temporal
+ * Reads the configuration from environment variables (see the configuration table in docs/operations.md) and, for the Temporal
  * connection, the standard client configuration file's profile (`profile`, else TEMPORAL_PROFILE, else "default").
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { profile?: string } = {}): Config {

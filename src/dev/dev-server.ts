@@ -27,7 +27,7 @@ export interface DevServerOptions {
  * service reads its transfer queue at most 20 times a second per shard by default: a dozen tasks go through at once,
  * then each waits ~50 ms, and every workflow and activity task of a chain of steps waits twice (bench/RESULTS.md).
  * Eager activity execution hands a step's activity to the worker that scheduled it, without a task-queue round trip.
- * A self-hosted cluster wants the same (README, "Task dispatch latency").
+ * A self-hosted cluster wants the same (docs/operations.md, "Task dispatch latency").
  */
 export const DISPATCH_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   'history.transferProcessorMaxPollRPS': 1000,

@@ -1,6 +1,6 @@
 /**
  * Every error type durable-plans reports — as `ApplicationFailure.type`, as a step's `errorType` in the state and the
- * mirror — in one list, so scripts and `nonRetryableErrorTypes` can rely on them. The README's "Error types" table is
+ * mirror — in one list, so scripts and `nonRetryableErrorTypes` can rely on them. The "Error types" table of docs/plans.md is
  * held to this list by a unit test. Pure constants: workflows, activities and tools all import them from here.
  */
 

@@ -2,7 +2,7 @@
  * Records the histories of representative plans into test/histories/*.json, on a throw-away stack. The replay test
  * runs today's workflow code over them: a change that would break plans already running fails CI.
  *
- *   npm run record-histories      (then commit the new files; never edit old ones — see README "Changing workflow code")
+ *   npm run record-histories      (then commit the new files; never edit old ones — docs/development.md)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
