@@ -1,9 +1,10 @@
-// `npm test`: install what is missing, check the code (types, lint, formatting), then run the whole jest suite (its
-// global set-up brings up the test stack). Given jest arguments (a file, -t NAME), only jest runs: a quick loop for
-// one test, while CI runs everything.
+// `npm test`: install what is missing (npm dependencies; Chromium for the browser tests), check the code (types, lint,
+// formatting), then run the whole jest suite (its global set-up brings up the test stack). Given jest arguments (a
+// file, -t NAME), only jest runs: a quick loop for one test, while CI runs everything.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
+const { ensureChromium } = require('./ensure-chromium');
 const { ensureDeps, root } = require('./ensure-deps');
 
 ensureDeps();
@@ -16,6 +17,9 @@ const checks = [
   ['replay (plan replay-check)', [join(root, 'scripts', 'plan.js'), 'replay-check', '--offline', 'test/histories']],
 ];
 const args = process.argv.slice(2);
+// Only for the whole suite: a quick loop over other tests needs no browser, and the browser tests say themselves
+// what is missing.
+if (args.length === 0) ensureChromium();
 for (const [what, command] of args.length === 0 ? checks : []) {
   process.stderr.write(`Checking ${what}…\n`);
   const result = spawnSync(process.execPath, command, { cwd: root, stdio: 'inherit' });

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
 import { stopChild } from './child-process';
+import { isListening } from './free-port';
 
 export interface DevServerOptions {
   binary: string;
@@ -67,6 +68,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   exited.catch(() => undefined); // observed below; a later exit after start is the owner's business
   try {
     await Promise.race([waitForFrontend(address, 60_000), exited]);
+    // The CLI starts its UI server in the background, so a frontend that answers does not mean the UI does yet.
+    if (options.uiPort !== null) await Promise.race([waitForUi(options.uiPort, 10_000), exited]);
   } catch (err) {
     await stopChild(child);
     throw err;
@@ -75,11 +78,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 }
 
 /** Resolves once a Temporal frontend answers at `address`, or rejects after `timeoutMs`. */
-export async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+export function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+  return pollUntil(() => answersAsTemporal(address), `no Temporal frontend answered on ${address}`, timeoutMs);
+}
+
+/** Resolves once the Web UI accepts connections on `port`, or rejects after `timeoutMs`. */
+function waitForUi(port: number, timeoutMs: number): Promise<void> {
+  return pollUntil(() => isListening('127.0.0.1', port), `the Web UI did not listen on port ${port}`, timeoutMs);
+}
+
+async function pollUntil(check: () => Promise<boolean>, failure: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await answersAsTemporal(address)) return;
-    if (Date.now() > deadline) throw new Error(`no Temporal frontend answered on ${address} within ${timeoutMs} ms`);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${failure} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

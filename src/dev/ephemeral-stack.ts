@@ -1,7 +1,8 @@
 /**
  * A throw-away stack for the test suite and the benchmarks: a Temporal dev server on free ports, in memory, with the
- * project's search attributes; a database of its own (created on whatever PostgreSQL is at hand, dropped at the
- * end) with the migrations applied; and the workflow bundle built once.
+ * project's search attributes and its Web UI (for the browser tests; it costs the start-up nothing measurable); a
+ * database of its own (created on whatever PostgreSQL is at hand, dropped at the end) with the migrations applied;
+ * and the workflow bundle built once.
  */
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ import { bundlePlanWorkflows } from '../worker';
 
 export interface EphemeralStack {
   temporalAddress: string;
+  /** Temporal Web of this server, e.g. http://127.0.0.1:41234. */
+  temporalUiUrl: string;
   databaseUrl: string;
   workflowBundlePath: string;
   stop(): Promise<void>;
@@ -37,10 +40,11 @@ export async function startEphemeralStack(options: {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
+    const uiPort = await freePort();
     const server = await startDevServer({
       binary: await ensureTemporalBinary(options.log),
       port: await freePort(),
-      uiPort: null,
+      uiPort,
       dbFile: null,
       logFile: join(work, 'temporal.log'),
       dynamicConfig: options.dynamicConfig,
@@ -70,7 +74,13 @@ export async function startEphemeralStack(options: {
     const { code } = await bundlePlanWorkflows();
     const workflowBundlePath = join(work, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
-    return { temporalAddress: server.address, databaseUrl: url.toString(), workflowBundlePath, stop };
+    return {
+      temporalAddress: server.address,
+      temporalUiUrl: `http://127.0.0.1:${uiPort}`,
+      databaseUrl: url.toString(),
+      workflowBundlePath,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

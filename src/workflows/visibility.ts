@@ -44,8 +44,14 @@ function waitingGates(state: PlanState): Array<string | null> {
 /** Markdown for Temporal Web's "Current details": progress, and while waiting the exact command that approves. */
 function describe(state: PlanState): string {
   const s = state.summary();
+  // "1 of 2", not "1/2": Temporal Web's markdown typesets 1/2 as the glyph ½. Compensations are counted when there
+  // are any: a compensated step has left "completed", and the line should still add up.
+  const undone = [
+    s.compensated > 0 ? `, ${s.compensated} compensated` : '',
+    s.compensationFailed > 0 ? `, ${s.compensationFailed} failed to compensate` : '',
+  ].join('');
   const lines = [
-    `**${state.status}** — ${s.completed}/${s.total} steps completed, ${s.running} running, ${s.failed} failed, ${s.skipped} skipped`,
+    `**${state.status}** — ${s.completed} of ${s.total} steps completed, ${s.running} running, ${s.failed} failed, ${s.skipped} skipped${undone}`,
   ];
   if (state.reason) lines.push(`Reason: ${state.reason}`);
   if (s.waitingForResources > 0) {

@@ -1,9 +1,12 @@
 /**
- * The stack the integration tests share: one Temporal dev server on free ports (in memory) and one throw-away
- * PostgreSQL database, both started by jest's global set-up and described to test files through the environment.
+ * The stack the integration tests share: one Temporal dev server on free ports (in memory, with its Web UI) and one
+ * throw-away PostgreSQL database, both started by jest's global set-up and described to test files through the
+ * environment.
  */
 export interface TestStack {
   temporalAddress: string;
+  /** Temporal Web of that server, for the browser tests. */
+  temporalUiUrl: string;
   databaseUrl: string;
   /** Path of the workflow bundle built once for the whole run. */
   workflowBundlePath: string;
@@ -15,6 +18,7 @@ export const TEST_SUGGEST_CONTINUE_AS_NEW_AT = 400;
 
 const KEYS = {
   temporalAddress: 'DP_TEST_TEMPORAL_ADDRESS',
+  temporalUiUrl: 'DP_TEST_TEMPORAL_UI_URL',
   databaseUrl: 'DP_TEST_DATABASE_URL',
   workflowBundlePath: 'DP_TEST_WORKFLOW_BUNDLE',
 } as const;
@@ -36,6 +40,7 @@ export function testStack(): TestStack {
   };
   return {
     temporalAddress: read(KEYS.temporalAddress),
+    temporalUiUrl: read(KEYS.temporalUiUrl),
     databaseUrl: read(KEYS.databaseUrl),
     workflowBundlePath: read(KEYS.workflowBundlePath),
   };
