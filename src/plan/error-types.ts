@@ -1,7 +1,8 @@
 /**
  * Every error type durable-plans reports — as `ApplicationFailure.type`, as a step's `errorType` in the state and the
- * mirror — in one list, so scripts and `nonRetryableErrorTypes` can rely on them. The "Error types" table of docs/plans.md is
- * held to this list by a unit test. Pure constants: workflows, activities and tools all import them from here.
+ * mirror — in one list, so scripts and `nonRetryableErrorTypes` can rely on them. The "Error types" table of
+ * docs/plans.md is held to this list by a unit test. Pure constants: workflows, activities and tools all import them
+ * from here.
  */
 
 // The plan itself.
