@@ -77,6 +77,10 @@ export class ToolRegistry implements ToolCatalog {
     return [...this.tools.values()];
   }
 
+  names(): string[] {
+    return [...this.tools.keys()];
+  }
+
   mayRunLocally(name: string): boolean {
     const tool = this.tools.get(name);
     return tool?.local !== undefined && tool.heartbeatTimeoutMs === undefined;

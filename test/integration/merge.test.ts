@@ -63,3 +63,20 @@ test('first_success runs after failed dependencies and picks the first that succ
   const none = await merged({ mode: 'first_success', inputs: '{{dependencies}}' }, [steps[0]!]);
   expect(none).toMatchObject({ status: 'failed', errorType: 'MergeNothingToMerge', attempts: 1 });
 });
+
+test('without inputs it merges the outcomes of the steps it depends on, in dependsOn order', async () => {
+  const [a, , c] = analysts;
+  const step = await merged({ mode: 'concat' }, [c!, a!]);
+  expect(step).toMatchObject({ status: 'completed', result: { values: [c!.parameters, a!.parameters], failed: [] } });
+
+  const vote = await merged({ mode: 'majority', field: 'action' });
+  expect(vote.result).toMatchObject({ winner: 'index', votes: 2, total: 3 });
+});
+
+test('a merge with neither inputs nor dependencies is refused before it starts, saying what to give', async () => {
+  const refused = env.start({ steps: [{ id: 'm', toolName: 'merge', parameters: { mode: 'concat' } }] });
+  await expect(refused).rejects.toMatchObject({
+    name: 'PlanValidationError',
+    problems: [{ stepId: 'm', field: 'dependsOn', message: expect.stringContaining('merge has nothing to merge') }],
+  });
+});

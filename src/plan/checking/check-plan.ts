@@ -4,12 +4,15 @@ import type { ToolCatalog } from './tool-catalog';
 import type { Plan, Problem } from '../types';
 import { validatePlan } from './validate';
 
-/** Normalises then validates a plan as written; plan is null when anything is wrong. */
+/**
+ * Normalises then validates a plan as written, in one pass: shape problems first, then those of the graph, the
+ * references and the tools among what could be read. Plan is null when anything is wrong.
+ */
 export function checkPlan(input: unknown, catalog?: ToolCatalog): { plan: Plan | null; problems: Problem[] } {
-  const normalized = normalizePlan(input);
-  if (normalized.plan === null) return normalized;
+  const { plan, problems, readable } = normalizePlan(input);
+  if (readable === null) return { plan, problems };
   // Every catalog also knows `subplan`, whose nested plans are checked with this same function.
   const effective = catalog === undefined || SUBPLAN_AWARE in catalog ? catalog : withSubplans(catalog, checkPlan);
-  const problems = validatePlan(normalized.plan, effective);
-  return { plan: problems.length === 0 ? normalized.plan : null, problems };
+  const all = [...problems, ...validatePlan(readable.plan, effective, readable.unread)];
+  return { plan: all.length === 0 ? plan : null, problems: all };
 }

@@ -1,8 +1,12 @@
 import { findCycles } from '../graph/dag';
 import type { Problem, StepSpec } from '../types';
+import { NOTHING_UNREAD, type Unread } from '../reading/unread';
 
-/** Duplicate ids, unknown and self dependencies, and every dependency cycle. */
-export function graphProblems(steps: readonly StepSpec[]): Problem[] {
+/**
+ * Duplicate ids, unknown and self dependencies, and every dependency cycle. An unknown dependency is not reported
+ * while some step's id could not be read: it may name that step.
+ */
+export function graphProblems(steps: readonly StepSpec[], unread: Unread = NOTHING_UNREAD): Problem[] {
   const problems: Problem[] = [];
   const firstAt = new Map<string, number>();
   steps.forEach((step, index) => {
@@ -19,7 +23,7 @@ export function graphProblems(steps: readonly StepSpec[]): Problem[] {
     for (const id of step.dependsOn) {
       if (id === step.id)
         problems.push({ stepId: step.id, field: 'dependsOn', message: 'a step cannot depend on itself' });
-      else if (!firstAt.has(id))
+      else if (!firstAt.has(id) && !unread.someStep)
         problems.push({ stepId: step.id, field: 'dependsOn', message: `unknown step "${id}"` });
     }
   }

@@ -35,6 +35,7 @@ export function withSubplans(catalog: ToolCatalog, check: Check, depth = 0): Too
       ? { mayRunLocally: (name: string) => name !== SUBPLAN_TOOL && catalog.mayRunLocally!(name) }
       : {}),
     ...(catalog.unknownToolHint ? { unknownToolHint: (name: string) => catalog.unknownToolHint!(name) } : {}),
+    names: () => [...(catalog.names?.() ?? []), SUBPLAN_TOOL],
     checkParameters(name, parameters): ParameterIssue[] {
       if (name !== SUBPLAN_TOOL) return catalog.checkParameters(name, parameters);
       return subplanIssues(

@@ -14,4 +14,6 @@ export interface ToolCatalog {
   mayRunLocally?(toolName: string): boolean;
   /** What is wrong with an unknown tool's name, when the catalog can say more than "unknown" (a misspelt server). */
   unknownToolHint?(toolName: string): string | null;
+  /** Every tool name it knows, to suggest the one a misspelt name meant; absent: no suggestion. */
+  names?(): readonly string[];
 }

@@ -4,14 +4,19 @@ import { payloadProblems } from './payload-problems';
 import { referenceProblems } from './reference-problems';
 import type { ToolCatalog } from './tool-catalog';
 import type { Plan, Problem } from '../types';
+import { NOTHING_UNREAD, type Unread } from '../reading/unread';
 
-/** Everything wrong with a normalised plan as a whole: its graph, its references, its tools, its size. */
-export function validatePlan(plan: Plan, catalog?: ToolCatalog): Problem[] {
+/**
+ * Everything wrong with a normalised plan as a whole: its graph, its references, its tools, its size. Given what
+ * could not be read of a plan with shape problems, it checks the rest and skips what relies on that.
+ */
+export function validatePlan(plan: Plan, catalog?: ToolCatalog, unread: Unread = NOTHING_UNREAD): Problem[] {
+  const empty = plan.steps.length === 0 && !unread.someStep;
   return [
-    ...(plan.steps.length === 0 ? [{ stepId: null, field: 'steps', message: 'a plan needs at least one step' }] : []),
-    ...graphProblems(plan.steps),
-    ...referenceProblems(plan.steps),
-    ...(catalog === undefined ? [] : catalogProblems(plan.steps, catalog)),
+    ...(empty ? [{ stepId: null, field: 'steps', message: 'a plan needs at least one step' }] : []),
+    ...graphProblems(plan.steps, unread),
+    ...referenceProblems(plan.steps, unread),
+    ...(catalog === undefined ? [] : catalogProblems(plan.steps, catalog, unread)),
     ...payloadProblems(plan),
   ];
 }

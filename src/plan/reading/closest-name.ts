@@ -22,7 +22,11 @@ export function closestName(name: string, candidates: readonly string[]): string
 
 /** ` (did you mean "x"?)` after a misspelt name, or nothing when no candidate is close. */
 export function suggestion(name: string, candidates: readonly string[]): string {
-  const guess = closestName(name, candidates);
+  return didYouMean(closestName(name, candidates));
+}
+
+/** ` (did you mean "x"?)` for a guess already made, or nothing without one. */
+export function didYouMean(guess: string | null): string {
   return guess === null ? '' : ` (did you mean "${guess}"?)`;
 }
 
@@ -32,13 +36,20 @@ function simplify(name: string): string {
 }
 
 function editDistance(a: string, b: string): number {
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+      let distance = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+      // Two neighbours typed the wrong way round ("strat" for "start") is one slip, not two.
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        distance = Math.min(distance, beforePrevious[j - 2]! + 1);
+      }
+      current.push(distance);
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length]!;

@@ -1,4 +1,4 @@
-import { suggestion } from './closest-name';
+import { closestName, didYouMean } from './closest-name';
 import type { IntegerRange } from '../limits';
 import type { Problem } from '../types';
 
@@ -11,6 +11,11 @@ export interface Scope {
   readonly stepId: string | null;
   /** Put before field names: '', 'options.', 'compensate.', or 'steps[3].' for a step without a usable id. */
   readonly prefix: string;
+  /**
+   * Fields (with the prefix) whose value as written could not be read, or whose key looks misspelt: checks of the
+   * whole plan skip what relies on them, rather than report what is only a consequence of a problem already reported.
+   */
+  readonly unread?: Set<string>;
 }
 
 /** A test for a field's value, and the words that say what the value must be. */
@@ -37,13 +42,18 @@ export function nested(scope: Scope, name: string): Scope {
 /** Records a problem with `key` in this scope, or with the scope itself when key is null. */
 export function report(scope: Scope, key: string | null, message: string): void {
   const container = scope.prefix.endsWith('.') ? scope.prefix.slice(0, -1) : scope.prefix;
+  if (key !== null) scope.unread?.add(scope.prefix + key);
   scope.problems.push({ stepId: scope.stepId, field: key === null ? container || null : scope.prefix + key, message });
 }
 
 /** Reports every key not in `known`, with the likeliest intended key when one is close. */
 export function reportUnknownKeys(scope: Scope, source: Fields, known: readonly string[]): void {
   for (const key of Object.keys(source)) {
-    if (!known.includes(key)) report(scope, null, `unknown key "${key}"${suggestion(key, known)}`);
+    if (known.includes(key)) continue;
+    const meant = closestName(key, known);
+    report(scope, null, `unknown key "${key}"${didYouMean(meant)}`);
+    // The value under a misspelt key is the one meant for `meant`, which reads as absent.
+    if (meant !== null) scope.unread?.add(scope.prefix + meant);
   }
 }
 

@@ -3,6 +3,7 @@
 export { normalizePlan } from './normalize';
 export { compactPlan, compactStep } from './compact-plan';
 export { closestName } from './closest-name';
+export { MERGE_TOOL } from './merge-inputs';
 export { integerIn, isFields } from './fields';
 export { nonJsonParts } from './json-value';
 export {

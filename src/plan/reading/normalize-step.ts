@@ -55,6 +55,8 @@ export interface StepDraft {
   readonly scope: Scope;
   /** Whether the step names a batch at all, even a wrong one (already reported). */
   readonly batchGiven: boolean;
+  /** Its fields whose value could not be read (see Unread); reports made later through `scope` add to it. */
+  readonly unread: ReadonlySet<string>;
 }
 
 /** Checks one step as written and fills its defaults; `position` (e.g. `steps[3]`) names it while it has no id. */
@@ -63,7 +65,7 @@ export function normalizeStep(input: unknown, position: string, problems: Proble
     problems.push({ stepId: null, field: position, message: 'must be an object with an id and a toolName' });
     return null;
   }
-  const { id, scope } = identify(input, position, problems);
+  const { id, scope, unread } = identify(input, position, problems);
   reportUnknownKeys(scope, input, STEP_KEYS);
   const spec: StepSpec = {
     id,
@@ -91,20 +93,25 @@ export function normalizeStep(input: unknown, position: string, problems: Proble
   if (spec.toolName === SUBPLAN_TOOL && spec.resources.length > 0) {
     report(scope, 'resources', "a sub-plan step holds no resources itself: declare them on the sub-plan's own steps");
   }
-  return { spec, scope, batchGiven: own(input, 'batchIndex') != null };
+  return { spec, scope, batchGiven: own(input, 'batchIndex') != null, unread };
 }
 
 // The batch form calls the id taskId; problems name the step by its id as soon as it has a string one.
-function identify(source: Fields, position: string, problems: Problem[]): { id: string; scope: Scope } {
+function identify(
+  source: Fields,
+  position: string,
+  problems: Problem[],
+): { id: string; scope: Scope; unread: Set<string> } {
   const both = own(source, 'id') != null && own(source, 'taskId') != null;
   const key = own(source, 'id') == null && own(source, 'taskId') != null ? 'taskId' : 'id';
   const value = own(source, key);
   const id = typeof value === 'string' ? value : '';
-  const scope: Scope = { problems, stepId: id === '' ? null : id, prefix: id === '' ? `${position}.` : '' };
+  const unread = new Set<string>();
+  const scope: Scope = { problems, stepId: id === '' ? null : id, prefix: id === '' ? `${position}.` : '', unread };
   if (both) report(scope, 'taskId', 'give id or taskId (its name in the batch form), not both');
   if (value == null) report(scope, 'id', 'required');
   else if (typeof value !== 'string' || !STEP_ID_PATTERN.test(value)) report(scope, key, STEP_ID_RULE);
-  return { id, scope };
+  return { id, scope, unread };
 }
 
 function readCompensation(scope: Scope, source: Fields): CompensationSpec | null {

@@ -14,7 +14,9 @@ import { MAX_STEPS, PLAN_ID_PATTERN } from '../limits';
 import { SUBPLAN_TOOL } from '../subplan-tool';
 import { normalizeOptions } from './normalize-options';
 import { normalizeStep } from './normalize-step';
+import { withMergeInputs } from './merge-inputs';
 import type { Plan, Problem } from '../types';
+import { isUnread, NOTHING_UNREAD, type Unread } from './unread';
 
 const PLAN_KEYS = ['id', 'planId', 'description', 'options', 'steps', 'tasks'] as const;
 
@@ -23,16 +25,31 @@ const PLAN_ID = {
   description: '1 to 200 letters, digits, "_", "-", "." or ":", starting with a letter or digit',
 };
 
-/** Checks a plan as written (either form) and fills every default; plan is null when anything is wrong. */
-export function normalizePlan(input: unknown): { plan: Plan | null; problems: Problem[] } {
+/** A plan as far as it could be read: every step with an id, and what could not be read (see Unread). */
+export interface ReadablePlan {
+  plan: Plan;
+  unread: Unread;
+}
+
+/**
+ * Checks a plan as written (either form) and fills every default; plan is null when anything is wrong, and then
+ * `readable` is what could still be checked further (null when the input is not even an object).
+ */
+export function normalizePlan(input: unknown): {
+  plan: Plan | null;
+  problems: Problem[];
+  readable: ReadablePlan | null;
+} {
   if (!isFields(input)) {
     return {
       plan: null,
       problems: [{ stepId: null, field: null, message: 'a plan must be an object with a list of steps' }],
+      readable: null,
     };
   }
   const problems: Problem[] = [];
-  const scope: Scope = { problems, stepId: null, prefix: '' };
+  const planUnread = new Set<string>();
+  const scope: Scope = { problems, stepId: null, prefix: '', unread: planUnread };
   reportUnknownKeys(scope, input, PLAN_KEYS);
   const id = readPlanId(scope, input);
   const description = read(scope, input, 'description', A_STRING) ?? '';
@@ -43,8 +60,16 @@ export function normalizePlan(input: unknown): { plan: Plan | null; problems: Pr
   );
   const options = normalizeOptions(own(input, 'options'), anyCompensation, problems);
   const drafts = items.flatMap((item, index) => normalizeStep(item, `${key}[${index}]`, problems) ?? []);
-  const steps = withBatchDependencies(drafts, problems);
-  return { plan: problems.length === 0 ? { id, description, options, steps } : null, problems };
+  const steps = withBatchDependencies(drafts, problems).map((spec, i) => withMergeInputs(spec, drafts[i]!));
+  const plan = { id, description, options, steps };
+  if (problems.length === 0) return { plan, problems, readable: { plan, unread: NOTHING_UNREAD } };
+  // A step without an id cannot be named by the other checks: it is left out, and said to be missing.
+  const named = steps.flatMap((spec, i) => (spec.id === '' ? [] : [{ spec, unread: drafts[i]!.unread }]));
+  const unread: Unread = {
+    someStep: isUnread(planUnread, key) || named.length < items.length,
+    fields: named.map((step) => step.unread),
+  };
+  return { plan: null, problems, readable: { plan: { ...plan, steps: named.map((step) => step.spec) }, unread } };
 }
 
 // The batch form calls the plan id planId.

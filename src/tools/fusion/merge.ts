@@ -1,13 +1,14 @@
 /**
  * Result fusion for fan-out / fan-in plans (several agents answer, one result goes on): combines the results of the
- * steps before it. Give it `inputs: "{{dependencies}}"` to get every dependency's outcome (with
- * `acceptFailedDependencies: true` on the step it also runs after some failed), or a list of values / references of
- * your choosing.
+ * steps before it. Without `inputs` (or with `inputs: "{{dependencies}}"`) it gets every dependency's outcome, in
+ * dependsOn order (with `acceptFailedDependencies: true` on the step it also runs after some failed); or give a list
+ * of values / references of your choosing. The plan fills the default (src/plan/reading/merge-inputs.ts), so `inputs`
+ * is always there by the time the tool runs.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { defineTool } from '../tool';
-import { MERGE_NOTHING } from '../../plan/error-types';
+import { MERGE_NOTHING, MERGE_TOOL } from '../../plan';
 
 interface Input {
   step: string | null;
@@ -40,13 +41,18 @@ function nothing(message: string): never {
 }
 
 export const merge = defineTool({
-  name: 'merge',
+  name: MERGE_TOOL,
   description:
     'Combines results: concat (all successful results, lists flattened), first_success (the first successful one), ' +
     'majority (vote on `field`), weighted_average (of numeric `field`, weighted by `weightField`).',
   parameters: z.object({
     mode: z.enum(['concat', 'first_success', 'majority', 'weighted_average']),
-    inputs: z.array(z.unknown()).describe('values, or "{{dependencies}}" for every dependency\'s outcome'),
+    inputs: z
+      .array(z.unknown())
+      .describe(
+        'values, or "{{dependencies}}" for every dependency\'s outcome { step, status, result, error } in dependsOn ' +
+          'order; left out, it is "{{dependencies}}"',
+      ),
     field: z
       .string()
       .min(1)
