@@ -56,3 +56,9 @@ test('the local-steps example reaches its majority without a single step going t
     .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
   expect(scheduled).toEqual(['checkPlanTools']);
 });
+
+test("the reviewers' vote, a merge without inputs, counts the outcomes of the steps it depends on", async () => {
+  const { value } = parsePlanText(readFileSync(join(dir, 'reviewers-vote.yaml'), 'utf8'));
+  const state = await (await env.start({ ...(value as Record<string, unknown>), id: uniqueId('vote') })).result();
+  expect(state.steps.find((s) => s.id === 'decision')!.result).toMatchObject({ winner: 'ship', votes: 2, total: 3 });
+});
