@@ -49,7 +49,7 @@ export const agentTail: Command = {
       "Follows an agent live until Ctrl-C: its model's tokens as they stream, user messages (> ...) and tool " +
       'answers; --from-start shows its whole stream first.',
     example: 'npm run -s plan -- agent tail support',
-    options: { 'from-start': { type: 'boolean' } },
+    options: { 'from-start': { type: 'boolean', description: "show the agent's whole stream first, then follow it" } },
     positionals: 1,
   },
   async run(ctx, parsed) {

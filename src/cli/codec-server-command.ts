@@ -4,6 +4,7 @@ import { webUiBase } from '../config';
 import { integerOption, stringOption } from './args';
 import type { Command } from './command';
 import { EXIT, usageError } from './errors';
+import { count } from './plural';
 
 export const codecServer: Command = {
   spec: {
@@ -14,7 +15,24 @@ export const codecServer: Command = {
       `127.0.0.1:${DEFAULT_CODEC_PORT} (PLAN_CODEC_PORT); with PLAN_CODEC_TOKEN every request needs "Authorization: Bearer\n` +
       '<token>", and only then may --host be other than loopback. Browsers may call it from TEMPORAL_UI_URL and --origin.',
     example: 'PLAN_CODEC_KEYS=k1:$(cat key.b64) npm run -s plan -- codec-server --port 8888',
-    options: { port: { type: 'string' }, host: { type: 'string' }, origin: { type: 'string', multiple: true } },
+    options: {
+      port: {
+        type: 'string',
+        value: 'N',
+        description: `the port to listen on (env PLAN_CODEC_PORT, default ${DEFAULT_CODEC_PORT})`,
+      },
+      host: {
+        type: 'string',
+        value: 'HOST',
+        description: 'the address to bind (default 127.0.0.1; another only with PLAN_CODEC_TOKEN)',
+      },
+      origin: {
+        type: 'string',
+        value: 'URL',
+        multiple: true,
+        description: 'a web page origin allowed to call it besides TEMPORAL_UI_URL (repeatable)',
+      },
+    },
     positionals: 0,
   },
   async run(ctx, parsed) {
@@ -31,7 +49,7 @@ export const codecServer: Command = {
       throw usageError(`cannot start the codec server: ${err.message}`);
     });
     ctx.output.out(
-      `codec server on ${server.url} (${keys.length} key${keys.length === 1 ? '' : 's'}, ` +
+      `codec server on ${server.url} (${count(keys.length, 'key')}, ` +
         `${token === null ? 'no token' : 'bearer token required'}); Ctrl-C stops`,
     );
     await new Promise<void>((resolve) => {

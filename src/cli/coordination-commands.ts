@@ -13,7 +13,7 @@ export const locks: Command = {
       'Lists resource locks: for each resource, the plans and steps holding it (with their fencing token) and those\n' +
       'waiting for it, in the order they will get it. --json prints the rows.',
     example: 'npm run -s plan -- locks',
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean', description: 'print the rows as a JSON array' } },
     positionals: 0,
   },
   async run(ctx) {
@@ -46,7 +46,7 @@ export const breakers: Command = {
       'Lists circuit breakers that have seen failures: per tool (and target), closed, open (until when) or half-open,\n' +
       'with their failure count and last error. --json prints the rows.',
     example: 'npm run -s plan -- breakers',
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean', description: 'print the rows as a JSON array' } },
     positionals: 0,
   },
   async run(ctx) {

@@ -6,20 +6,23 @@
 import { isGrpcServiceError } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { workerDeploymentVersion } from '../config';
-import { stringOption, type Parsed } from './args';
+import { stringOption, type OptionSpec, type Parsed } from './args';
 import type { Command } from './command';
 import type { CliContext } from './context';
 import { CliError, EXIT, usageError } from './errors';
 
 export const DEPLOYMENT_OPTIONS = {
-  'deployment-name': { type: 'string' },
-  'build-id': { type: 'string' },
-} as const;
-
-export const DEPLOYMENT_HELP =
-  '  --deployment-name NAME --build-id ID  a versioned worker (Worker Versioning; env PLAN_DEPLOYMENT_NAME,\n' +
-  '                        PLAN_BUILD_ID): each plan runs to its end on the build it started on, while new plans\n' +
-  '                        start on the current build (`plan promote`); both or neither';
+  'deployment-name': {
+    type: 'string',
+    value: 'NAME',
+    description: 'the Worker Deployment (Worker Versioning; env PLAN_DEPLOYMENT_NAME); with --build-id',
+  },
+  'build-id': {
+    type: 'string',
+    value: 'ID',
+    description: 'the build of that deployment (env PLAN_BUILD_ID); with --deployment-name',
+  },
+} as const satisfies Record<string, OptionSpec>;
 
 /** The deployment version from the flags, each falling back to its variable; null: unversioned. */
 export function deploymentFlags(ctx: CliContext, parsed: Parsed): WorkerDeploymentVersion | null {
@@ -42,8 +45,7 @@ export const promote: Command = {
     usage: 'plan promote --deployment-name NAME --build-id ID',
     summary:
       'Makes a build the current version of its Worker Deployment: plans started from now on run on its workers, while\n' +
-      "plans already running stay on the build they started on until they end. Start the new build's workers first.\n" +
-      '  --deployment-name NAME --build-id ID  the build (env PLAN_DEPLOYMENT_NAME, PLAN_BUILD_ID: those of its workers)',
+      "plans already running stay on the build they started on until they end. Start the new build's workers first.",
     example: 'npm run -s plan -- promote --deployment-name plans --build-id "$GIT_SHA"',
     options: DEPLOYMENT_OPTIONS,
     positionals: 0,

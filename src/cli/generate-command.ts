@@ -5,30 +5,42 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { startPlan } from '../api/plans';
+import { DEFAULTS } from '../config';
 import { generatePlan, PlanGenerationError } from '../planner';
 import { createLlmAccess } from '../tools/llm/llm-access';
 import { integerOption, stringOption } from './args';
 import { CliError, EXIT, usageError } from './errors';
 import type { Command } from './command';
+import { count } from './plural';
 
 export const generate: Command = {
   spec: {
     usage:
       'plan generate "<task>" [--context TEXT] [--constraint TEXT ...] [--out FILE] [--start] [--no-approval] [--max-attempts N] [--model NAME]',
     summary:
-      'Asks the model (OPENAI_BASE_URL / OPENAI_API_KEY, PLAN_LLM_MODEL) for a plan, validates it and lets the model repair\n' +
-      'it (3 attempts by default). Prints the plan as YAML, writes it with --out, starts it with --start — waiting for\n' +
-      'approval unless --no-approval.',
+      'Asks the model for a plan, validates it and lets the model repair it (3 attempts by default). Prints the plan\n' +
+      'as YAML, writes it with --out, starts it with --start — waiting for approval unless --no-approval. The model:\n' +
+      `OPENAI_API_KEY for OpenAI itself (${DEFAULTS.openAiModel} unless PLAN_LLM_MODEL), or OPENAI_BASE_URL for any\n` +
+      'OpenAI-compatible server with PLAN_LLM_MODEL naming its model.',
     example: 'npm run -s plan -- generate "optimise the slow order queries" --constraint "read-only" --out plan.yaml',
     options: {
-      context: { type: 'string' },
-      constraint: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      start: { type: 'boolean' },
-      'no-approval': { type: 'boolean' },
-      'max-attempts': { type: 'string' },
-      model: { type: 'string' },
-      json: { type: 'boolean' },
+      context: { type: 'string', value: 'TEXT', description: 'what the model should know about the task' },
+      constraint: {
+        type: 'string',
+        value: 'TEXT',
+        multiple: true,
+        description: 'a rule the plan must keep (repeatable)',
+      },
+      out: { type: 'string', value: 'FILE', description: 'write the plan to this file instead of printing it' },
+      start: { type: 'boolean', description: 'start the plan once generated' },
+      'no-approval': { type: 'boolean', description: 'the plan does not wait for approval before it runs' },
+      'max-attempts': { type: 'string', value: 'N', description: 'attempts at a valid plan (default 3)' },
+      model: {
+        type: 'string',
+        value: 'NAME',
+        description: `the model to ask (default PLAN_LLM_MODEL; at OpenAI itself, ${DEFAULTS.openAiModel})`,
+      },
+      json: { type: 'boolean', description: 'print the plan as JSON instead of YAML' },
     },
     positionals: 1,
   },
@@ -36,12 +48,7 @@ export const generate: Command = {
     const { llm } = ctx.config;
     const access = createLlmAccess(llm);
     const model = stringOption(parsed, 'model') ?? llm.model;
-    if (!access || !model) {
-      throw usageError(
-        'no model configured. Set OPENAI_BASE_URL to any OpenAI-compatible server (Ollama: http://localhost:11434/v1,\n' +
-          'vLLM, llama.cpp) or OPENAI_API_KEY for OpenAI, and PLAN_LLM_MODEL to the model name (or pass --model).',
-      );
-    }
+    if (!access || !model) throw usageError(noModelMessage(llm.baseUrl));
     const registry = await ctx.tools();
     let generated;
     try {
@@ -70,7 +77,7 @@ export const generate: Command = {
     if (out) writeFileSync(out, text);
     else ctx.output.out(text);
     ctx.output.err(
-      `generated in ${generated.attempts} attempt(s), ${generated.usage.totalTokens} tokens${out ? `; written to ${out}` : ''}`,
+      `generated in ${count(generated.attempts, 'attempt')}, ${count(generated.usage.totalTokens, 'token')}${out ? `; written to ${out}` : ''}`,
     );
     if (!parsed.values.start) return EXIT.ok;
     const handle = await startPlan(await ctx.temporal(), plan, { taskQueue: ctx.config.taskQueue, catalog: registry });
@@ -79,3 +86,16 @@ export const generate: Command = {
     return EXIT.ok;
   },
 };
+
+// Both ways to get a model, with the variables each needs: a person without one has nothing else to go on.
+function noModelMessage(baseUrl: string | null): string {
+  if (baseUrl !== null) {
+    return `no model named for the server at OPENAI_BASE_URL (${baseUrl}): set PLAN_LLM_MODEL to one it serves, or pass --model`;
+  }
+  return (
+    'no model configured. Either:\n' +
+    `  - OpenAI itself: set OPENAI_API_KEY (the model is ${DEFAULTS.openAiModel} unless PLAN_LLM_MODEL or --model names another), or\n` +
+    '  - any OpenAI-compatible server (Ollama: http://localhost:11434/v1, vLLM, llama.cpp): set OPENAI_BASE_URL to it,\n' +
+    '    PLAN_LLM_MODEL to the model name (or pass --model), and OPENAI_API_KEY if it wants a key.'
+  );
+}

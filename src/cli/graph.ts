@@ -1,7 +1,9 @@
-/** A plan's DAG as Mermaid or Graphviz DOT, coloured by step status when a state is given. */
+/** A plan's DAG as Mermaid, Graphviz DOT or SVG, coloured by step status when a state is given. */
 import type { Plan, PlanSnapshot, StepStatus } from '../plan';
+import { dotToSvg } from './render-svg';
 
-export type GraphFormat = 'mermaid' | 'dot';
+export const GRAPH_FORMATS = ['mermaid', 'dot', 'svg'] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 const COLOURS: Record<StepStatus, string> = {
   pending: '#eeeeee',
@@ -15,10 +17,11 @@ const COLOURS: Record<StepStatus, string> = {
   compensation_failed: '#f08080',
 };
 
-/** Renders the plan's steps and dependencies; `state` adds statuses. */
-export function renderGraph(plan: Plan, format: GraphFormat, state?: PlanSnapshot): string {
+/** Renders the plan's steps and dependencies; `state` adds statuses. SVG is the DOT graph laid out by Graphviz. */
+export async function renderGraph(plan: Plan, format: GraphFormat, state?: PlanSnapshot): Promise<string> {
   const status = new Map(state?.steps.map((s) => [s.id, s.status]));
-  return format === 'mermaid' ? mermaid(plan, status) : dot(plan, status);
+  if (format === 'mermaid') return mermaid(plan, status);
+  return format === 'dot' ? dot(plan, status) : dotToSvg(dot(plan, status));
 }
 
 function mermaid(plan: Plan, status: Map<string, StepStatus>): string {
@@ -41,14 +44,29 @@ function mermaid(plan: Plan, status: Map<string, StepStatus>): string {
   return lines.join('\n');
 }
 
+const FONT = 'Helvetica,Arial,sans-serif';
+
+const html = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 function dot(plan: Plan, status: Map<string, StepStatus>): string {
   const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  const lines = ['digraph plan {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff"];'];
+  const lines = [
+    'digraph plan {',
+    '  rankdir=LR;',
+    // One sans-serif font, soft grey lines and room around the boxes: a picture to put in a page, not only a sketch.
+    `  graph [fontname="${FONT}", bgcolor="#ffffff", pad=0.25, nodesep=0.3, ranksep=0.5];`,
+    `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#8c96a8", penwidth=1.2, fontname="${FONT}", fontsize=12, fontcolor="#1f2430", margin="0.3,0.1"];`,
+    '  edge [color="#8c96a8", penwidth=1.2, arrowsize=0.7];',
+  ];
   for (const step of plan.steps) {
     const s = status.get(step.id);
-    const label = [step.id, step.toolName, s].filter(Boolean).join('\\n');
+    // An HTML-like label: the step id in bold, its tool and status smaller and grey below it.
+    const small = [step.toolName, s]
+      .filter(Boolean)
+      .map((text) => `<br/><font point-size="10" color="#5b6475">${html(text!)}</font>`);
     lines.push(
-      `  ${quote(step.id)} [label="${label.replace(/"/g, '\\"')}"${s ? `, fillcolor=${quote(COLOURS[s])}` : ''}];`,
+      `  ${quote(step.id)} [label=<<b>${html(step.id)}</b>${small.join('')}>${s ? `, fillcolor=${quote(COLOURS[s])}` : ''}];`,
     );
   }
   for (const step of plan.steps) for (const dep of step.dependsOn) lines.push(`  ${quote(dep)} -> ${quote(step.id)};`);

@@ -1,5 +1,4 @@
 /** `plan status`, `plan watch`, `plan list`, `plan graph`: what a plan is doing, has done, and looks like. */
-import { existsSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { PlanHasNoStateError, readPlanState } from '../api/read-plan-state';
 import { checkPlan, PLAN_STATUSES, type Plan, type PlanStatus } from '../plan';
@@ -9,8 +8,8 @@ import { integerOption, stringOption } from './args';
 import type { CliContext } from './context';
 import { EXIT, refused, usageError } from './errors';
 import { followPlan } from './follow';
-import { renderGraph, type GraphFormat } from './graph';
-import { loadPlanFile } from './load-plan';
+import { GRAPH_FORMATS, renderGraph, type GraphFormat } from './graph';
+import { isPlanFile, loadPlanFile } from './load-plan';
 import type { Command } from './command';
 import { renderState, table } from './render-state';
 import { callWaits } from './call-waits';
@@ -31,7 +30,7 @@ export const status: Command = {
       'Shows a plan: status, approvals, and each step with its status, attempts, duration and error. Works while it\n' +
       'runs, after it ended, and from the PostgreSQL mirror once Temporal no longer has it. --json prints the state object.',
     example: 'npm run -s plan -- status release-42 --json',
-    options: { json: { type: 'boolean' } },
+    options: { json: { type: 'boolean', description: 'print the state object (the shape of the `state` query)' } },
     positionals: 1,
   },
   async run(ctx, { positionals }) {
@@ -72,7 +71,11 @@ export const list: Command = {
     usage: 'plan list [--status STATUS] [--limit N] [--json]',
     summary: `Recent plans from Temporal visibility, newest first. STATUS is one of: ${PLAN_STATUSES.join(', ')}.`,
     example: 'npm run -s plan -- list --status pending_approval',
-    options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      status: { type: 'string', value: 'STATUS', description: 'only the plans in this status' },
+      limit: { type: 'string', value: 'N', description: 'at most this many plans (default 20)' },
+      json: { type: 'boolean', description: 'print the plans as a JSON array' },
+    },
     positionals: 0,
   },
   async run(ctx, parsed) {
@@ -110,22 +113,30 @@ export const list: Command = {
 
 export const graph: Command = {
   spec: {
-    usage: 'plan graph <file|planId> [--format mermaid|dot]',
-    summary: "Prints a plan's DAG as Mermaid (default) or Graphviz DOT; given a plan id, steps are coloured by status.",
-    example: 'npm run -s plan -- graph examples/cicd.yaml --format dot | dot -Tsvg > cicd.svg',
-    options: { format: { type: 'string' } },
+    usage: 'plan graph <file|planId> [--format mermaid|dot|svg]',
+    summary:
+      "Prints a plan's DAG as Mermaid (default), Graphviz DOT or SVG (laid out by Graphviz built in, nothing to\n" +
+      'install); given a plan id, steps are coloured by status.',
+    example: 'npm run -s plan -- graph examples/cicd.yaml --format svg > cicd.svg',
+    options: {
+      format: { type: 'string', value: 'FORMAT', description: 'mermaid (default), dot (Graphviz) or svg (a picture)' },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {
     const format = (stringOption(parsed, 'format') ?? 'mermaid') as GraphFormat;
-    if (format !== 'mermaid' && format !== 'dot') throw usageError(`--format must be mermaid or dot; got "${format}"`);
+    if (!GRAPH_FORMATS.includes(format)) {
+      throw usageError(
+        `--format must be ${GRAPH_FORMATS.slice(0, -1).join(', ')} or ${GRAPH_FORMATS.at(-1)}; got "${format}"`,
+      );
+    }
     const target = parsed.positionals[0]!;
-    if (existsSync(target)) {
-      ctx.output.out(renderGraph(loadPlanFile(target, await ctx.tools()).plan, format));
+    if (isPlanFile(target)) {
+      ctx.output.out(await renderGraph(loadPlanFile(target, await ctx.tools()).plan, format));
       return EXIT.ok;
     }
     const reading = await stateOf(ctx, target);
-    ctx.output.out(renderGraph(await planOf(ctx, target), format, reading.state));
+    ctx.output.out(await renderGraph(await planOf(ctx, target), format, reading.state));
     return EXIT.ok;
   },
 };

@@ -3,7 +3,7 @@ import { parseNamespace, parseNamespacePrefix, type MemoryNamespace } from '../p
 import { MemoryConflictError, MemoryInputError, SharedMemory, type MemoryEntry } from '../store/shared-memory';
 import { integerOption, stringOption, type Parsed } from './args';
 import type { CliContext } from './context';
-import { EXIT, refused, usageError } from './errors';
+import { CliError, EXIT, refused, usageError } from './errors';
 import type { Command } from './command';
 import { table } from './render-state';
 
@@ -40,7 +40,15 @@ export const memorySet: Command = {
     usage: `plan memory set <${NS}> <key> <json> [--ttl SECONDS] [--expect-version N] [--json]`,
     summary: 'Writes a JSON value. --expect-version is compare-and-set (0 = must not exist); a stale version exits 1.',
     example: `npm run -s plan -- memory set shop/prod/planner/s-1 budget '{"limit":100}' --ttl 3600`,
-    options: { ttl: { type: 'string' }, 'expect-version': { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      ttl: { type: 'string', value: 'SECONDS', description: 'the entry expires after this many seconds' },
+      'expect-version': {
+        type: 'string',
+        value: 'N',
+        description: 'write only if the entry is at this version (0: only if it does not exist)',
+      },
+      json: { type: 'boolean', description: 'print the written entry (version, expiry) as JSON' },
+    },
     positionals: 3,
   },
   async run(ctx, parsed) {
@@ -69,17 +77,16 @@ export const memoryGet: Command = {
     usage: `plan memory get <${NS}> <key> [--json]`,
     summary: 'Prints the value (with --json, the whole entry: version, expiry, writer). Exit 1 when there is none.',
     example: 'npm run -s plan -- memory get shop/prod/planner/s-1 budget',
-    options: { json: { type: 'boolean' } },
+    options: {
+      json: { type: 'boolean', description: 'print the whole entry (value, version, expiry, writer) as JSON' },
+    },
     positionals: 2,
   },
   async run(ctx, parsed) {
     const [path, key] = parsed.positionals as [string, string];
     const store = await memory(ctx);
     const entry = await storeCall(() => store.get(namespace(path), key));
-    if (!entry) {
-      ctx.output.err(`no entry ${key} in ${path}`);
-      return EXIT.planEndedBadly;
-    }
+    if (!entry) throw new CliError(`no entry ${key} in ${path}`, EXIT.planEndedBadly, 'not_found');
     show(ctx, entry, parsed);
     return EXIT.ok;
   },
@@ -90,7 +97,9 @@ export const memoryDelete: Command = {
     usage: `plan memory delete <${NS}> <key> [--expect-version N]`,
     summary: 'Deletes an entry. Exit 1 when there was none, or when --expect-version does not match.',
     example: 'npm run -s plan -- memory delete shop/prod/planner/s-1 budget',
-    options: { 'expect-version': { type: 'string' } },
+    options: {
+      'expect-version': { type: 'string', value: 'N', description: 'delete only if the entry is at this version' },
+    },
     positionals: 2,
   },
   async run(ctx, parsed) {
@@ -108,7 +117,11 @@ export const memoryList: Command = {
     usage: 'plan memory list <namespacePrefix> [--key-prefix TEXT] [--limit N] [--json]',
     summary: 'Lists live entries whose namespace starts with the given parts (project, then environment, ...).',
     example: 'npm run -s plan -- memory list shop/prod',
-    options: { 'key-prefix': { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      'key-prefix': { type: 'string', value: 'TEXT', description: 'only the keys starting with this' },
+      limit: { type: 'string', value: 'N', description: 'at most this many entries' },
+      json: { type: 'boolean', description: 'print the entries as a JSON array' },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {

@@ -43,7 +43,11 @@ export const retry: Command = {
     summary:
       'Runs a failed step of a paused plan again (the only failed one unless --step), with new parameters if given.',
     example: `npm run -s plan -- retry release-42 --step deploy --params '{"url":"https://deploy.example/api"}'`,
-    options: { step: { type: 'string' }, params: { type: 'string' }, by: { type: 'string' } },
+    options: {
+      step: { type: 'string', value: 'ID', description: 'the failed step to run again (needed when several failed)' },
+      params: { type: 'string', value: 'JSON', description: 'new parameters for the step, a JSON object' },
+      by: { type: 'string', value: 'NAME', description: 'who retries, as recorded (default: your user name)' },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {
@@ -69,7 +73,11 @@ export const skip: Command = {
     usage: 'plan skip <planId> --step ID [--result JSON] [--by NAME]',
     summary: 'Skips a failed step of a paused plan; its dependents run, seeing --result as its result.',
     example: `npm run -s plan -- skip release-42 --step smoke_test --result '{"ok":true}'`,
-    options: { step: { type: 'string' }, result: { type: 'string' }, by: { type: 'string' } },
+    options: {
+      step: { type: 'string', value: 'ID', description: 'the failed step to skip (required)' },
+      result: { type: 'string', value: 'JSON', description: "what its dependents see as the step's result" },
+      by: { type: 'string', value: 'NAME', description: 'who skips, as recorded (default: your user name)' },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {
@@ -92,7 +100,10 @@ export const abort: Command = {
     usage: 'plan abort <planId> [--reason TEXT] [--by NAME]',
     summary: 'Ends a paused plan: completed steps are compensated and the plan fails, recording who and why.',
     example: 'npm run -s plan -- abort release-42 --reason "rolled back by hand"',
-    options: { reason: { type: 'string' }, by: { type: 'string' } },
+    options: {
+      reason: { type: 'string', value: 'TEXT', description: 'why, recorded with the abort' },
+      by: { type: 'string', value: 'NAME', description: 'who aborts, as recorded (default: your user name)' },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {
@@ -135,7 +146,11 @@ export const fork: Command = {
     summary:
       'Starts a new plan from STEP of an ended plan (with new parameters for STEP if given), reusing the results of the steps before it.',
     example: `npm run -s plan -- fork release-42 --from deploy --params '{"environment":"staging"}'`,
-    options: { from: { type: 'string' }, params: { type: 'string' }, id: { type: 'string' } },
+    options: {
+      from: { type: 'string', value: 'STEP', description: 'the step to run again from (required)' },
+      params: { type: 'string', value: 'JSON', description: 'new parameters for that step, a JSON object' },
+      id: { type: 'string', value: 'NEW_ID', description: "the new plan's id (default: <planId>-fork-<time>)" },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {

@@ -10,13 +10,20 @@ import { EXIT, refused, usageError } from './errors';
 import { followPlan } from './follow';
 import { loadPlanFile } from './load-plan';
 import { renderState } from './render-state';
+import { count } from './plural';
 
 export const validate: Command = {
   spec: {
     usage: 'plan validate <file> [--json]',
     summary: 'Checks a plan file (YAML or JSON) without starting it; lists every problem with the step it concerns.',
     example: 'npm run -s plan -- validate examples/cicd.yaml',
-    options: { json: { type: 'boolean' } },
+    options: {
+      json: {
+        type: 'boolean',
+        description:
+          'print the outcome as JSON on stdout: the counts and warnings, or every problem of an invalid plan',
+      },
+    },
     positionals: 1,
   },
   async run(ctx, { positionals }) {
@@ -29,7 +36,7 @@ export const validate: Command = {
       return EXIT.ok;
     }
     for (const warning of warnings) ctx.output.err(`warning: ${formatProblem(warning)}`);
-    ctx.output.out(`valid: ${plan.steps.length} steps, ${batches} batches`);
+    ctx.output.out(`valid: ${count(plan.steps.length, 'step')}, ${count(batches, 'batch', 'batches')}`);
     return EXIT.ok;
   },
 };
@@ -41,7 +48,14 @@ export const start: Command = {
       'Validates a plan file and starts it (workflow id = plan id). Prints the plan id, its Temporal Web link and, when\n' +
       'it needs approval, the command that approves. --wait follows it to the end: exit 0 if completed, 1 otherwise.',
     example: 'npm run -s plan -- start examples/hello.yaml --id hello-1 --wait',
-    options: { id: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      id: { type: 'string', value: 'ID', description: "the plan's id (its workflow id) instead of the file's own" },
+      wait: { type: 'boolean', description: 'follow the plan to its end; exit 0 if it completed, 1 otherwise' },
+      json: {
+        type: 'boolean',
+        description: 'print the plan id, run id, link and approve command as JSON; with --wait, the final state',
+      },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {
@@ -87,7 +101,10 @@ export const cancel: Command = {
     usage: 'plan cancel <planId> [--reason TEXT] [--by NAME]',
     summary: 'Cancels a plan: running steps are cancelled, completed ones compensated; who and why are recorded.',
     example: 'npm run -s plan -- cancel release-42 --reason "wrong environment"',
-    options: { reason: { type: 'string' }, by: { type: 'string' } },
+    options: {
+      reason: { type: 'string', value: 'TEXT', description: 'why, recorded with the cancellation' },
+      by: { type: 'string', value: 'NAME', description: 'who cancels, as recorded (default: your user name)' },
+    },
     positionals: 1,
   },
   async run(ctx, parsed) {

@@ -1,15 +1,19 @@
 /** The `state` object as people read it: a header, approvals, a step table, counts, and a one-line progress bar. */
 import { describeBlockers, type PlanSnapshot, type StepSnapshot } from '../plan';
+import { displayWidth, padToWidth, truncateToWidth } from './display-width';
+
+/** Pads each cell but the last of a row to its column's width in terminal columns (CJK text takes two each). */
+export function layoutColumns(rows: string[][]): string[][] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell))));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : padToWidth(cell, widths[i]!))));
+}
 
 /** Lays rows out in columns wide enough for their contents. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return layoutColumns([header, ...rows])
+    .map((cells) => cells.join('  ').trimEnd())
+    .join('\n');
 }
 
 /** "1.2s", "340ms", "2m05s" between two ISO times; "" when not both known. */
@@ -21,10 +25,9 @@ export function duration(from: string | null, to: string | null): string {
   return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-function oneLine(text: string | null, max = 60): string {
-  if (!text) return '';
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+/** Text on one line, cut to `max` columns. */
+export function oneLine(text: string | null, max = 60): string {
+  return text ? truncateToWidth(text.replace(/\s+/g, ' '), max) : '';
 }
 
 function stepRow(step: StepSnapshot): string[] {
@@ -89,8 +92,13 @@ export function summaryLine(state: PlanSnapshot): string {
 
 /** "[########------------]  8/20  executing" (without the status when the caller already prints it). */
 export function progressBar(state: PlanSnapshot, width = 30, withStatus = true): string {
+  const { done, total, filled } = progress(state, width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}${withStatus ? `  ${state.status}` : ''}`;
+}
+
+/** Steps that have ended, of how many, and how much of a bar `width` long they fill. */
+export function progress(state: PlanSnapshot, width: number): { done: number; total: number; filled: number } {
   const s = state.summary;
   const done = s.completed + s.failed + s.skipped + s.compensated + s.compensationFailed;
-  const filled = s.total === 0 ? width : Math.round((done / s.total) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${s.total}${withStatus ? `  ${state.status}` : ''}`;
+  return { done, total: s.total, filled: s.total === 0 ? width : Math.round((done / s.total) * width) };
 }

@@ -15,6 +15,7 @@ import { bundlePlanWorkflows } from '../worker';
 import { stringOption } from './args';
 import type { Command } from './command';
 import { EXIT, usageError } from './errors';
+import { count, noun } from './plural';
 
 export const replayCheck: Command = {
   spec: {
@@ -23,12 +24,17 @@ export const replayCheck: Command = {
       "Replays plans' histories with this code and says, one line each, which would break: a change to workflow code\n" +
       'that plans already running cannot replay (see "Changing workflow code" in the README). It replays history files\n' +
       '(`temporal workflow show -w ID -o json`) and every .json file in the folders given, and, once a server is named\n' +
-      '(--address, --profile, --namespace, --query, or TEMPORAL_ADDRESS), the open plans there:\n' +
-      '  --query QUERY         which workflows to replay (default: the running ones of the task queue)\n' +
-      '  --offline             only the files and folders given, never a server\n' +
-      'Exit 1 when a history fails to replay.',
+      '(--address, --profile, --namespace, --query, or TEMPORAL_ADDRESS), the open plans there. Exit 1 when a history\n' +
+      'fails to replay.',
     example: 'TEMPORAL_ADDRESS=temporal.internal:7233 npm run -s plan -- replay-check test/histories',
-    options: { query: { type: 'string' }, offline: { type: 'boolean' } },
+    options: {
+      query: {
+        type: 'string',
+        value: 'QUERY',
+        description: 'which workflows to replay (default: the running ones of the task queue)',
+      },
+      offline: { type: 'boolean', description: 'only the files and folders given, never a server' },
+    },
     positionals: [0, Infinity],
   },
   async run(ctx, parsed) {
@@ -73,14 +79,15 @@ export const replayCheck: Command = {
     }
     if (failed > 0) {
       ctx.output.err(
-        `${failed} of ${total} histories do not replay with this code: plans like them would fail on it. Put the change ` +
-          'behind patched() (README, "Changing workflow code"), or keep them on their build with Worker Versioning.',
+        `${failed} of ${count(total, 'history', 'histories')} ${noun(failed, 'does', 'do')} not replay with this ` +
+          'code: plans like them would fail on it. Put the change behind patched() (README, "Changing workflow ' +
+          'code"), or keep them on their build with Worker Versioning.',
       );
       return EXIT.planEndedBadly;
     }
     ctx.output.out(
       total > 0
-        ? `${total} ${total === 1 ? 'history replays' : 'histories replay'} with this code`
+        ? `${count(total, 'history', 'histories')} ${noun(total, 'replays', 'replay')} with this code`
         : `no histories to replay${client ? ` (no workflow matches ${query})` : ''}`,
     );
     return EXIT.ok;

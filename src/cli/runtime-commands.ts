@@ -4,9 +4,11 @@ import { connectPlanWorker, drainWorker } from '../worker';
 import { main as startStack } from '../dev/start';
 import { applyMigrations } from '../store/migrate';
 import { integerOption, stringOption, type Parsed } from './args';
-import { DEPLOYMENT_HELP, DEPLOYMENT_OPTIONS, deploymentFlags } from './deploy-commands';
+import { DEPLOYMENT_OPTIONS, deploymentFlags } from './deploy-commands';
 import { EXIT, usageError } from './errors';
 import type { Command } from './command';
+import { count } from './plural';
+import { appliedMigrations } from './setup-commands';
 
 export const worker: Command = {
   spec: {
@@ -14,16 +16,25 @@ export const worker: Command = {
     summary:
       'Runs a worker for plans on the task queue until Ctrl-C or SIGTERM; run several to share the load. It runs the\n' +
       'built-in tools and those of the configuration file (--config, PLAN_CONFIG, or durable-plans.config.* found from\n' +
-      'here upwards).\n' +
-      `${DEPLOYMENT_HELP}\n` +
-      '  --shutdown-grace DURATION  on SIGTERM or Ctrl-C the worker takes no new work and lets running steps finish\n' +
-      '                        for this long (env PLAN_SHUTDOWN_GRACE, default 30s), then cancels them (Temporal\n' +
-      '                        retries them on another worker); a second signal stops at once\n' +
-      '  --health-port N       serve GET /healthz and /readyz on this port (env PLAN_HEALTH_PORT; PLAN_HEALTH_HOST,\n' +
-      '                        default 0.0.0.0, is the address it binds)',
+      'here upwards). A versioned worker (--deployment-name and --build-id) runs each plan to its end on the build it\n' +
+      'started on, while new plans start on the current build (`plan promote`). On SIGTERM or Ctrl-C it takes no new\n' +
+      'work and lets running steps finish for the grace period, then cancels them (Temporal retries them on another\n' +
+      'worker); a second signal stops at once.',
     example:
       'TEMPORAL_ADDRESS=temporal.internal:7233 npm run -s plan -- worker --deployment-name plans --build-id "$GIT_SHA"',
-    options: { ...DEPLOYMENT_OPTIONS, 'shutdown-grace': { type: 'string' }, 'health-port': { type: 'string' } },
+    options: {
+      ...DEPLOYMENT_OPTIONS,
+      'shutdown-grace': {
+        type: 'string',
+        value: 'DURATION',
+        description: 'how long running steps may finish after SIGTERM (env PLAN_SHUTDOWN_GRACE, default 30s)',
+      },
+      'health-port': {
+        type: 'string',
+        value: 'N',
+        description: 'serve GET /healthz and /readyz on this port (env PLAN_HEALTH_PORT; bound to PLAN_HEALTH_HOST)',
+      },
+    },
     positionals: 0,
   },
   async run(ctx, parsed) {
@@ -44,7 +55,7 @@ export const worker: Command = {
     // A worker brings its side store up to date itself (under a lock, so workers starting together do not race):
     // a team's first worker on a fresh database needs no separate set-up step.
     const applied = await applyMigrations(await ctx.database());
-    if (applied.length > 0) ctx.output.out(`applied PostgreSQL migrations ${applied.join(', ')}`);
+    if (applied.length > 0) ctx.output.out(appliedMigrations(applied));
     const running = await connectPlanWorker(config, project.tools, project.coordination);
     // The first signal drains (a deploy's SIGTERM must not cut steps short); a second one is someone in a hurry.
     let signals = 0;
@@ -58,7 +69,7 @@ export const worker: Command = {
     const own =
       project.path === null
         ? 'built-in tools only'
-        : `${running.tools.list().length} tools, with those of ${project.path}`;
+        : `${count(running.tools.list().length, 'tool')}, with those of ${project.path}`;
     ctx.output.out(
       `worker polling task queue "${ctx.config.taskQueue}" on ${ctx.temporalAddress}` +
         `${ctx.config.temporal.profile === null ? '' : ` (profile ${ctx.config.temporal.profile})`}` +

@@ -9,12 +9,15 @@ import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import type { Command } from './command';
 import type { CliContext } from './context';
 import { EXIT } from './errors';
+import { noun } from './plural';
+
+/** What `plan migrate`, `plan setup` and `plan worker` say of the migrations they applied. */
+export const appliedMigrations = (applied: readonly number[]) =>
+  `applied PostgreSQL ${noun(applied.length, 'migration')} ${applied.join(', ')}`;
 
 async function migrate(ctx: CliContext): Promise<void> {
   const applied = await applyMigrations(await ctx.database());
-  ctx.output.out(
-    applied.length > 0 ? `applied PostgreSQL migrations ${applied.join(', ')}` : 'PostgreSQL schema up to date',
-  );
+  ctx.output.out(applied.length > 0 ? appliedMigrations(applied) : 'PostgreSQL schema up to date');
 }
 
 export const setup: Command = {
@@ -34,7 +37,7 @@ export const setup: Command = {
     const names = SEARCH_ATTRIBUTES.map((key) => key.name).join(', ');
     ctx.output.out(
       added.length > 0
-        ? `registered search attributes ${added.join(', ')} on namespace ${namespace}`
+        ? `registered search ${noun(added.length, 'attribute')} ${added.join(', ')} on namespace ${namespace}`
         : `search attributes ${names} already on namespace ${namespace}`,
     );
     const created = await ensureMemorySweepSchedule(client, { taskQueue });

@@ -15,8 +15,12 @@ export const DEFAULTS = {
   taskQueue: 'plans',
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
   embeddedPostgresPort: 54329,
-  // How long a stopping worker lets running steps finish; a process manager's stop timeout must exceed it (docs/operations.md).
+  // How long a stopping worker lets running steps finish; a process manager's stop timeout must exceed it
+  // (docs/operations.md).
   shutdownGraceMs: 30_000,
+  // The model asked at OpenAI itself (OPENAI_API_KEY without OPENAI_BASE_URL) when PLAN_LLM_MODEL names none: small,
+  // cheap, and it answers in structured output, which the planner asks for. Other servers have no model in common.
+  openAiModel: 'gpt-5-mini',
 } as const;
 
 export interface Config {
@@ -48,7 +52,10 @@ export interface Config {
    * included, for a superuser), unscreened. For plans no model writes; the worker warns at start.
    */
   sqlUnrestricted: boolean;
-  /** The OpenAI-compatible server of llm_chat; its largest answer (PLAN_LLM_MAX_RESPONSE_BYTES), null: 1 MiB. */
+  /**
+   * The OpenAI-compatible server of llm_chat and the planner; model: PLAN_LLM_MODEL, else DEFAULTS.openAiModel at
+   * OpenAI itself, else null. Its largest answer (PLAN_LLM_MAX_RESPONSE_BYTES), null: 1 MiB.
+   */
   llm: { apiKey: string | null; baseUrl: string | null; model: string | null; maxResponseBytes: number | null };
   /** Hosts (`host[:port]`) http_request may reach although they are internal addresses (PLAN_HTTP_ALLOW). */
   http: { allow: string[] };
@@ -91,8 +98,9 @@ export interface Config {
 const SHELL_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER', 'LOGNAME'];
 
 /**
- * Reads the configuration from environment variables (see the configuration table in docs/operations.md) and, for the Temporal
- * connection, the standard client configuration file's profile (`profile`, else TEMPORAL_PROFILE, else "default").
+ * Reads the configuration from environment variables (see the configuration table in docs/operations.md) and, for
+ * the Temporal connection, the standard client configuration file's profile (`profile`, else TEMPORAL_PROFILE, else
+ * "default").
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { profile?: string } = {}): Config {
   const temporal = loadTemporalProfile(env, options.profile);
@@ -119,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { prof
     llm: {
       apiKey: nonEmpty(env.OPENAI_API_KEY),
       baseUrl: nonEmpty(env.OPENAI_BASE_URL),
-      model: nonEmpty(env.PLAN_LLM_MODEL),
+      model: nonEmpty(env.PLAN_LLM_MODEL) ?? openAiDefaultModel(env),
       maxResponseBytes: positiveInteger(env.PLAN_LLM_MAX_RESPONSE_BYTES, 'PLAN_LLM_MAX_RESPONSE_BYTES'),
     },
     http: { allow: commaList(env.PLAN_HTTP_ALLOW) },
@@ -239,6 +247,11 @@ export function nonEmpty(value: string | undefined): string | null {
 }
 
 /** PLAN_RESULT_INLINE_LIMIT: bytes, at most 1 MiB so a result and its step's other data stay well under 2 MB. */
+// Only at OpenAI itself: a local server (Ollama, vLLM) serves whatever its operator pulled, so no name fits it.
+function openAiDefaultModel(env: NodeJS.ProcessEnv): string | null {
+  return nonEmpty(env.OPENAI_API_KEY) !== null && nonEmpty(env.OPENAI_BASE_URL) === null ? DEFAULTS.openAiModel : null;
+}
+
 function inlineLimit(value: string | undefined): number | null {
   const text = nonEmpty(value);
   if (text === null) return null;

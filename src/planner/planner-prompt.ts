@@ -1,5 +1,5 @@
 import type { ToolDescription } from '../tools/registry';
-import { SUBPLAN_TOOL } from '../plan';
+import { withSubplanTool } from '../tools/subplan-description';
 
 /** What the planner is asked: a task, its context and constraints (the PlanRequest of the service it replaces). */
 export interface PlanRequest {
@@ -10,24 +10,14 @@ export interface PlanRequest {
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
-const SUBPLAN: Pick<ToolDescription, 'name' | 'description' | 'parameters'> = {
-  name: SUBPLAN_TOOL,
-  description:
-    'Runs a nested plan as a sub-agent with its own context (memory namespace) and approval policy; its final state ' +
-    'is the result. Use it to fan work out to independent analyses.',
-  parameters: {
-    type: 'object',
-    required: ['plan'],
-    properties: { plan: { type: 'object' }, namespace: { type: 'string' } },
-  },
-};
-
 /** The conversation that asks for a plan: rules and tool catalogue, then the task. */
 export function planningMessages(request: PlanRequest, tools: ToolDescription[]): ChatMessage[] {
-  const catalogue = [
-    ...tools.map(({ name, description, risk, parameters }) => ({ name, description, risk, parameters })),
-    SUBPLAN,
-  ];
+  const catalogue = withSubplanTool(tools).map(({ name, description, risk, parameters }) => ({
+    name,
+    description,
+    risk,
+    parameters,
+  }));
   const system = [
     'You are a planner. Turn the task into an execution plan: a DAG of steps, each calling exactly one tool.',
     'Rules:',

@@ -231,7 +231,8 @@ test('bad arguments are refused with what is wrong: unknown tools, a misspelt su
   expect(unknown.stderr).toContain('unknown tool "stock_levels"');
   const bare = await cli(['agent', 'strat', 'x']);
   expect(bare.code).toBe(2);
-  expect(bare.stderr).toContain('usage: plan agent start|send|tail|status|pause|resume|stop|list');
+  expect(bare.stderr).toContain('unknown agent command "strat" (did you mean "start"?)');
+  expect(bare.stderr).toContain('plan agent start|send|tail|status|pause|resume|stop|list');
   const group = await agent(['send', '--group', 'g', 'hi', '--wait']);
   expect(group.code).toBe(2);
   expect(group.stderr).toContain('--wait waits for one agent');

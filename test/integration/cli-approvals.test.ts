@@ -173,6 +173,12 @@ test('start --wait follows the plan to its end: exit 0 when completed, 1 when fa
 test('approve an unknown plan: exit 2', async () => {
   const unknown = uniqueId('cli-no-such-plan');
   expectRefused(await plan(['approve', unknown, '--by', 'carol']), 2, `no plan "${unknown}" in namespace default`);
+  const json = await plan(['approve', unknown, '--by', 'carol', '--json']);
+  expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 2, stderr: '' });
+  expect(JSON.parse(json.stdout)).toEqual({
+    ok: false,
+    error: { type: 'not_found', message: `no plan "${unknown}" in namespace default`, exitCode: 2 },
+  });
 });
 
 test('approve --step opens a gated step; approving the plan itself, which needs no approval, is refused (exit 1)', async () => {
@@ -190,6 +196,17 @@ test('approve --step opens a gated step; approving the plan itself, which needs 
     1,
     `refused: plan "${handle.workflowId}" does not require approval`,
   );
+  // With --json the refusal is JSON on stdout, for scripts and agents, with the same exit code.
+  const refusedJson = await plan(['approve', handle.workflowId, '--by', 'ops', '--json']);
+  expect({ code: refusedJson.code, stderr: refusedJson.stderr }).toEqual({ code: 1, stderr: '' });
+  expect(JSON.parse(refusedJson.stdout)).toEqual({
+    ok: false,
+    error: {
+      type: 'refused',
+      message: `refused: plan "${handle.workflowId}" does not require approval`,
+      exitCode: 1,
+    },
+  });
   const approved = await plan(['approve', handle.workflowId, '--by', 'ops', '--step', 'deploy', '--json']);
   expect(approved.code).toBe(0);
   expect(JSON.parse(approved.stdout)).toEqual({

@@ -47,7 +47,7 @@ export default { tools: [lookupOrder] };
 test("--config and PLAN_CONFIG bring a project's tools to plan validate and plan tools", async () => {
   const app = project(LOOKUP_ORDER);
   const valid = await cli(['validate', app.plan({ orderId: 'o-1' }), '--config', app.config]);
-  expect(valid).toMatchObject({ code: 0, stdout: 'valid: 1 steps, 0 batches\n' });
+  expect(valid).toMatchObject({ code: 0, stdout: 'valid: 1 step, 0 batches\n' });
   const misspelt = await cli(['validate', app.plan({ orderID: 'o-1' })], { env: { PLAN_CONFIG: app.config } });
   expect(misspelt.code).toBe(2);
   expect(misspelt.stderr).toMatch(/orderID/);

@@ -140,8 +140,12 @@ test('status while a plan runs and after it ended: a step table with attempts, d
   expect(dot.code).toBe(0);
   const lines = dot.stdout.trimEnd().split('\n');
   expect(lines[0]).toBe('digraph plan {');
-  expect(lines).toContain('  "first" [label="first\\necho\\ncompleted", fillcolor="#b7ebb7"];');
-  expect(lines).toContain('  "boom" [label="boom\\nfail\\nfailed", fillcolor="#f5b5b5"];');
+  expect(lines).toContain(
+    '  "first" [label=<<b>first</b><br/><font point-size="10" color="#5b6475">echo</font><br/><font point-size="10" color="#5b6475">completed</font>>, fillcolor="#b7ebb7"];',
+  );
+  expect(lines).toContain(
+    '  "boom" [label=<<b>boom</b><br/><font point-size="10" color="#5b6475">fail</font><br/><font point-size="10" color="#5b6475">failed</font>>, fillcolor="#f5b5b5"];',
+  );
   expect(lines.filter((l) => l.includes('->'))).toEqual([
     '  "first" -> "flaky";',
     '  "flaky" -> "nap";',

@@ -26,7 +26,7 @@ test('plan start/validate inline sub-plan files, relative to the plan that names
   writeFileSync(join(dir, 'bad.yaml'), 'steps:\n  - { id: x, toolName: teleport }\n');
 
   const ok = await cli(['validate', join(dir, 'parent.yaml')]);
-  expect(ok).toMatchObject({ code: 0, stdout: 'valid: 1 steps, 0 batches\n' });
+  expect(ok).toMatchObject({ code: 0, stdout: 'valid: 1 step, 0 batches\n' });
   const missing = await cli(['validate', join(dir, 'broken.yaml')]);
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/sub-plan file agents\/missing.yaml: no such file/);

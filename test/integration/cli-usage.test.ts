@@ -4,6 +4,8 @@
  * `node scripts/plan.js ...` in a child process against the suite's dev server and throw-away database.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { run } from '../../src/cli/main';
 import { freePort } from '../../src/dev/free-port';
 import { cli, planFiles, STACK_TRACE, type CliResult } from '../support/cli';
@@ -76,9 +78,9 @@ describe('help', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/^usage: plan <command> \[arguments\] \[options\]\n/);
     for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
-    expect(result.stdout).toContain('Run `plan <command> --help` for its options and an example.');
-    expect(result.stdout).toContain('--address HOST:PORT');
-    expect(result.stdout).toContain('--profile NAME');
+    expect(result.stdout).toContain('Run `plan <command> --help` for its options and an example;');
+    expect(result.stdout).toMatch(/^ {2}--address <HOST:PORT> +Temporal frontend/m);
+    expect(result.stdout).toMatch(/^ {2}--profile <NAME> +Temporal connection profile/m);
   });
 
   // One process proves the wiring (exit code, stdout, nothing on stderr); the help of every command is then read
@@ -87,10 +89,10 @@ describe('help', () => {
   test('--help prints its usage and an example and exits 0, starting nothing', async () => {
     const { code, stdout, stderr } = await cli(['validate', '--help']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toMatch(/^usage: plan validate\b/);
+    expect(stdout).toMatch(/^Usage: plan validate\b/);
   });
 
-  test.each(COMMANDS)('plan %s --help prints its usage, an example and the common options', async (name) => {
+  test.each(COMMANDS)('plan %s --help prints its usage, each option with what it does, an example', async (name) => {
     let stdout = '';
     let stderr = '';
     const output = {
@@ -101,9 +103,34 @@ describe('help', () => {
     };
     const code = await run([...name.split(' '), '--help'], output);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toMatch(new RegExp(`^usage: plan ${name}\\b`));
+    expect(stdout).toMatch(new RegExp(`^Usage: plan ${name}\\b`));
     expect(stdout).toMatch(/\nExample:\n {2}\S*.*plan -- /);
     expect(stdout).toContain('Options for every command:');
+    // Every option the usage names is listed with a line saying what it does.
+    const options = stdout.split('\n').filter((line) => /^ {2}(-\w, )?--/.test(line));
+    for (const flag of stdout.split('\n')[0]!.match(/--[a-z-]+/g) ?? []) {
+      expect(options).toContainEqual(expect.stringMatching(new RegExp(`^ {2}(-\\w, )?${flag}( <[^>]+>)? +\\S`)));
+    }
+    for (const line of options) expect(line).toMatch(/^ {2}(-\w, )?--[a-z-]+( <[^>]+>)? {2,}\S/);
+  });
+
+  test('plan help <command> is plan <command> --help; plan <group> --help lists its commands', async () => {
+    const { code, stdout } = await cli(['help', 'graph']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: plan graph /);
+    // A group's help lists its commands.
+    const memory = await cli(['memory', '--help']);
+    expect(memory.code).toBe(0);
+    expect(memory.stdout).toMatch(/^usage: plan memory <command>/);
+    expect(memory.stdout).toMatch(/^ {2}memory set +write a JSON value/m);
+  });
+
+  test('plan --version and -V print the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V'])
+      expect(await cli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 });
 
@@ -114,18 +141,59 @@ describe('usage errors exit 2 with the reason and no stack trace', () => {
       cli(['status', 'some-plan', '--bogus']),
       cli(['approve']),
       cli(['list', '--status', 'nope']),
-      cli(['graph', 'examples/cicd.yaml', '--format', 'svg']),
+      cli(['graph', 'examples/cicd.yaml', '--format', 'png']),
     ]);
     expectUserError(unknown, 2, 'unknown command "frobnicate"; see plan --help');
-    expectUserError(option, 2, "Unknown option '--bogus'", 'usage: plan status <planId> [--json]');
-    expectUserError(missing, 2, 'wrong number of arguments', 'usage: plan approve <planId>');
+    expectUserError(option, 2, 'unknown option --bogus\nusage: plan status <planId> [--json]');
+    expectUserError(missing, 2, 'missing <planId>\nusage: plan approve <planId>');
     expectUserError(badStatus, 2, '--status must be one of draft, pending_approval, approved, executing', 'got "nope"');
-    expectUserError(badFormat, 2, '--format must be mermaid or dot; got "svg"');
+    expectUserError(badFormat, 2, '--format must be', 'got "png"');
+  });
+
+  test('a misspelt command, subcommand or option names the one meant, in our words', async () => {
+    const [command, memory, agent, option, value, extra] = await Promise.all([
+      cli(['vaildate', 'x']),
+      cli(['memory', 'sett', 'a/b/c/d', 'k', '1']),
+      cli(['agent', 'strat', 'x']),
+      cli(['validate', 'examples/hello.yaml', '--jsn']),
+      cli(['approve', 'x', '--by']),
+      cli(['status', 'a', 'b']),
+    ]);
+    expectUserError(command, 2, 'unknown command "vaildate" (did you mean "validate"?); see plan --help');
+    expectUserError(
+      memory,
+      2,
+      'unknown memory command "sett" (did you mean "set"?)',
+      'plan memory set|get|delete|list',
+    );
+    expectUserError(agent, 2, 'unknown agent command "strat" (did you mean "start"?)');
+    expect(option.stderr).toBe('unknown option --jsn (did you mean --json?)\nusage: plan validate <file> [--json]\n');
+    expectUserError(option, 2);
+    expectUserError(value, 2, '--by needs a value (--by <NAME>)');
+    expectUserError(extra, 2, 'too many arguments: b\nusage: plan status <planId>');
+    // Nothing of Node's or commander's own wording.
+    for (const result of [command, memory, agent, option, value, extra]) {
+      expect(result.stderr).not.toMatch(/^error:|ERR_PARSE_ARGS|Did you mean/m);
+    }
   });
 
   test('graph of something that is neither a file nor a plan: an unknown plan id', async () => {
     const id = uniqueId('no-such-plan');
     expectUserError(await cli(['graph', id]), 2, `no plan "${id}" in namespace default or in the mirror`);
+  });
+
+  test('an argument that looks like a file and is not there is "no such file" at once, not a plan id looked up', async () => {
+    // Temporal at a closed port: looking the argument up as a plan id would wait 5 s and say it is unreachable.
+    const address = `127.0.0.1:${await freePort()}`;
+    const [misspelt, nested, json] = await Promise.all([
+      cli(['graph', 'examples/cicd.yml', '--address', address]),
+      cli(['graph', 'no/such-plan', '--address', address]),
+      cli(['graph', 'examples/cicd.yml', '--address', address, '--json']),
+    ]);
+    expectUserError(misspelt, 2, 'no such file: examples/cicd.yml');
+    expectUserError(nested, 2, 'no such file: no/such-plan');
+    // --json is not an option of graph: the usage error itself comes as JSON.
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { type: 'usage', exitCode: 2 } });
   });
 
   test('--verbose shows the stack trace of the same error', async () => {
@@ -210,7 +278,46 @@ describe('plan validate', () => {
   test('a missing file', async () => {
     const path = `/nonexistent/${randomUUID()}.yaml`;
     expectUserError(await cli(['validate', path]), 2, `no such file: ${path}`);
+    const json = await cli(['validate', path, '--json']);
+    expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 2, stderr: '' });
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: false,
+      error: { type: 'no_such_file', message: `no such file: ${path}`, exitCode: 2 },
+    });
   });
+
+  test('--json: an invalid plan prints its problems as JSON on stdout, one object each, exit 2', async () => {
+    const path = file('bad-for-json.json', {
+      steps: [
+        { id: 'a', toolName: 'echo' },
+        { id: 'b', toolName: 'echo', dependsOn: ['nope'] },
+      ],
+    });
+    const result = await cli(['validate', path, '--json']);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: '' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: {
+        type: 'invalid_plan',
+        message: `${path}: the plan is invalid\nstep "b": dependsOn: unknown step "nope"`,
+        exitCode: 2,
+        problems: [{ stepId: 'b', field: 'dependsOn', message: 'unknown step "nope"' }],
+      },
+    });
+  });
+
+  test('one step is "1 step"', async () => {
+    const path = file('one.yaml', { steps: [{ id: 'only', toolName: 'echo' }] });
+    expect(await cli(['validate', path])).toEqual({ code: 0, stdout: 'valid: 1 step, 0 batches\n', stderr: '' });
+  });
+});
+
+test('a reader that stops reading (| head) ends the command quietly: no EPIPE stack, exit 0', async () => {
+  const results = await Promise.all([
+    cli(['tools', '--json'], { stdoutClosed: true }),
+    cli(['validate', 'examples/cicd.yaml', '--json'], { stdoutClosed: true }),
+  ]);
+  for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
 });
 
 test('plan graph of a file prints its DAG as Mermaid, one node per step and one edge per dependency', async () => {

@@ -147,7 +147,7 @@ test('cancelling the plan cancels the MCP call the step is waiting on', async ()
 test('plan tools lists the MCP tools with their descriptions and input schemas', async () => {
   const { code, stdout, stderr } = await cli(['tools', '--json', '--config', CONFIG], { timeoutMs: 60_000 });
   expect(code).toBe(0);
-  expect(stderr).toContain('connecting to MCP servers calc');
+  expect(stderr).toContain('connecting to MCP server calc');
   const add = (JSON.parse(stdout) as { name: string }[]).find((tool) => tool.name === 'mcp.calc.add');
   expect(add).toMatchObject({
     description: 'Adds two numbers.',

@@ -37,7 +37,7 @@ test('a history the code no longer replays fails the check, naming it and the mi
     `FAIL  ${broken}: [TMPRL1100] Nondeterminism error: Activity type of scheduled event 'inspectTools' does not match activity type of activity command 'checkPlanTools'`,
   );
   expect(result.stdout).toContain(`ok    ${join(histories, 'saga.json')}`);
-  expect(result.stderr).toMatch(/^1 of 2 histories do not replay with this code/);
+  expect(result.stderr).toMatch(/^1 of 2 histories does not replay with this code/);
 });
 
 test('with a server named, the open plans there are replayed too', async () => {

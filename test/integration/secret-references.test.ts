@@ -161,7 +161,7 @@ test('plan validate warns about a literal credential and points to {{secrets.NAM
   });
   const result = await cli(['validate', file]);
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/^valid: 1 steps/);
+  expect(result.stdout).toMatch(/^valid: 1 step,/);
   expect(result.stderr).toMatch(
     /warning: step "call": parameters\.secretHeaders\.Authorization: .*\{\{secrets\.NAME\}\}/,
   );

@@ -23,10 +23,12 @@ export interface CliOptions {
   input?: string;
   /** The command is killed, and the call rejects with its output so far, after this long. */
   timeoutMs?: number;
+  /** Nobody reads stdout: the pipe is closed before the command writes (`plan ... | head` once head has enough). */
+  stdoutClosed?: boolean;
 }
 
 /** The environment every command runs with: the suite's servers, and nothing inherited that could redirect it. */
-function baseEnv(): NodeJS.ProcessEnv {
+export function baseEnv(): NodeJS.ProcessEnv {
   const stack = testStack();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -58,6 +60,7 @@ export function cli(args: string[], options: CliOptions = {}): Promise<CliResult
   });
   let stdout = '';
   let stderr = '';
+  if (options.stdoutClosed) child.stdout.destroy();
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.on('error', () => undefined); // a command that never reads stdin may exit before we finish writing

@@ -1,4 +1,4 @@
-/** The "Error types" table of docs/plans.md is the user's copy of the one list in src/plan/error-types.ts: they must agree. */
+/** The "Error types" table of docs/plans.md is the user's copy of the one list in src/plan/error-types.ts. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_TYPES } from '../../src/plan/error-types';
