@@ -37,9 +37,9 @@ test('a client catalogue takes any tool of a configured server, and names a miss
   expect(problems([{ id: 'a', toolName: 'mcp.calx.add', parameters: {} }])).toEqual([
     'step "a": toolName: unknown tool "mcp.calx.add": no MCP server "calx" in the configuration (did you mean "calc"?)',
   ]);
-  // Other unknown tools read as before.
+  // Other unknown tools name the built-in meant.
   expect(problems([{ id: 'a', toolName: 'shel', parameters: {} }])).toEqual([
-    'step "a": toolName: unknown tool "shel"',
+    'step "a": toolName: unknown tool "shel" (did you mean "shell"?)',
   ]);
   expect(() => toolCatalogue([{ name: 'mcp.x.y' } as never])).toThrow(/names starting with "mcp\." are those of MCP/);
 });
