@@ -27,6 +27,7 @@ import {
   stateQuery,
 } from '../workflows/definitions';
 import type { runPlan } from '../workflows';
+import { planDetails } from './plan-details';
 
 /** Raised when a plan is refused before it starts; `problems` lists every one. */
 export class PlanValidationError extends Error {
@@ -63,6 +64,7 @@ export async function startPlan(
     taskQueue: options.taskQueue,
     args: [{ ...compactPlan(plan), id: planId }],
     staticSummary: plan.description || undefined,
+    staticDetails: planDetails(plan),
     typedSearchAttributes: [
       { key: planStatusKey, value: needsApproval(plan.options) ? 'pending_approval' : 'draft' },
       { key: planPendingApprovalKey, value: needsApproval(plan.options) },

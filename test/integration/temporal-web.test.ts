@@ -69,8 +69,10 @@ test(
 
     await web.workflowLink(planId).click();
     await web.waitForStatus('Running');
-    const { summary, currentDetails } = await web.userMetadata();
+    const { summary, details, currentDetails } = await web.userMetadata();
     await summary.getByText('Release 2.4 to production').waitFor();
+    // The steps, as the plan file says them, with their tools and what each waits for.
+    await details.getByText('Deploy to production — after build', { exact: false }).waitFor();
     await currentDetails.getByText('pending_approval', { exact: true }).waitFor();
     await currentDetails.getByText('0 of 2 steps completed', { exact: false }).waitFor();
     await currentDetails.getByText(`npm run -s plan -- approve ${planId}`, { exact: true }).waitFor();

@@ -37,14 +37,20 @@ export class TemporalWeb {
   }
 
   /**
-   * Opens the "User Metadata" tab and returns its two markdown panes: the Summary (the workflow's static summary)
-   * and the Current Details (what the workflow last set). The UI renders each in an iframe of its own.
+   * Opens the "User Metadata" tab and returns its three markdown panes: the Summary and the Details (the workflow's
+   * static summary and details, set when it started) and the Current Details (what the workflow last set). The UI
+   * renders each in an iframe of its own.
    */
-  async userMetadata(): Promise<{ summary: FrameLocator; currentDetails: FrameLocator }> {
+  async userMetadata(): Promise<{ summary: FrameLocator; details: FrameLocator; currentDetails: FrameLocator }> {
     await this.page.getByRole('tab', { name: 'User Metadata' }).click();
     await this.page.getByRole('heading', { name: 'Current Details' }).waitFor();
     const panes = this.page.getByRole('main').locator('iframe');
-    return { summary: panes.first().contentFrame(), currentDetails: panes.last().contentFrame() };
+    await panes.nth(2).waitFor();
+    return {
+      summary: panes.first().contentFrame(),
+      details: panes.nth(1).contentFrame(),
+      currentDetails: panes.last().contentFrame(),
+    };
   }
 
   /**
