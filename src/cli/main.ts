@@ -10,7 +10,7 @@ import { PlanNotFoundError } from '../api/read-plan-state';
 import { DecisionRefusedError, PlanValidationError } from '../api/plans';
 import { ConfigFileError, TemporalProfileError } from '../config';
 import { globalHelp, helpText, parseCommand } from './args';
-import { closestName } from '../plan';
+import { suggestion } from '../plan';
 import { CliContext, temporalUnreachable, type Output } from './context';
 import { CliError, EXIT, invalidPlan, refused, usageError } from './errors';
 import type { Command } from './command';
@@ -149,18 +149,13 @@ function commandOf(argv: string[]): { name: string; command: Command } {
     }
     const given = second === undefined || second.startsWith('-') ? '' : ` "${second}"`;
     throw usageError(
-      `${given ? `unknown ${first} command${given}${meant(second!, subs)}` : `${first} needs a command`}: ` +
+      `${given ? `unknown ${first} command${given}${suggestion(second!, subs)}` : `${first} needs a command`}: ` +
         `plan ${first} ${subs.join('|')} ... (see plan --help)`,
     );
   }
   if (Object.hasOwn(COMMANDS, first)) return { name: first, command: COMMANDS[first]!.load() };
   const names = [...new Set(Object.keys(COMMANDS).map((name) => name.split(' ')[0]!))];
-  throw usageError(`unknown command "${first}"${meant(first, names)}; see plan --help`);
-}
-
-function meant(name: string, candidates: readonly string[]): string {
-  const guess = closestName(name, candidates);
-  return guess === null ? '' : ` (did you mean "${guess}"?)`;
+  throw usageError(`unknown command "${first}"${suggestion(first, names)}; see plan --help`);
 }
 
 /** Runs one command line; resolves with its exit code (the process exits with it). */

@@ -246,12 +246,12 @@ export function nonEmpty(value: string | undefined): string | null {
   return value && value.trim() !== '' ? value.trim() : null;
 }
 
-/** PLAN_RESULT_INLINE_LIMIT: bytes, at most 1 MiB so a result and its step's other data stay well under 2 MB. */
 // Only at OpenAI itself: a local server (Ollama, vLLM) serves whatever its operator pulled, so no name fits it.
 function openAiDefaultModel(env: NodeJS.ProcessEnv): string | null {
   return nonEmpty(env.OPENAI_API_KEY) !== null && nonEmpty(env.OPENAI_BASE_URL) === null ? DEFAULTS.openAiModel : null;
 }
 
+/** PLAN_RESULT_INLINE_LIMIT: bytes, at most 1 MiB so a result and its step's other data stay well under 2 MB. */
 function inlineLimit(value: string | undefined): number | null {
   const text = nonEmpty(value);
   if (text === null) return null;

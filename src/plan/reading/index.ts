@@ -2,7 +2,7 @@
 // stop it. parse.ts is left out on purpose: it pulls in `yaml`, which workflows must not bundle.
 export { normalizePlan } from './normalize';
 export { compactPlan, compactStep } from './compact-plan';
-export { closestName } from './closest-name';
+export { closestName, suggestion } from './closest-name';
 export { MERGE_TOOL } from './merge-inputs';
 export { integerIn, isFields } from './fields';
 export { nonJsonParts } from './json-value';
