@@ -2,6 +2,7 @@
 import { subscribeAgent, type AgentStreamEvent } from '../api/subscribe-agent';
 import type { Command } from './command';
 import { EXIT } from './errors';
+import { printable } from './printable';
 
 const TOOL_ANSWER_CHARS = 200;
 
@@ -58,7 +59,8 @@ export const agentTail: Command = {
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const printer = new TailPrinter((text) => process.stdout.write(text));
+    // Tokens are a model's, and a model says what its prompt talked it into: printed, never obeyed by the terminal.
+    const printer = new TailPrinter((text) => process.stdout.write(printable(text)));
     try {
       const stream = subscribeAgent(await ctx.database(), agentId, {
         from: parsed.values['from-start'] ? 'start' : 'now',

@@ -7,7 +7,7 @@ import type { PlanSnapshot } from '../plan';
 import { stateQuery } from '../workflows/definitions';
 import type { CliContext, Output } from './context';
 import { LiveView, type LiveTerminal } from './live-view';
-import { progressBar } from './render-state';
+import { oneLine, progressBar } from './render-state';
 
 const EVERY_MS = 500;
 
@@ -64,14 +64,15 @@ class PlainView implements View {
       const status = step.compensation?.status ?? step.status;
       if (this.steps.get(step.id) === status) continue;
       if (this.steps.has(step.id) || status !== 'pending') {
-        const detail = step.error && (status === 'failed' || status === 'skipped') ? `: ${step.error}` : '';
+        const detail =
+          step.error && (status === 'failed' || status === 'skipped') ? `: ${oneLine(step.error, 500)}` : '';
         this.output.out(`${time} step ${step.id} ${status}${detail}`);
       }
       this.steps.set(step.id, status);
     }
     if (state.status !== this.planStatus) {
       this.output.out(
-        `${time} plan ${state.planId} ${state.status}${state.reason ? ` (${state.reason})` : ''}  ${progressBar(state, 20, false)}`,
+        `${time} plan ${state.planId} ${state.status}${state.reason ? ` (${oneLine(state.reason, 500)})` : ''}  ${progressBar(state, 20, false)}`,
       );
       this.planStatus = state.status;
     }

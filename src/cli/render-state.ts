@@ -1,6 +1,8 @@
 /** The `state` object as people read it: a header, approvals, a step table, counts, and a one-line progress bar. */
 import { describeBlockers, type PlanSnapshot, type StepSnapshot } from '../plan';
 import { displayWidth, padToWidth, truncateToWidth } from './display-width';
+import { count } from './plural';
+import { printable } from './printable';
 
 /** Pads each cell but the last of a row to its column's width in terminal columns (CJK text takes two each). */
 export function layoutColumns(rows: string[][]): string[][] {
@@ -25,9 +27,9 @@ export function duration(from: string | null, to: string | null): string {
   return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-/** Text on one line, cut to `max` columns. */
+/** Text on one line, safe to print, cut to `max` columns. */
 export function oneLine(text: string | null, max = 60): string {
-  return text ? truncateToWidth(text.replace(/\s+/g, ' '), max) : '';
+  return text ? truncateToWidth(printable(text.replace(/\s+/g, ' ')), max) : '';
 }
 
 function stepRow(step: StepSnapshot): string[] {
@@ -44,15 +46,17 @@ function stepRow(step: StepSnapshot): string[] {
 
 /** The whole state, for `plan status`. */
 export function renderState(state: PlanSnapshot, note?: string): string {
-  const lines = [`Plan ${state.planId}: ${state.status}${state.description ? ` — ${state.description}` : ''}`];
-  if (state.reason) lines.push(`Reason: ${state.reason}`);
+  const lines = [
+    `Plan ${state.planId}: ${state.status}${state.description ? ` — ${printable(state.description)}` : ''}`,
+  ];
+  if (state.reason) lines.push(`Reason: ${printable(state.reason)}`);
   lines.push(
     `Started ${state.startedAt}${state.completedAt ? `, ended ${state.completedAt} (${duration(state.startedAt, state.completedAt)})` : ''}`,
   );
   for (const a of state.approvals) {
     const target = a.step ? ` step ${a.step}` : '';
     lines.push(
-      `${a.decision === 'approve' ? 'Approved' : 'Rejected'}${target} by ${a.by} at ${a.at}${a.comment ? `: ${a.comment}` : ''}`,
+      `${a.decision === 'approve' ? 'Approved' : 'Rejected'}${target} by ${printable(a.by)} at ${a.at}${a.comment ? `: ${printable(a.comment)}` : ''}`,
     );
   }
   lines.push(
@@ -87,7 +91,7 @@ export function summaryLine(state: PlanSnapshot): string {
   )
     .filter(([, n]) => n > 0)
     .map(([label, n]) => `${n} ${label}`);
-  return `${s.total} step${s.total === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}`;
+  return `${count(s.total, 'step')}: ${parts.join(', ') || 'none'}`;
 }
 
 /** "[########------------]  8/20  executing" (without the status when the caller already prints it). */

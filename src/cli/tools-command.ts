@@ -1,5 +1,5 @@
 /** `plan tools`: the tools a plan may call, as the worker and the planner see them. */
-import { closestName } from '../plan';
+import { suggestion } from '../plan';
 import { openAiFunctionTools, withMcpTools, type ToolDescription } from '../tools';
 import { withSubplanTool } from '../tools/subplan-description';
 import { stringOption } from './args';
@@ -8,6 +8,7 @@ import type { Command } from './command';
 import type { CliContext } from './context';
 import { table } from './render-state';
 import { noun } from './plural';
+import { printable } from './printable';
 
 const FORMATS = ['table', 'json', 'openai'] as const;
 type Format = (typeof FORMATS)[number];
@@ -48,7 +49,8 @@ export const tools: Command = {
       ctx.output.out(
         table(
           ['TOOL', 'RISK', 'DESCRIPTION'],
-          catalogue.map((tool) => [tool.name, tool.risk, firstSentence(tool.description)]),
+          // An MCP server's tools describe themselves: their words are printed, never obeyed by the terminal.
+          catalogue.map((tool) => [printable(tool.name), tool.risk, printable(firstSentence(tool.description))]),
         ),
       );
     return EXIT.ok;
@@ -56,18 +58,15 @@ export const tools: Command = {
 };
 
 function unknownTool(name: string, tools: readonly ToolDescription[]) {
-  const guess = closestName(
-    name,
-    tools.map((tool) => tool.name),
-  );
-  return usageError(`no tool "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; \`plan tools\` lists them all`);
+  const names = tools.map((tool) => tool.name);
+  return usageError(`no tool "${name}"${suggestion(name, names)}; \`plan tools\` lists them all`);
 }
 
 /** One tool in full, as a person reads it: name and risk, what it does, the JSON Schema of its parameters. */
 function describeOne(tool: ToolDescription): string {
   const secret = tool.secretParams.length > 0 ? `\nSecret parameters: ${tool.secretParams.join(', ')}` : '';
   return (
-    `${tool.name} (risk: ${tool.risk})\n\n${tool.description}${secret}\n\n` +
+    `${printable(tool.name)} (risk: ${tool.risk})\n\n${printable(tool.description)}${secret}\n\n` +
     `Parameters (JSON Schema):\n${JSON.stringify(tool.parameters, null, 2)}`
   );
 }

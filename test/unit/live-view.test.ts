@@ -9,6 +9,7 @@ import { Terminal } from '@xterm/headless';
 import { checkPlan, normalizeDecision, PlanState, type PlanSnapshot } from '../../src/plan';
 import { displayWidth, truncateToWidth } from '../../src/cli/display-width';
 import { viewFor } from '../../src/cli/follow';
+import { renderState } from '../../src/cli/render-state';
 import type { Output } from '../../src/cli/context';
 
 // Running steps show how long they have run so far: a start a little before now keeps that short.
@@ -255,4 +256,39 @@ test('display width counts terminal columns, not UTF-16 units', () => {
   expect(truncateToWidth('发布应用', 5)).toBe('发布…');
   expect(truncateToWidth('release', 7)).toBe('release');
   expect(truncateToWidth('release-42', 7)).toBe('releas…');
+});
+
+test('text a plan or a tool wrote cannot drive the terminal: control characters are shown, not obeyed', () => {
+  // Clipboard write (OSC 52), clear screen, cursor home, a C1 CSI: what a hostile web page could put in an error.
+  const hostile = 'boom\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[H\x9b31m gone';
+  const { plan } = checkPlan({ description: hostile, steps: [{ id: 'fetch', toolName: 'echo' }] });
+  const state = new PlanState(plan!, 'p-1', T0);
+  state.beginExecution(at(0));
+  state.start('fetch', at(0));
+  state.fail('fetch', hostile, 'HttpError', 1, at(10));
+  state.finish(at(20));
+  const final = state.snapshot();
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+
+  let live = '';
+  const tty = Object.assign(new EventEmitter(), { columns: 200, rows: 20, write: (t: string) => (live += t) });
+  const view = viewFor(silent, { NO_COLOR: '1' }, tty);
+  view.show(final);
+  view.show(final);
+  view.close();
+  // The view's own cursor movement is all the escape codes there are.
+  // eslint-disable-next-line no-control-regex
+  expect(live.replace(/\x1b\[\d+A\r/g, '').replace(/\x1b\[J/g, '')).not.toMatch(CONTROL);
+  expect(live).toContain('boom\uFFFD]52;c;cHduZWQ=\uFFFD\uFFFD[2J');
+
+  const lines: string[] = [];
+  const plain = viewFor({ ...silent, tty: false, out: (text) => lines.push(text) }, {}, tty);
+  plain.show(final);
+  expect(lines.join('\n')).not.toMatch(CONTROL);
+  expect(lines.join('\n')).toContain('boom\uFFFD');
+
+  const status = renderState(final);
+  expect(status.split('\n').join('')).not.toMatch(CONTROL);
+  expect(status).toContain(`Plan p-1: failed — boom\uFFFD`);
 });
